@@ -1,0 +1,247 @@
+"""calculate(): a scheme, a period and a roster in; payslips with explained lines out."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from decimal import Decimal, localcontext
+from typing import Final
+
+from .calendar import Period
+from .checks import check_scheme
+from .deals import CreditedDeal, Deal, DealCredits, credit_deals
+from .findings import InputError, SchemeError
+from .ledger import settle
+from .money import EXACT, format_amount, format_percent, round_money
+from .parse import scheme_hash
+from .pay import FULL, Scale, bonus_measure, commission, reached
+from .payroll import Employee, Line, Payroll, Payslip
+from .report import payroll_report
+from .roster import validate_roster, work_calendar
+from .scheme import CommissionRule, Measure, Role, Scheme
+from .version import ENGINE_VERSION
+
+__all__ = ["calculate"]
+
+_ZERO: Final = Decimal(0)
+_ONE: Final = Decimal(1)
+
+
+class _Calculator:
+    """Holds what is shared by all payslips of one run."""
+
+    def __init__(
+        self, scheme: Scheme, period: Period, roster: Sequence[Employee], deals: DealCredits
+    ) -> None:
+        self.scheme = scheme
+        self.deals = deals
+        self.period = period
+        self.digits = scheme.minor_units
+        self.rounding = scheme.rounding
+        self.cal = work_calendar(scheme)
+        self.working_days = self.cal.working_days(period)
+        team: dict[tuple[str, Measure], Decimal] = defaultdict(Decimal)
+        sizes: dict[str, int] = defaultdict(int)
+        self.credited: dict[str, dict[Measure, Decimal]] = {}
+        for emp in roster:
+            sizes[emp.department] += 1
+            merged = dict(emp.credited)
+            for measure, amount in deals.totals.get(emp.id, {}).items():
+                merged[measure] = merged.get(measure, _ZERO) + amount
+            self.credited[emp.id] = merged
+            for measure, amount in merged.items():
+                team[emp.department, measure] += amount
+        self.team = team
+        self.team_size = sizes
+
+    def fmt(self, value: Decimal, den: int = 1) -> str:
+        shown = value if den == 1 else value / den
+        return format_amount(shown, self.digits)
+
+    def round(self, value: Decimal, den: int = 1) -> Decimal:
+        return round_money(value, self.digits, self.rounding, den)
+
+    def scale(self, emp: Employee) -> tuple[Scale, str]:
+        if emp.start_date is None and emp.end_date is None and not emp.unpaid_days:
+            if emp.fte == _ONE:
+                return FULL, "1"
+            return Scale(emp.fte, 1), f"{emp.fte} fte"
+        paid = self.cal.working_days(self.period, emp.start_date, emp.end_date) - emp.unpaid_days
+        num = emp.fte * paid
+        fte = "" if emp.fte == _ONE else f"{emp.fte} fte × "
+        return Scale(num, self.working_days), f"{fte}{paid}/{self.working_days} working days"
+
+    def payslip(self, emp: Employee) -> Payslip:
+        role = self.scheme.departments[emp.department].roles[emp.role]
+        scale, described = self.scale(emp)
+        den = scale.den
+        credited = self.credited[emp.id]
+        lines = [self.base_line(role, scale, described)]
+        for rule in role.commission:
+            lines.append(self.commission_line(role, rule, emp, credited, scale, described))
+        if role.override is not None:
+            lines.append(self.override_line(role, emp))
+        lines.extend(self.bonus_lines(role, credited, scale))
+        variable = sum((line.amount for line in lines[1:]), _ZERO)
+        balances: dict[str, Decimal] = {}
+        if role.draw is not None or emp.balances or variable < 0:
+            draw = _ZERO if role.draw is None else self.round(role.draw.amount * scale.num, den)
+            settlement = settle(variable, emp.balances, role.draw, draw, self.fmt)
+            lines.extend(settlement.lines)
+            balances = settlement.balances
+        gross = sum((line.amount for line in lines), _ZERO)
+        fte_gross = None
+        if not scale.is_full and scale.num:
+            # What the same result would pay over a full period at full time.
+            fte_gross = self.round(gross * den / scale.num)
+        elif scale.is_full:
+            fte_gross = gross
+        del den
+        return Payslip(
+            emp.id,
+            emp.name,
+            emp.department,
+            emp.role,
+            tuple(lines),
+            gross,
+            described,
+            fte_gross,
+            balances,
+            credited,
+        )
+
+    def base_line(self, role: Role, scale: Scale, described: str) -> Line:
+        amount = self.round(role.base * scale.num, scale.den)
+        base = self.fmt(role.base)
+        text = (
+            f"{base} (full period)"
+            if scale.is_full
+            else f"{base} × {described} = {self.fmt(amount)}"
+        )
+        return Line("base", "Base salary", amount, text, basis=role.base)
+
+    def commission_line(
+        self,
+        role: Role,
+        rule: CommissionRule,
+        emp: Employee,
+        credits: dict[Measure, Decimal],
+        scale: Scale,
+        described: str,
+    ) -> Line:
+        den = scale.den
+        credited = credits.get(rule.measure, _ZERO)
+        deals = self.deal_lines(emp.id, rule.measure)
+        target = role.target.get(rule.measure)
+        scaled_target = None if target is None else target * scale.num
+        outcome = commission(rule, credited * den, scaled_target, den)
+        amount = self.round(outcome.total, den)
+        label = rule.label or f"Commission on {rule.measure}"
+        head = f"{rule.measure} {self.fmt(credited)}"
+        if outcome.status == "below_threshold":
+            assert outcome.threshold is not None and target is not None
+            prorated = "" if scale.is_full else f", prorated {described}"
+            text = (
+                f"{head} is below the threshold {self.fmt(outcome.threshold, den)} "
+                f"({format_percent(rule.threshold or _ZERO)} of target {self.fmt(target)}"
+                f"{prorated}): no commission = {self.fmt(amount)}"
+            )
+            return Line("commission", label, amount, text, rule.measure, credited, deals=deals)
+        parts = [f"{self.fmt(part, den)} × {format_percent(rate)}" for part, rate in outcome.slices]
+        formula = " + ".join(parts) if parts else "nothing in any tier"
+        if rule.mode.value == "retroactive" and parts:
+            formula += " (whole amount at the reached tier's rate)"
+        if outcome.status == "taken_back":
+            head += " (refunds above the period's sales)"
+            formula = f"takes back {formula.replace('-', '')}"
+        if outcome.status == "capped":
+            assert outcome.uncapped is not None
+            formula += f" = {self.fmt(outcome.uncapped, den)}, capped at {self.fmt(amount)}"
+        text = f"{head}: {formula} = {self.fmt(amount)}"
+        rate = outcome.slices[0][1] if len(outcome.slices) == 1 else None
+        return Line("commission", label, amount, text, rule.measure, credited, rate, deals)
+
+    def deal_lines(self, employee_id: str, measure: Measure) -> tuple[CreditedDeal, ...]:
+        lines = self.deals.lines.get(employee_id)
+        if not lines:
+            return ()
+        return tuple(line for line in lines if line.measure == measure)
+
+    def override_line(self, role: Role, emp: Employee) -> Line:
+        override = role.override
+        assert override is not None
+        team = self.team[emp.department, override.measure]
+        amount = self.round(team * override.rate)
+        size = self.team_size[emp.department]
+        label = override.label or f"Override on team {override.measure}"
+        text = (
+            f"{format_percent(override.rate)} × team {override.measure} {self.fmt(team)} "
+            f"({emp.department}, {size} employees) = {self.fmt(amount)}"
+        )
+        return Line("override", label, amount, text, override.measure, team, override.rate)
+
+    def bonus_lines(self, role: Role, credits: dict[Measure, Decimal], scale: Scale) -> list[Line]:
+        lines = []
+        for bonus in role.bonuses:
+            measure = bonus_measure(role, bonus)
+            if measure is None or measure not in role.target:
+                continue
+            credited = credits.get(measure, _ZERO)
+            target = role.target[measure] * scale.num
+            if not target or not reached(credited * scale.den, target, bonus.attainment):
+                continue
+            amount = self.round(bonus.amount)
+            attained = format_percent((credited * scale.den / target).quantize(Decimal("0.0001")))
+            label = bonus.label or f"Bonus at {format_percent(bonus.attainment)} of {measure}"
+            text = (
+                f"{measure} attainment {attained} ≥ {format_percent(bonus.attainment)}: "
+                f"{self.fmt(amount)}"
+            )
+            lines.append(Line("bonus", label, amount, text, measure))
+        return lines
+
+
+def calculate(
+    scheme: Scheme,
+    period: Period,
+    roster: Sequence[Employee],
+    deals: Sequence[Deal] = (),
+    *,
+    check: bool = True,
+) -> Payroll:
+    """Compute every payslip of ``roster`` for ``period`` under ``scheme``.
+
+    ``deals`` credit employees on top of the roster's own amounts (either or both may
+    be used).  Raises :class:`SchemeError` when the scheme has structural errors (the
+    rules cannot be applied) and :class:`InputError` with every roster and deal problem
+    at once.  The article's checks (BASE_GAP, EARNINGS_ORDER, ...) and the payroll's
+    own earnings check do not stop the calculation; they come back as findings.
+    """
+    findings = check_scheme(scheme, roster) if check else []
+    structural = [f for f in findings if f.data.get("kind") == "structure"]
+    if structural:
+        raise SchemeError(structural)
+    problems = validate_roster(scheme, period, roster, with_deals=bool(deals))
+    employees = {emp.id for emp in roster}
+    with localcontext(EXACT):
+        credits, deal_problems = credit_deals(scheme, period, deals, employees)
+        problems.extend(deal_problems)
+        if problems:
+            raise InputError(problems)
+        calc = _Calculator(scheme, period, roster, credits)
+        slips = tuple(calc.payslip(emp) for emp in roster)
+        report = payroll_report(scheme, slips)
+    findings.extend(credits.findings)
+    findings.extend(report.findings)
+    return Payroll(
+        scheme.key,
+        scheme_hash(scheme),
+        ENGINE_VERSION,
+        period,
+        scheme.currency,
+        scheme.minor_units,
+        slips,
+        tuple(findings),
+        report,
+        credits.credited_deals,
+    )

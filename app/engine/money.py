@@ -1,0 +1,159 @@
+"""Exact money: currencies, decimal conversion and the one rounding function.
+
+Every amount in the engine is a :class:`decimal.Decimal`.  Intermediate values are
+exact (products and sums of decimals never lose digits under :data:`EXACT`); the only
+place where digits are dropped is :func:`round_money`, called once per payslip line.
+"""
+
+from __future__ import annotations
+
+import decimal
+from decimal import Decimal
+from enum import StrEnum
+from typing import Final
+
+__all__ = [
+    "CURRENCY_MINOR_UNITS",
+    "EXACT",
+    "MAX_AMOUNT",
+    "Rounding",
+    "format_amount",
+    "format_percent",
+    "minor_units",
+    "quantum",
+    "round_money",
+    "to_decimal",
+]
+
+# Products of a few 13-digit amounts and rates stay far below 60 significant digits,
+# so arithmetic under this context is exact; FloatOperation makes mixing in a float
+# (whose binary value is not the decimal the user wrote) an error instead of a guess.
+EXACT: Final = decimal.Context(
+    prec=60,
+    rounding=decimal.ROUND_HALF_EVEN,
+    Emin=-999_999,
+    Emax=999_999,
+    traps=[
+        decimal.FloatOperation,
+        decimal.InvalidOperation,
+        decimal.DivisionByZero,
+        decimal.Overflow,
+    ],
+)
+
+#: Largest absolute amount accepted anywhere (10^13 in the currency's major unit).
+MAX_AMOUNT: Final = Decimal(10) ** 13
+
+# ISO 4217 active codes and their minor units (exponent).  Codes not listed are
+# unknown and refused by the rule language.
+_MINOR_UNITS_TABLE = """
+AED 2 AFN 2 ALL 2 AMD 2 ANG 2 AOA 2 ARS 2 AUD 2 AWG 2 AZN 2 BAM 2 BBD 2 BDT 2 BGN 2
+BHD 3 BIF 0 BMD 2 BND 2 BOB 2 BRL 2 BSD 2 BTN 2 BWP 2 BYN 2 BZD 2 CAD 2 CDF 2 CHF 2
+CLP 0 CNY 2 COP 2 CRC 2 CUP 2 CVE 2 CZK 2 DJF 0 DKK 2 DOP 2 DZD 2 EGP 2 ERN 2 ETB 2
+EUR 2 FJD 2 FKP 2 GBP 2 GEL 2 GHS 2 GIP 2 GMD 2 GNF 0 GTQ 2 GYD 2 HKD 2 HNL 2 HTG 2
+HUF 2 IDR 2 ILS 2 INR 2 IQD 3 IRR 2 ISK 0 JMD 2 JOD 3 JPY 0 KES 2 KGS 2 KHR 2 KMF 0
+KPW 2 KRW 0 KWD 3 KYD 2 KZT 2 LAK 2 LBP 2 LKR 2 LRD 2 LSL 2 LYD 3 MAD 2 MDL 2 MGA 2
+MKD 2 MMK 2 MNT 2 MOP 2 MRU 2 MUR 2 MVR 2 MWK 2 MXN 2 MYR 2 MZN 2 NAD 2 NGN 2 NIO 2
+NOK 2 NPR 2 NZD 2 OMR 3 PAB 2 PEN 2 PGK 2 PHP 2 PKR 2 PLN 2 PYG 0 QAR 2 RON 2 RSD 2
+RUB 2 RWF 0 SAR 2 SBD 2 SCR 2 SDG 2 SEK 2 SGD 2 SHP 2 SLE 2 SOS 2 SRD 2 SSP 2 STN 2
+SVC 2 SYP 2 SZL 2 THB 2 TJS 2 TMT 2 TND 3 TOP 2 TRY 2 TTD 2 TWD 2 TZS 2 UAH 2 UGX 0
+USD 2 UYU 2 UZS 2 VES 2 VND 0 VUV 0 WST 2 XAF 0 XCD 2 XOF 0 XPF 0 YER 2 ZAR 2 ZMW 2
+ZWG 2
+"""
+_tokens = _MINOR_UNITS_TABLE.split()
+CURRENCY_MINOR_UNITS: Final[dict[str, int]] = {
+    code: int(digits) for code, digits in zip(_tokens[::2], _tokens[1::2], strict=True)
+}
+del _tokens
+
+
+class Rounding(StrEnum):
+    """How a payslip line is rounded to the currency's minor unit."""
+
+    HALF_UP = "half_up"
+    HALF_EVEN = "half_even"
+
+
+_QUANTA: Final = {digits: Decimal(1).scaleb(-digits) for digits in range(4)}
+
+
+def minor_units(currency: str) -> int:
+    """Digits after the decimal point for ``currency`` (RUB 2, JPY 0, KWD 3)."""
+    try:
+        return CURRENCY_MINOR_UNITS[currency]
+    except KeyError:
+        raise ValueError(f"unknown currency {currency!r} (not an ISO 4217 code)") from None
+
+
+def quantum(digits: int) -> Decimal:
+    """The smallest amount with ``digits`` decimals: 0.01 for 2."""
+    return _QUANTA[digits] if digits in _QUANTA else Decimal(1).scaleb(-digits)
+
+
+def round_money(value: Decimal, digits: int, mode: Rounding, divisor: int = 1) -> Decimal:
+    """Round ``value / divisor`` to ``digits`` decimals with ``mode``: the one rounding step.
+
+    ``divisor`` lets callers keep prorated amounts as an exact numerator over a
+    whole number of working days; the division and the rounding happen here together
+    with integer arithmetic, so 45 000 × 17 / 22 is rounded from its exact value rather
+    than from a 60-digit approximation.
+    """
+    if divisor <= 0:
+        raise ValueError("divisor must be positive")
+    sign, digit_tuple, exponent = value.as_tuple()
+    if not isinstance(exponent, int):
+        raise ValueError(f"cannot round a non-finite amount {value}")
+    mantissa = int("".join(map(str, digit_tuple)) or "0")
+    # value / divisor = mantissa × 10^exponent / divisor; scaled to 10^-digits units:
+    shift = exponent + digits
+    numerator = mantissa * 10**shift if shift >= 0 else mantissa
+    denominator = divisor if shift >= 0 else divisor * 10 ** (-shift)
+    units, remainder = divmod(numerator, denominator)
+    twice = 2 * remainder
+    if twice > denominator or (
+        twice == denominator and (mode is Rounding.HALF_UP or units % 2 == 1)
+    ):
+        units += 1
+    result = Decimal((sign if units else 0, tuple(int(c) for c in str(units)), -digits))
+    return result
+
+
+def to_decimal(value: object) -> Decimal:
+    """Convert user input to an exact Decimal.
+
+    A float is taken from its shortest decimal representation (``0.1`` → ``Decimal('0.1')``),
+    never from its binary value; NaN, infinities and booleans are refused.
+    """
+    if isinstance(value, bool):
+        raise ValueError("expected a number, got a boolean")
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, int):
+        result = Decimal(value)
+    elif isinstance(value, float):
+        result = Decimal(repr(value))
+    elif isinstance(value, str):
+        text = value.strip().replace("_", "")
+        try:
+            result = Decimal(text)
+        except decimal.InvalidOperation:
+            raise ValueError(f"{value!r} is not a number") from None
+    else:
+        raise ValueError(f"expected a number, got {type(value).__name__}")
+    if not result.is_finite():
+        raise ValueError(f"{value!r} is not a finite number")
+    return result
+
+
+def format_amount(value: Decimal, digits: int) -> str:
+    """``820000`` → ``'820 000.00'``: grouped with spaces, exactly ``digits`` decimals."""
+    text = f"{value.quantize(quantum(digits), rounding=decimal.ROUND_HALF_EVEN):,.{digits}f}"
+    return text.replace(",", " ")
+
+
+def format_percent(rate: Decimal) -> str:
+    """``Decimal('0.015')`` → ``'1.5%'``."""
+    text = format((rate * 100).normalize(), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return f"{text}%"

@@ -1,0 +1,120 @@
+"""From a decoded document (dict) to a :class:`Scheme`, and the scheme's content hash."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from pydantic import ValidationError
+
+from .findings import Finding, Path, SchemeError
+from .money import CURRENCY_MINOR_UNITS
+from .scheme import Scheme
+
+__all__ = ["canonical_json", "parse_scheme", "scheme_hash", "validation_findings"]
+
+# Pydantic's own error types mapped to our stable codes; custom validators already
+# raise errors whose type is the code (PRECISION, RATE_RANGE, ...).
+_BUILTIN_CODES = {
+    "extra_forbidden": "UNKNOWN_KEY",
+    "missing": "MISSING_KEY",
+    "dict_type": "INVALID_TYPE",
+    "list_type": "INVALID_TYPE",
+    "model_type": "INVALID_TYPE",
+    "model_attributes_type": "INVALID_TYPE",
+    "string_type": "INVALID_TYPE",
+    "bool_type": "INVALID_TYPE",
+    "bool_parsing": "INVALID_TYPE",
+    "int_type": "INVALID_TYPE",
+    "int_parsing": "INVALID_TYPE",
+    "int_from_float": "INVALID_TYPE",
+    "tuple_type": "INVALID_TYPE",
+    "too_short": "INVALID_LENGTH",
+    "too_long": "INVALID_LENGTH",
+    "string_pattern_mismatch": "INVALID_NAME",
+    "string_too_short": "INVALID_LENGTH",
+    "string_too_long": "INVALID_LENGTH",
+}
+
+
+def _message(error: Mapping[str, Any]) -> str:
+    kind, loc = error["type"], error["loc"]
+    if kind == "extra_forbidden":
+        return f"unknown key {loc[-1]!r}; check the spelling against docs/rules.md"
+    if kind == "missing":
+        return f"required key {loc[-1]!r} is missing"
+    if kind == "string_pattern_mismatch":
+        return (
+            f"{error.get('input')!r} is not a valid name: use lower-case letters, digits "
+            "and underscores, starting with a letter"
+        )
+    if kind == "enum":
+        expected = error.get("ctx", {}).get("expected", "")
+        return f"{error.get('input')!r} is not one of {expected}"
+    return str(error["msg"])
+
+
+def validation_findings(exc: ValidationError) -> list[Finding]:
+    """Every Pydantic error of a scheme as a finding with a code and a path."""
+    findings = []
+    for error in exc.errors(include_url=False):
+        kind = error["type"]
+        code = kind if kind.isupper() else _BUILTIN_CODES.get(kind, "INVALID_VALUE")
+        path: Path = tuple(p for p in error["loc"] if isinstance(p, (str, int)))
+        # Errors about a dict key carry "[key]" as the last loc element; keep the key.
+        path = tuple(str(p).removesuffix("[key]") if isinstance(p, str) else p for p in path)
+        findings.append(Finding(code, "error", path, _message(error)))
+    return findings
+
+
+def parse_scheme(document: object) -> Scheme:
+    """Validate a decoded scheme document; raise :class:`SchemeError` with all findings."""
+    if not isinstance(document, Mapping):
+        kind = "a list" if isinstance(document, list) else f"a {type(document).__name__}"
+        raise SchemeError(
+            [
+                Finding(
+                    "NOT_A_MAPPING", "error", (), f"a scheme must be a mapping of keys, not {kind}"
+                )
+            ]
+        )
+    currency = document.get("currency")
+    context = {}
+    if isinstance(currency, str) and currency in CURRENCY_MINOR_UNITS:
+        context["minor_units"] = CURRENCY_MINOR_UNITS[currency]
+    try:
+        return Scheme.model_validate(document, context=context)
+    except ValidationError as exc:
+        raise SchemeError(validation_findings(exc)) from None
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        text = format(value.normalize(), "f")
+        return text
+    if isinstance(value, Enum):
+        return _canonical(value.value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(_canonical(k)): _canonical(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_canonical(v) for v in value]
+    return value
+
+
+def canonical_json(scheme: Scheme) -> str:
+    """The scheme with every default filled in, numbers normalised, keys sorted."""
+    data = _canonical(scheme.model_dump(mode="python", by_alias=True))
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def scheme_hash(scheme: Scheme) -> str:
+    """``sha256:<hex>`` of :func:`canonical_json`: equal for equal rules however written."""
+    digest = hashlib.sha256(canonical_json(scheme).encode()).hexdigest()
+    return f"sha256:{digest}"

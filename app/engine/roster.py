@@ -1,0 +1,168 @@
+"""Roster validation: every problem of the calculation input, each naming its employee."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Final
+
+from .calendar import Period, WorkCalendar
+from .findings import Problem
+from .money import MAX_AMOUNT
+from .payroll import BALANCE_KINDS, Employee
+from .scheme import Measure, Role, Scheme
+
+__all__ = ["role_measures", "validate_roster", "work_calendar"]
+
+_ZERO: Final = Decimal(0)
+_ONE: Final = Decimal(1)
+
+
+def work_calendar(scheme: Scheme) -> WorkCalendar:
+    return WorkCalendar(
+        frozenset(scheme.calendar.holidays), frozenset(scheme.calendar.working_weekends)
+    )
+
+
+def role_measures(role: Role) -> set[Measure]:
+    """Measures an employee in ``role`` must be credited with (zero is a value)."""
+    needed = {rule.measure for rule in role.commission}
+    needed.update(role.target)
+    return needed
+
+
+def _amount_problems(
+    index: int, emp: Employee, what: str, values: Mapping[str, Decimal], digits: int
+) -> list[Problem]:
+    problems = []
+    for name, amount in values.items():
+        where = f"employee {emp.id!r}: {what}{name}"
+        column = f"{what}{name}"
+        if not amount.is_finite():
+            problems.append(Problem("INVALID_NUMBER", f"{where} is not a number", index, column))
+        elif amount < 0:
+            code = "NEGATIVE_BALANCE" if what else "NEGATIVE_CREDIT"
+            problems.append(Problem(code, f"{where} {amount} is negative", index, column))
+        elif amount > MAX_AMOUNT:
+            problems.append(
+                Problem("AMOUNT_TOO_LARGE", f"{where} {amount} exceeds 10^13", index, column)
+            )
+        else:
+            exponent = amount.normalize().as_tuple().exponent
+            if isinstance(exponent, int) and -exponent > digits:
+                message = f"{where} {amount} has more than {digits} decimals"
+                problems.append(Problem("PRECISION", message, index, column))
+    return problems
+
+
+def validate_roster(
+    scheme: Scheme, period: Period, roster: Sequence[Employee], *, with_deals: bool = False
+) -> list[Problem]:
+    """Every problem of the roster against the scheme, each naming its employee.
+
+    ``with_deals``: deals credit the employees too, so a measure missing from the roster
+    is not an error (it is whatever the deals credit, possibly zero).
+    """
+    if not roster:
+        return [Problem("EMPTY_ROSTER", "the roster has no employees")]
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    cal = work_calendar(scheme)
+    for index, emp in enumerate(roster):
+        who = f"employee {emp.id!r}"
+        if emp.id in seen:
+            problems.append(
+                Problem("DUPLICATE_EMPLOYEE", f"{who} appears twice in the roster", index, "id")
+            )
+        seen.setdefault(emp.id, index)
+        dept = scheme.departments.get(emp.department)
+        if dept is None:
+            known = ", ".join(scheme.departments)
+            problems.append(
+                Problem(
+                    "UNKNOWN_DEPARTMENT",
+                    f"{who}: department {emp.department!r} is not in the scheme ({known})",
+                    index,
+                    "department",
+                )
+            )
+            continue
+        role = dept.roles.get(emp.role)
+        if role is None:
+            known = ", ".join(dept.roles)
+            problems.append(
+                Problem(
+                    "UNKNOWN_ROLE",
+                    f"{who}: role {emp.role!r} is not a role of {emp.department} ({known})",
+                    index,
+                    "role",
+                )
+            )
+            continue
+        missing = set() if with_deals else role_measures(role) - set(emp.credited)
+        for measure in sorted(missing):
+            problems.append(
+                Problem(
+                    "MISSING_MEASURE",
+                    f"{who}: {measure} is required for {emp.department}.{emp.role}",
+                    index,
+                    measure,
+                )
+            )
+        problems.extend(
+            _amount_problems(
+                index, emp, "", {str(m): v for m, v in emp.credited.items()}, scheme.minor_units
+            )
+        )
+        problems.extend(_amount_problems(index, emp, "balance_", emp.balances, scheme.minor_units))
+        for kind in sorted(set(emp.balances) - BALANCE_KINDS):
+            problems.append(
+                Problem(
+                    "UNKNOWN_BALANCE",
+                    f"employee {emp.id!r}: balance {kind!r} is not one of "
+                    f"{', '.join(sorted(BALANCE_KINDS))}",
+                    index,
+                    f"balance_{kind}",
+                )
+            )
+        if not _ZERO < emp.fte <= _ONE:
+            problems.append(
+                Problem("FTE_RANGE", f"{who}: fte {emp.fte} is outside (0, 1]", index, "fte")
+            )
+        if emp.start_date and emp.end_date and emp.end_date < emp.start_date:
+            problems.append(
+                Problem(
+                    "INVALID_DATES",
+                    f"{who}: end_date {emp.end_date} is before start_date {emp.start_date}",
+                    index,
+                    "end_date",
+                )
+            )
+            continue
+        if (emp.start_date and emp.start_date > period.last_day) or (
+            emp.end_date and emp.end_date < period.first_day
+        ):
+            problems.append(
+                Problem(
+                    "NOT_EMPLOYED",
+                    f"{who} is not employed in {period} "
+                    f"(start_date {emp.start_date}, end_date {emp.end_date})",
+                    index,
+                    "start_date"
+                    if emp.start_date and emp.start_date > period.last_day
+                    else "end_date",
+                )
+            )
+            continue
+        available = cal.working_days(period, emp.start_date, emp.end_date)
+        if not 0 <= emp.unpaid_days <= available:
+            problems.append(
+                Problem(
+                    "UNPAID_DAYS",
+                    f"{who}: unpaid_days {emp.unpaid_days} is outside 0..{available} "
+                    f"(working days employed in {period})",
+                    index,
+                    "unpaid_days",
+                )
+            )
+    return problems

@@ -1,0 +1,331 @@
+"""The rule language: a pay scheme as validated, immutable data.
+
+Field-level rules (types, ranges, unknown keys, precision of amounts) live here and
+are reported by Pydantic all at once, each with a stable code (the error ``type``).
+Rules that relate several fields (tier order, targets a rule needs, comparable roles)
+are checked in :mod:`app.engine.checks`, which can name the exact offending element.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from .money import CURRENCY_MINOR_UNITS, MAX_AMOUNT, Rounding, to_decimal
+
+__all__ = [
+    "MEASURE_OF_KIND",
+    "BaseGapPolicy",
+    "Bonus",
+    "CalendarSpec",
+    "Clawback",
+    "CommissionRule",
+    "Department",
+    "DepartmentKind",
+    "Draw",
+    "EarningsOrderPolicy",
+    "Handoff",
+    "KeyAccounts",
+    "Measure",
+    "Override",
+    "Policy",
+    "Role",
+    "Scheme",
+    "StructurePolicy",
+    "Tier",
+    "TierMode",
+]
+
+
+class Measure(StrEnum):
+    """What revenue a rule pays on."""
+
+    NEW_REVENUE = "new_revenue"
+    REPEAT_REVENUE = "repeat_revenue"
+    GROWTH_REVENUE = "growth_revenue"
+
+
+class DepartmentKind(StrEnum):
+    """acquisition = sales department (ОП), retention = client department (КО),
+    development = key accounts."""
+
+    ACQUISITION = "acquisition"
+    RETENTION = "retention"
+    DEVELOPMENT = "development"
+
+
+MEASURE_OF_KIND: dict[DepartmentKind, Measure] = {
+    DepartmentKind.ACQUISITION: Measure.NEW_REVENUE,
+    DepartmentKind.RETENTION: Measure.REPEAT_REVENUE,
+    DepartmentKind.DEVELOPMENT: Measure.GROWTH_REVENUE,
+}
+
+
+class TierMode(StrEnum):
+    """marginal: each slice at its own rate; retroactive: everything at the reached tier's rate."""
+
+    MARGINAL = "marginal"
+    RETROACTIVE = "retroactive"
+
+
+# --- value types -----------------------------------------------------------------
+
+
+def _number(value: Any) -> Decimal:
+    try:
+        return to_decimal(value)
+    except ValueError as exc:
+        raise PydanticCustomError("INVALID_NUMBER", "{reason}", {"reason": str(exc)}) from None
+
+
+def _money(value: Any, info: ValidationInfo) -> Decimal:
+    amount = _number(value)
+    if amount < 0:
+        raise PydanticCustomError(
+            "NEGATIVE_MONEY",
+            "amount {amount} is negative; money amounts are 0 or more",
+            {"amount": str(amount)},
+        )
+    if amount > MAX_AMOUNT:
+        raise PydanticCustomError(
+            "AMOUNT_TOO_LARGE", "amount {amount} is larger than 10^13", {"amount": str(amount)}
+        )
+    digits = (info.context or {}).get("minor_units")
+    exponent = amount.normalize().as_tuple().exponent
+    if isinstance(digits, int) and isinstance(exponent, int) and -exponent > digits:
+        raise PydanticCustomError(
+            "PRECISION",
+            "amount {amount} has more decimals than the currency allows ({digits})",
+            {"amount": str(amount), "digits": digits},
+        )
+    return amount
+
+
+def _ranged(code: str, what: str, low: Decimal, high: Decimal) -> Any:
+    def check(value: Any) -> Decimal:
+        number = _number(value)
+        if not low <= number <= high:
+            raise PydanticCustomError(
+                code,
+                "{what} {value} is outside [{low}, {high}]",
+                {"what": what, "value": str(number), "low": str(low), "high": str(high)},
+            )
+        return number
+
+    return BeforeValidator(check)
+
+
+def _currency(value: str) -> str:
+    if value not in CURRENCY_MINOR_UNITS:
+        raise PydanticCustomError(
+            "UNKNOWN_CURRENCY", "currency {value!r} is not an ISO 4217 code", {"value": value}
+        )
+    return value
+
+
+Money = Annotated[Decimal, BeforeValidator(_money)]
+Rate = Annotated[Decimal, _ranged("RATE_RANGE", "rate", Decimal(0), Decimal(1))]
+Share = Annotated[Decimal, _ranged("THRESHOLD_RANGE", "threshold", Decimal(0), Decimal(1))]
+Attainment = Annotated[Decimal, _ranged("ATTAINMENT_RANGE", "attainment", Decimal(0), Decimal(100))]
+Multiple = Annotated[Decimal, _ranged("CAP_RANGE", "cap multiple", Decimal(0), Decimal(100))]
+Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+Label = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}$")]
+Currency = Annotated[str, AfterValidator(_currency)]
+
+
+class _Rules(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, use_enum_values=False
+    )
+
+
+# --- commission --------------------------------------------------------------------
+
+
+class Tier(_Rules):
+    """A rate that applies from a revenue amount (``from``) or from an attainment
+    of the measure's target (``from_attainment``: 1.0 = 100%)."""
+
+    from_: Money | None = Field(default=None, alias="from")
+    from_attainment: Attainment | None = None
+    rate: Rate
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> Tier:
+        if (self.from_ is None) == (self.from_attainment is None):
+            raise PydanticCustomError(
+                "TIER_BOUND", "a tier needs exactly one of 'from' (amount) or 'from_attainment'"
+            )
+        return self
+
+
+class CommissionRule(_Rules):
+    """Commission on one measure: threshold, then tiers, then the cap."""
+
+    measure: Measure
+    mode: TierMode = TierMode.MARGINAL
+    threshold: Share | None = None
+    tiers: list[Tier] = Field(min_length=1, max_length=50)
+    cap: Money | None = None
+    cap_multiple: Multiple | None = None
+    label: Label | None = None
+
+
+class Bonus(_Rules):
+    """A fixed amount paid when attainment of a measure's target reaches ``attainment``."""
+
+    attainment: Attainment
+    amount: Money
+    measure: Measure | None = None
+    label: Label | None = None
+
+
+class Override(_Rules):
+    """A head's share of the revenue credited to the whole department."""
+
+    measure: Measure
+    of: Literal["team"] = "team"
+    rate: Rate
+    label: Label | None = None
+
+
+class Draw(_Rules):
+    """A guaranteed minimum of variable pay per period (prorated like the base).
+
+    A recoverable draw is an advance: what it tops up is carried as a balance and
+    recovered from later variable pay above the draw, at most ``recover_limit`` a period.
+    """
+
+    amount: Money
+    recoverable: bool = True
+    recover_limit: Money | None = None
+    label: Label | None = None
+
+
+class Role(_Rules):
+    """One role of a department: its base, targets and variable pay."""
+
+    label: Label | None = None
+    position: Literal["rep", "head"] | None = None
+    headcount: int | None = Field(default=None, ge=0, le=100_000)
+    base: Money
+    target: dict[Measure, Money] = Field(default_factory=dict)
+    commission: list[CommissionRule] = Field(default_factory=list, max_length=20)
+    override: Override | None = None
+    bonuses: list[Bonus] = Field(default_factory=list, max_length=20)
+    draw: Draw | None = None
+    compare_with: str | None = None
+    compare: bool = True
+
+    def resolved_position(self, name: str) -> Literal["rep", "head"]:
+        """rep or head, for the structure advice; heads are named head/assistant* or set."""
+        if self.position is not None:
+            return self.position
+        return "head" if ("head" in name or name.startswith("assistant")) else "rep"
+
+
+class Department(_Rules):
+    kind: DepartmentKind
+    label: Label | None = None
+    roles: dict[Name, Role] = Field(min_length=1, max_length=50)
+
+
+# --- policy ------------------------------------------------------------------------
+
+
+class BaseGapPolicy(_Rules):
+    """The sales base is this much below the client base: 1 − sales/client in [min, max]."""
+
+    enabled: bool = True
+    min: Rate = Decimal("0.40")
+    max: Rate = Decimal("0.50")
+
+
+class EarningsOrderPolicy(_Rules):
+    """At ``attainment`` of target a salesperson must earn more than a client manager."""
+
+    enabled: bool = True
+    attainment: Attainment = Decimal(1)
+    statistic: Literal["median", "mean"] = "median"
+
+
+class StructurePolicy(_Rules):
+    """Advice: a sales department of 4-5 reps and 1-2 heads."""
+
+    enabled: bool = True
+    reps: tuple[int, int] = (4, 5)
+    heads: tuple[int, int] = (1, 2)
+
+
+class Policy(_Rules):
+    base_gap: BaseGapPolicy = Field(default_factory=BaseGapPolicy)
+    commission_order: Literal["strict", "off"] = "strict"
+    earnings_order: EarningsOrderPolicy = Field(default_factory=EarningsOrderPolicy)
+    structure: StructurePolicy = Field(default_factory=StructurePolicy)
+
+
+class CalendarSpec(_Rules):
+    """Working days are Monday-Friday minus ``holidays`` plus ``working_weekends``."""
+
+    holidays: list[date] = Field(default_factory=list, max_length=400)
+    working_weekends: list[date] = Field(default_factory=list, max_length=400)
+
+
+class Handoff(_Rules):
+    """A deal is new_revenue while its client is younger than ``new_client_months``
+    at the deal's date, repeat_revenue after."""
+
+    new_client_months: int = Field(default=3, ge=0, le=120)
+
+
+class KeyAccounts(_Rules):
+    """Clients whose revenue above a monthly baseline is credited as growth_revenue."""
+
+    client_ids: list[Annotated[str, StringConstraints(min_length=1, max_length=100)]] = Field(
+        default_factory=list, max_length=10_000
+    )
+    baseline: dict[str, Money] = Field(default_factory=dict)
+
+
+class Clawback(_Rules):
+    """Refunds inside ``window_days`` of the original deal take back commission."""
+
+    window_days: int = Field(default=180, ge=0, le=3660)
+    recover: Literal["paid_commission", "none"] = "paid_commission"
+
+
+class Scheme(_Rules):
+    """A versioned, effective-dated pay scheme (one file)."""
+
+    key: Key
+    name: Label
+    currency: Currency
+    effective_from: date
+    effective_to: date | None = None
+    period: Literal["month"] = "month"
+    rounding: Rounding = Rounding.HALF_UP
+    calendar: CalendarSpec = Field(default_factory=CalendarSpec)
+    policy: Policy = Field(default_factory=Policy)
+    handoff: Handoff = Field(default_factory=Handoff)
+    key_accounts: KeyAccounts = Field(default_factory=KeyAccounts)
+    clawback: Clawback = Field(default_factory=Clawback)
+    departments: dict[Name, Department] = Field(min_length=1, max_length=50)
+
+    @property
+    def minor_units(self) -> int:
+        return CURRENCY_MINOR_UNITS[self.currency]

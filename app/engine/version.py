@@ -1,0 +1,1 @@
+ENGINE_VERSION = "1.0.0"
