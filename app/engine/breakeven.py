@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, Decimal, localcontext
+from decimal import ROUND_CEILING, ROUND_HALF_EVEN, Decimal, localcontext
 from typing import Final
 
 from .money import EXACT, round_money
@@ -21,6 +21,8 @@ from .scheme import MEASURE_OF_KIND, CommissionRule, Measure, Role, Scheme
 __all__ = ["BreakEven", "RolePay", "first_reach", "pay_at", "primary_measure", "team_revenue_at"]
 
 _ZERO: Final = Decimal(0)
+#: Attainments beyond 100× target are not a break-even anyone can reach.
+_LIMIT: Final = Decimal(100)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,12 +120,21 @@ def breakpoints(role: Role) -> set[Decimal]:
 
 
 def first_reach(
-    f: Callable[[Decimal], Decimal], points: set[Decimal], level: Decimal
+    f: Callable[[Decimal], Decimal],
+    points: set[Decimal],
+    level: Decimal,
+    rounding: str = ROUND_HALF_EVEN,
 ) -> Decimal | None:
     """Smallest ``a ≥ 0`` with ``f(a) ≥ level``, for ``f`` affine between ``points``
-    (right-continuous at each point).  None when ``f`` stays below ``level``."""
+    (right-continuous at each point).  None when ``f`` stays below ``level``.
+
+    ``rounding`` applies to the one division that solves for ``a``; cap points use
+    ceiling so that a cap is always fully reached at its point (never a hair before,
+    which would leave a tiny slope in the next segment).
+    """
     ordered = sorted(points)
-    with localcontext(EXACT):
+    with localcontext(EXACT) as ctx:
+        ctx.rounding = rounding
         for index, low in enumerate(ordered):
             value = f(low)
             if value >= level:
@@ -133,9 +144,21 @@ def first_reach(
             slope = (f(probe) - value) / (probe - low)
             if slope <= 0:
                 continue
-            hit = low + (level - value) / slope
-            if high is None or hit < high:
+            hit = _settle(f, low + (level - value) / slope, level)
+            if hit is not None and hit <= _LIMIT and (high is None or hit < high):
                 return hit
+    return None
+
+
+def _settle(f: Callable[[Decimal], Decimal], hit: Decimal, level: Decimal) -> Decimal | None:
+    """Move a solved point up by the last-digit error of 60-digit arithmetic until
+    ``f(hit) ≥ level`` really holds (a few steps of growing size at most)."""
+    step = max(abs(hit), Decimal(1)).scaleb(-55)
+    for _ in range(12):
+        if f(hit) >= level:
+            return hit
+        hit += step
+        step *= 10
     return None
 
 
@@ -157,7 +180,7 @@ def cap_points(role: Role) -> set[Decimal]:
         def value(a: Decimal, rule_: CommissionRule = uncapped, t: Decimal = target) -> Decimal:
             return commission(rule_, t * a, t, 1).total
 
-        hit = first_reach(value, base, limit)
+        hit = first_reach(value, base, limit, ROUND_CEILING)
         if hit is not None:
             points.add(hit)
     return points

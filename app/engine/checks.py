@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from .breakeven import BreakEven, pay_at, primary_measure, solve, team_revenue_at
 from .findings import Finding
-from .money import EXACT, format_amount, format_percent, round_money
+from .money import EXACT, format_amount, format_percent, plain, round_money
 from .scheme import DepartmentKind, Role, Scheme
 from .structure import resolve_counterpart, structural_findings
 
@@ -76,7 +76,11 @@ def _base_gap(scheme: Scheme, pair: Pair) -> Iterator[Finding]:
         f"{format_percent(policy.max)} below, i.e. between "
         f"{format_amount(c_role.base * (1 - policy.max), fmt)} and "
         f"{format_amount(c_role.base * (1 - policy.min), fmt)}",
-        {"sales_base": str(s_role.base), "client_base": str(c_role.base), "gap": str(gap)},
+        {
+            "sales_base": str(s_role.base),
+            "client_base": str(c_role.base),
+            "gap": plain(gap.quantize(Decimal("0.0001"))),
+        },
     )
 
 
@@ -113,7 +117,8 @@ def _break_even(scheme: Scheme, pair: Pair) -> BreakEven:
                 revenue = team_revenue_at(scheme, s_dept, s_role.override.measure, hit)
         if revenue is not None:
             revenue = round_money(revenue, scheme.minor_units, scheme.rounding)
-        hit = hit.quantize(Decimal("0.0001"))
+        with localcontext(EXACT):
+            hit = hit.quantize(Decimal("0.0001"))
     return BreakEven(
         f"{s_dept}.{s_name}", f"{c_dept}.{c_name}", a, client.gross, sales.gross, hit, revenue
     )
@@ -189,8 +194,8 @@ def _counterparts(scheme: Scheme) -> Iterator[Finding]:
                 "NO_COUNTERPART",
                 "warning",
                 ("departments",),
-                f"there is an {kind.value} department but no {other.value} department, so the "
-                "base gap, commission order and earnings order cannot be checked",
+                f"there is {_article(kind.value)} department but no {other.value} department, "
+                "so the base gap, commission order and earnings order cannot be checked",
             )
     if DepartmentKind.RETENTION not in kinds:
         return
@@ -211,6 +216,10 @@ def _counterparts(scheme: Scheme) -> Iterator[Finding]:
                     "department; set compare_with, or compare: false for a role with no "
                     "counterpart",
                 )
+
+
+def _article(word: str) -> str:
+    return f"an {word}" if word[0] in "aeiou" else f"a {word}"
 
 
 def check_scheme(scheme: Scheme, roster: Sequence[Employee] | None = None) -> list[Finding]:

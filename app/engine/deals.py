@@ -17,7 +17,7 @@ from typing import Final
 
 from .calendar import Period
 from .findings import Finding, Problem
-from .money import MAX_AMOUNT
+from .money import MAX_AMOUNT, decimal_places
 from .scheme import Measure, Scheme
 
 __all__ = [
@@ -130,18 +130,13 @@ def _problems(deals: Sequence[Deal], employees: set[str], digits: int) -> list[P
                 "client_since",
             )
         amount = deal.amount
-        exponent = amount.as_tuple().exponent
         if not amount.is_finite() or amount == 0 or abs(amount) > MAX_AMOUNT:
             bad(
                 "INVALID_AMOUNT",
                 f"{where}: amount {amount} must be a non-zero number up to 10^13 in absolute value",
                 "amount",
             )
-        elif (
-            isinstance(exponent, int)
-            and -exponent > digits
-            and amount != amount.quantize(Decimal(1).scaleb(-digits))
-        ):
+        elif decimal_places(amount) > digits:
             bad("PRECISION", f"{where}: amount {amount} has more than {digits} decimals", "amount")
         if deal.refund_of is not None and amount > 0:
             bad(

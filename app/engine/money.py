@@ -17,9 +17,11 @@ __all__ = [
     "EXACT",
     "MAX_AMOUNT",
     "Rounding",
+    "decimal_places",
     "format_amount",
     "format_percent",
     "minor_units",
+    "plain",
     "quantum",
     "round_money",
     "to_decimal",
@@ -143,6 +145,35 @@ def to_decimal(value: object) -> Decimal:
     if not result.is_finite():
         raise ValueError(f"{value!r} is not a finite number")
     return result
+
+
+def decimal_places(value: Decimal) -> int:
+    """Decimals that carry a non-zero digit: 45000.10 → 1, 45000.000…001 → 25.
+
+    Counted from the digits themselves, never through a context, so no digit is rounded away.
+    """
+    _, digit_tuple, exponent = value.as_tuple()
+    if not isinstance(exponent, int) or exponent >= 0:
+        return 0
+    digits = list(digit_tuple)
+    places = -exponent
+    while places and digits and digits[-1] == 0:
+        digits.pop()
+        places -= 1
+    return places
+
+
+def plain(value: Decimal) -> str:
+    """Fixed-point text without trailing zeros or exponent: 45000.00 → '45000', 1E+2 → '100'."""
+    places = decimal_places(value)
+    sign, digit_tuple, exponent = value.as_tuple()
+    assert isinstance(exponent, int)
+    trimmed = (
+        value.quantize(Decimal(1).scaleb(-places), context=EXACT) if places < -exponent else value
+    )
+    text = format(trimmed, "f")
+    del sign, digit_tuple
+    return text
 
 
 def format_amount(value: Decimal, digits: int) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .findings import Finding, Path, SchemeError
-from .money import CURRENCY_MINOR_UNITS
+from .money import CURRENCY_MINOR_UNITS, plain
 from .scheme import Scheme
 
 __all__ = ["canonical_json", "parse_scheme", "scheme_hash", "validation_findings"]
@@ -42,6 +42,17 @@ _BUILTIN_CODES = {
 }
 
 
+_KIND_NAMES = {
+    "list": "a list",
+    "str": "a text value",
+    "int": "a number",
+    "Decimal": "a number",
+    "float": "a number",
+    "bool": "true/false",
+    "NoneType": "an empty document",
+}
+
+
 def _message(error: Mapping[str, Any]) -> str:
     kind, loc = error["type"], error["loc"]
     if kind == "extra_forbidden":
@@ -65,9 +76,8 @@ def validation_findings(exc: ValidationError) -> list[Finding]:
     for error in exc.errors(include_url=False):
         kind = error["type"]
         code = kind if kind.isupper() else _BUILTIN_CODES.get(kind, "INVALID_VALUE")
-        path: Path = tuple(p for p in error["loc"] if isinstance(p, (str, int)))
-        # Errors about a dict key carry "[key]" as the last loc element; keep the key.
-        path = tuple(str(p).removesuffix("[key]") if isinstance(p, str) else p for p in path)
+        # An error about a dict key carries "[key]" after the key itself: drop the marker.
+        path: Path = tuple(p for p in error["loc"] if isinstance(p, (str, int)) and p != "[key]")
         findings.append(Finding(code, "error", path, _message(error)))
     return findings
 
@@ -75,7 +85,7 @@ def validation_findings(exc: ValidationError) -> list[Finding]:
 def parse_scheme(document: object) -> Scheme:
     """Validate a decoded scheme document; raise :class:`SchemeError` with all findings."""
     if not isinstance(document, Mapping):
-        kind = "a list" if isinstance(document, list) else f"a {type(document).__name__}"
+        kind = _KIND_NAMES.get(type(document).__name__, "a single value")
         raise SchemeError(
             [
                 Finding(
@@ -95,8 +105,7 @@ def parse_scheme(document: object) -> Scheme:
 
 def _canonical(value: Any) -> Any:
     if isinstance(value, Decimal):
-        text = format(value.normalize(), "f")
-        return text
+        return plain(value)
     if isinstance(value, Enum):
         return _canonical(value.value)
     if isinstance(value, date):

@@ -8,7 +8,7 @@ from typing import Final
 
 from .calendar import Period, WorkCalendar
 from .findings import Problem
-from .money import MAX_AMOUNT
+from .money import MAX_AMOUNT, decimal_places
 from .payroll import BALANCE_KINDS, Employee
 from .scheme import Measure, Role, Scheme
 
@@ -48,8 +48,7 @@ def _amount_problems(
                 Problem("AMOUNT_TOO_LARGE", f"{where} {amount} exceeds 10^13", index, column)
             )
         else:
-            exponent = amount.normalize().as_tuple().exponent
-            if isinstance(exponent, int) and -exponent > digits:
+            if decimal_places(amount) > digits:
                 message = f"{where} {amount} has more than {digits} decimals"
                 problems.append(Problem("PRECISION", message, index, column))
     return problems
@@ -68,6 +67,26 @@ def validate_roster(
     problems: list[Problem] = []
     seen: dict[str, int] = {}
     cal = work_calendar(scheme)
+    if period.first_day < scheme.effective_from or (
+        scheme.effective_to is not None and period.last_day > scheme.effective_to
+    ):
+        until = f" to {scheme.effective_to}" if scheme.effective_to else ""
+        return [
+            Problem(
+                "PERIOD_NOT_EFFECTIVE",
+                f"{period} is not wholly inside the scheme's effective dates "
+                f"({scheme.effective_from}{until}); a scheme applies from its effective date, "
+                "never backwards",
+            )
+        ]
+    if cal.working_days(period) == 0:
+        return [
+            Problem(
+                "NO_WORKING_DAYS",
+                f"{period} has no working days in the scheme's calendar; base pay cannot be "
+                "prorated over it",
+            )
+        ]
     for index, emp in enumerate(roster):
         who = f"employee {emp.id!r}"
         if emp.id in seen:

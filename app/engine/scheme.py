@@ -25,7 +25,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .money import CURRENCY_MINOR_UNITS, MAX_AMOUNT, Rounding, to_decimal
+from .money import CURRENCY_MINOR_UNITS, MAX_AMOUNT, Rounding, decimal_places, to_decimal
 
 __all__ = [
     "MEASURE_OF_KIND",
@@ -105,8 +105,7 @@ def _money(value: Any, info: ValidationInfo) -> Decimal:
             "AMOUNT_TOO_LARGE", "amount {amount} is larger than 10^13", {"amount": str(amount)}
         )
     digits = (info.context or {}).get("minor_units")
-    exponent = amount.normalize().as_tuple().exponent
-    if isinstance(digits, int) and isinstance(exponent, int) and -exponent > digits:
+    if isinstance(digits, int) and decimal_places(amount) > digits:
         raise PydanticCustomError(
             "PRECISION",
             "amount {amount} has more decimals than the currency allows ({digits})",
@@ -132,7 +131,7 @@ def _ranged(code: str, what: str, low: Decimal, high: Decimal) -> Any:
 def _currency(value: str) -> str:
     if value not in CURRENCY_MINOR_UNITS:
         raise PydanticCustomError(
-            "UNKNOWN_CURRENCY", "currency {value!r} is not an ISO 4217 code", {"value": value}
+            "UNKNOWN_CURRENCY", "currency '{value}' is not an ISO 4217 code", {"value": value}
         )
     return value
 

@@ -1,0 +1,39 @@
+"""File formats around the engine: scheme documents, rosters, reports and payroll output.
+
+The engine takes plain values; this package turns files into those values (with the
+line and column of every value, so findings point into the file) and results back
+into text, JSON or CSV.  The CLI and the HTTP API both use it.
+"""
+
+from .documents import Document, DocumentError, load_document, parse_document
+from .files import atomic_write
+from .output import explain_text, payroll_csv, payroll_table
+from .payrolljson import payroll_json
+from .positions import Position, Positions, locate
+from .roster import Roster, RosterError, RowProblem, load_roster, roster_error
+from .validation import FileReport, LoadedScheme, SchemeFileError, load_scheme, validate_file
+
+__all__ = [
+    "Document",
+    "DocumentError",
+    "FileReport",
+    "LoadedScheme",
+    "Position",
+    "Positions",
+    "Roster",
+    "RosterError",
+    "RowProblem",
+    "SchemeFileError",
+    "atomic_write",
+    "explain_text",
+    "load_document",
+    "load_roster",
+    "load_scheme",
+    "locate",
+    "parse_document",
+    "payroll_csv",
+    "payroll_json",
+    "payroll_table",
+    "roster_error",
+    "validate_file",
+]

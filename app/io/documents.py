@@ -1,0 +1,226 @@
+"""Scheme documents: YAML or JSON text to plain data, with the position of every value.
+
+YAML is composed with PyYAML (the safe loader) and the Python data is built here from
+the node tree, so every rule is ours: YAML 1.2 core scalars (``yes`` stays a string),
+decimals as :class:`~decimal.Decimal` from the source text (never a float), duplicate
+keys refused, only standard tags, and a cap on the values that aliases can expand to.
+JSON goes through :func:`json.loads` with the same rules; its positions come from
+composing the same text as YAML (JSON is YAML), when that works.
+"""
+
+from __future__ import annotations
+
+import decimal
+import json
+import os
+import re
+from decimal import Decimal
+from pathlib import PurePath
+from typing import Any, Final, Literal, NamedTuple
+
+import yaml
+
+from .files import FileProblem, decode_utf8, read_limited
+from .positions import Positions
+from .yamlnodes import MAX_NODES, NodeBuilder, NodeProblem, compose, shorten
+
+__all__ = [
+    "Document",
+    "DocumentError",
+    "Format",
+    "document_format",
+    "load_document",
+    "parse_document",
+]
+
+Format = Literal["yaml", "json"]
+
+_SUFFIXES: Final[dict[str, Format]] = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
+
+
+class DocumentError(Exception):
+    """A file that is not a readable document; ``code`` says why.
+
+    Codes: UNREADABLE, TOO_LARGE, ENCODING, UNSUPPORTED_FORMAT, SYNTAX, DUPLICATE_KEY,
+    INVALID_NUMBER, INVALID_KEY, UNSUPPORTED_TAG, TOO_MANY_VALUES, TOO_DEEP.
+    """
+
+    def __init__(
+        self, path: str, line: int | None, column: int | None, code: str, message: str
+    ) -> None:
+        self.path = path
+        self.line = line
+        self.column = column
+        self.code = code
+        self.message = message
+        super().__init__(str(self))
+
+    @property
+    def location(self) -> str:
+        parts = [self.path, *(str(n) for n in (self.line, self.column) if n is not None)]
+        return ":".join(parts)
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.code}: {self.message}"
+
+
+class Document(NamedTuple):
+    """Decoded data (``None`` for an empty document) and where each value was written."""
+
+    data: object
+    positions: Positions
+
+
+def document_format(path: str | os.PathLike[str]) -> Format | None:
+    """``yaml`` or ``json`` from the file name, None for any other suffix."""
+    return _SUFFIXES.get(PurePath(path).suffix.lower())
+
+
+def load_document(path: str | os.PathLike[str], *, max_bytes: int, setting: str = "") -> Document:
+    """Read and decode a ``.yaml``/``.yml``/``.json`` file of at most ``max_bytes`` bytes."""
+    name = os.fspath(path)
+    fmt = document_format(path)
+    if fmt is None:
+        raise DocumentError(
+            name, None, None, "UNSUPPORTED_FORMAT", "expected a .yaml, .yml or .json file"
+        )
+    try:
+        raw = read_limited(path, max_bytes, setting)
+    except FileProblem as exc:
+        raise DocumentError(name, exc.line, exc.column, exc.code, exc.message) from None
+    return parse_document(raw, fmt, name=name)
+
+
+def parse_document(
+    raw: bytes | str,
+    fmt: Format,
+    *,
+    name: str = "<document>",
+    positions: bool = True,
+    max_nodes: int = MAX_NODES,
+) -> Document:
+    """Decode ``raw`` (UTF-8 bytes or text) as YAML or JSON.
+
+    ``positions=False`` skips locating values in JSON (used for large rosters, which
+    locate values only when a problem must be reported).
+    """
+    if isinstance(raw, bytes):
+        try:
+            text = decode_utf8(raw)
+        except FileProblem as exc:
+            raise DocumentError(name, exc.line, exc.column, exc.code, exc.message) from None
+    else:
+        text = raw.removeprefix("\ufeff")
+    if fmt == "yaml":
+        return _parse_yaml(text, name, max_nodes)
+    data = _parse_json(text, name)
+    return Document(data, json_positions(text, max_nodes) if positions else Positions())
+
+
+def _parse_yaml(text: str, name: str, max_nodes: int) -> Document:
+    try:
+        node = compose(text)
+        builder = NodeBuilder(max_nodes)
+        data = None if node is None else builder.build(node)
+    except NodeProblem as exc:
+        raise DocumentError(name, exc.line, exc.column, exc.code, exc.message) from None
+    return Document(data, builder.positions if node is not None else Positions())
+
+
+def json_positions(text: str, max_nodes: int = MAX_NODES) -> Positions:
+    """Positions of a JSON text's values, or none when the YAML composer cannot read it."""
+    try:
+        node = compose(text)
+        if node is None:
+            return Positions()
+        builder = NodeBuilder(max_nodes)
+        builder.build(node)
+    except (NodeProblem, yaml.YAMLError, RecursionError):
+        return Positions()
+    return builder.positions
+
+
+class _JSONRefused(Exception):
+    def __init__(self, code: str, message: str, *, constant: bool = False) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.constant = constant  # NaN or Infinity, which the YAML composer reads as text
+
+
+def _json_number(text: str) -> Decimal:
+    try:
+        value = Decimal(text)
+    except decimal.InvalidOperation:
+        raise _JSONRefused("INVALID_NUMBER", f"{shorten(text)} is out of range") from None
+    if not -1000 <= value.adjusted() <= 1000:
+        raise _JSONRefused("INVALID_NUMBER", f"{shorten(text)} is out of range")
+    return value
+
+
+def _json_constant(text: str) -> object:
+    raise _JSONRefused(
+        "INVALID_NUMBER",
+        f"{text} is not a finite number; amounts and rates must be decimals",
+        constant=True,
+    )
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _JSONRefused("DUPLICATE_KEY", f"key {key!r} appears twice in the same object")
+        result[key] = value
+    return result
+
+
+def _parse_json(text: str, name: str) -> object:
+    try:
+        return json.loads(
+            text,
+            parse_float=_json_number,
+            parse_int=int,
+            parse_constant=_json_constant,
+            object_pairs_hook=_json_object,
+        )
+    except json.JSONDecodeError as exc:
+        raise DocumentError(name, exc.lineno, exc.colno, "SYNTAX", exc.msg) from None
+    except _JSONRefused as exc:
+        line, column = _json_problem_position(text, exc.code, constant=exc.constant)
+        raise DocumentError(name, line, column, exc.code, exc.message) from None
+    except ValueError:  # int() refuses numbers of more than 4300 digits
+        line, column = _json_problem_position(text, "INVALID_NUMBER")
+        message = "a number has too many digits to be an amount"
+        raise DocumentError(name, line, column, "INVALID_NUMBER", message) from None
+    except RecursionError:
+        raise DocumentError(name, None, None, "TOO_DEEP", "nested too deeply") from None
+
+
+def _json_problem_position(
+    text: str, code: str, *, constant: bool = False
+) -> tuple[int | None, int | None]:
+    """Where the YAML composer finds the same problem (it reports positions)."""
+    found = _CONSTANT_RE.search(_blank_strings(text)) if constant else None
+    if found is not None:
+        offset = found.start()
+        return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
+    try:
+        node = compose(text)
+        if node is not None:
+            NodeBuilder(MAX_NODES).build(node)
+    except NodeProblem as exc:
+        if exc.code == code:
+            return exc.line, exc.column
+    except (yaml.YAMLError, RecursionError):
+        pass
+    return None, None
+
+
+_CONSTANT_RE: Final = re.compile(r"-?\b(?:NaN|Infinity)\b")
+_STRING_RE: Final = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def _blank_strings(text: str) -> str:
+    """``text`` with the inside of every JSON string blanked, offsets unchanged."""
+    return _STRING_RE.sub(lambda m: '"' + " " * (len(m.group()) - 2) + '"', text)

@@ -1,0 +1,69 @@
+"""Numbers and dates as people type them in spreadsheets, read exactly or refused."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from typing import Final
+
+__all__ = ["parse_date", "parse_number", "parse_whole"]
+
+_SPACES: Final = " \u00a0\u202f"  # space, no-break space, narrow no-break space
+_GROUPED: Final = re.compile(r"[+-]?\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?")
+_PLAIN: Final = re.compile(r"[+-]?\d+(?:\.\d+)?")
+_DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def parse_number(raw: str, *, decimal_comma: bool) -> Decimal:
+    """``raw`` as an exact decimal; ValueError says why it is refused.
+
+    Spaces (also no-break ones) may group thousands: ``1 234 567,89``.  The decimal mark
+    is ``.``, or ``,`` when ``decimal_comma`` (a ``;``-separated file, as spreadsheets in
+    comma-decimal locales write).  A number with both ``,`` and ``.`` (``1,234.56``,
+    ``1.234,56``) is refused: one of them is a thousands separator, and guessing which
+    is how a payroll ends up a thousand times too large.
+    """
+    text = raw.strip()
+    if not text:
+        raise ValueError("is empty")
+    if any(space in text for space in _SPACES):
+        if not _GROUPED.fullmatch(text):
+            raise ValueError(f"{raw!r} is not a number (spaces may only group thousands)")
+        text = "".join(c for c in text if c not in _SPACES)
+    if "," in text and "." in text:
+        raise ValueError(
+            f"{raw!r} mixes ',' and '.', so one of them is a thousands separator; write "
+            "the number without it (1234.56, or 1234,56 in a ';'-separated file)"
+        )
+    if "," in text:
+        if not decimal_comma:
+            raise ValueError(
+                f"{raw!r} has a ',' which is ambiguous in a ','-separated file; "
+                "use '.' as the decimal mark"
+            )
+        if text.count(",") > 1:
+            raise ValueError(f"{raw!r} has more than one decimal comma")
+        text = text.replace(",", ".")
+    if not _PLAIN.fullmatch(text):
+        raise ValueError(f"{raw!r} is not a number")
+    return Decimal(text)
+
+
+def parse_whole(raw: str) -> int:
+    """A whole number of days: ``2``."""
+    text = raw.strip()
+    if not re.fullmatch(r"\d{1,6}", text):
+        raise ValueError(f"{raw!r} is not a whole number of days")
+    return int(text)
+
+
+def parse_date(raw: str) -> date:
+    """An ISO date, ``2027-03-10``; other spellings are refused rather than guessed."""
+    text = raw.strip()
+    if not _DATE.fullmatch(text):
+        raise ValueError(f"{raw!r} is not a date written YYYY-MM-DD")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{raw!r} is not a valid date") from None

@@ -1,0 +1,113 @@
+"""A payroll as JSON: every amount a string with exactly the currency's minor digits."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from app.engine import Line, Payroll, PayrollReport, Payslip
+
+from .output import money, rate_text
+
+__all__ = ["payroll_json"]
+
+
+def _line_json(line: Line, digits: int) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "code": line.code,
+        "label": line.label,
+        "measure": None if line.measure is None else line.measure.value,
+        "basis": None if line.basis is None else money(line.basis, digits),
+        "rate": None if line.rate is None else rate_text(line.rate),
+        "amount": money(line.amount, digits),
+        "explanation": line.explanation,
+    }
+    if line.deals:
+        result["deals"] = [
+            {
+                "deal_id": deal.deal_id,
+                "date": deal.date.isoformat(),
+                "client_id": deal.client_id,
+                "measure": deal.measure.value,
+                "share": rate_text(deal.share),
+                "amount": money(deal.amount, digits),
+                "note": deal.note,
+            }
+            for deal in line.deals
+        ]
+    return result
+
+
+def _slip_json(slip: Payslip, digits: int) -> dict[str, Any]:
+    return {
+        "employee_id": slip.employee_id,
+        "name": slip.name,
+        "department": slip.department,
+        "role": slip.role,
+        "proration": slip.proration,
+        "credited": {m.value: money(v, digits) for m, v in slip.credited.items()},
+        "lines": [_line_json(line, digits) for line in slip.lines],
+        "gross": money(slip.gross, digits),
+        "fte_gross": None if slip.fte_gross is None else money(slip.fte_gross, digits),
+        "balances": {kind: money(v, digits) for kind, v in slip.balances.items()},
+    }
+
+
+def _report_json(report: PayrollReport | None, digits: int) -> dict[str, Any]:
+    if report is None:
+        return {"departments": [], "comparisons": []}
+    return {
+        "departments": [
+            {
+                "department": f.department,
+                "kind": f.kind,
+                "employees": f.headcount,
+                "revenue": money(f.revenue, digits),
+                "payroll": money(f.gross_total, digits),
+                "payroll_share": None if f.payroll_share is None else str(f.payroll_share),
+                "mean": money(f.mean, digits),
+                "median": money(f.median, digits),
+                "min": money(f.min, digits),
+                "max": money(f.max, digits),
+            }
+            for f in report.departments
+        ],
+        "comparisons": [
+            {
+                "sales_role": c.sales_role,
+                "client_role": c.client_role,
+                "statistic": c.statistic,
+                "sales": money(c.sales_value, digits),
+                "client": money(c.client_value, digits),
+                "difference": money(c.difference, digits),
+                "holds": c.holds,
+                "below": [
+                    {
+                        "employee_id": b.employee_id,
+                        "fte_gross": money(b.fte_gross, digits),
+                        "difference": money(b.difference, digits),
+                    }
+                    for b in c.below
+                ],
+            }
+            for c in report.comparisons
+        ],
+    }
+
+
+def payroll_json(payroll: Payroll) -> str:
+    """The whole payroll; amounts are strings with exactly the currency's minor digits."""
+    digits = payroll.minor_units
+    document = {
+        "scheme_key": payroll.scheme_key,
+        "scheme_hash": payroll.scheme_hash,
+        "engine_version": payroll.engine_version,
+        "period": str(payroll.period),
+        "currency": payroll.currency,
+        "minor_units": digits,
+        "payslips": [_slip_json(slip, digits) for slip in payroll.payslips],
+        "total": money(payroll.total, digits),
+        "report": _report_json(payroll.report, digits),
+        "findings": [f.as_dict() for f in payroll.findings],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

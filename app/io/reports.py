@@ -1,0 +1,195 @@
+"""Validation reports (text, GitHub annotations, JSON) and break-even tables."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from app.engine import BreakEven, Finding, format_amount
+from app.engine.money import format_percent
+
+from .documents import DocumentError
+from .tables import Column, plain_table
+from .validation import FileReport, exit_code
+
+__all__ = [
+    "BREAK_EVEN_COLUMNS",
+    "break_even_json",
+    "break_even_rows",
+    "break_even_text",
+    "finding_line",
+    "github_report",
+    "json_report",
+    "summary_line",
+    "text_report",
+]
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _where(path: str, line: int | None, column: int | None) -> str:
+    return ":".join([path, *(str(n) for n in (line, column) if n is not None)])
+
+
+def finding_line(path: str, finding: Finding, severity: str | None = None) -> str:
+    """``file:line:col: error CODE: message (at json.path)``."""
+    at = "" if not finding.path else f" (at {finding.json_path})"
+    return (
+        f"{_where(path, finding.line, finding.column)}: {severity or finding.severity} "
+        f"{finding.code}: {finding.message}{at}"
+    )
+
+
+def load_error_line(error: DocumentError) -> str:
+    return f"{_where(error.path, error.line, error.column)}: error {error.code}: {error.message}"
+
+
+def summary_line(reports: Sequence[FileReport]) -> str:
+    """``3 files, 1 error, 2 warnings`` (and how many files could not be read)."""
+    errors = sum(r.errors for r in reports)
+    warnings = sum(r.warnings for r in reports)
+    unreadable = sum(r.load_error is not None for r in reports)
+    text = f"{_plural(len(reports), 'file')}, {_plural(errors, 'error')}, "
+    text += _plural(warnings, "warning")
+    if unreadable:
+        text += f" ({unreadable} could not be read)"
+    return text
+
+
+def text_report(reports: Sequence[FileReport]) -> str:
+    lines = []
+    for report in reports:
+        if report.load_error is not None:
+            lines.append(load_error_line(report.load_error))
+        lines.extend(finding_line(report.path, f) for f in report.findings)
+    lines.append(summary_line(reports))
+    return "\n".join(lines) + "\n"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _annotation(
+    severity: str, path: str, line: int | None, column: int | None, title: str, message: str
+) -> str:
+    props = [f"file={_escape_property(path)}"]
+    if line is not None:
+        props.append(f"line={line}")
+    if column is not None:
+        props.append(f"col={column}")
+    props.append(f"title={_escape_property(title)}")
+    return f"::{severity} {','.join(props)}::{_escape_data(message)}"
+
+
+def github_report(reports: Sequence[FileReport]) -> str:
+    """GitHub Actions workflow commands: one ``::error``/``::warning`` line per finding."""
+    lines = []
+    for report in reports:
+        error = report.load_error
+        if error is not None:
+            lines.append(
+                _annotation(
+                    "error", error.path, error.line, error.column, error.code, error.message
+                )
+            )
+        for f in report.findings:
+            at = "" if not f.path else f" (at {f.json_path})"
+            lines.append(
+                _annotation(f.severity, report.path, f.line, f.column, f.code, f.message + at)
+            )
+    return "".join(line + "\n" for line in lines)
+
+
+def _report_json(report: FileReport) -> dict[str, Any]:
+    findings = [f.as_dict() for f in report.findings]
+    error = report.load_error
+    if error is not None:
+        findings.insert(
+            0,
+            {
+                "code": error.code,
+                "severity": "error",
+                "path": "$",
+                "pointer": "",
+                "line": error.line,
+                "column": error.column,
+                "message": error.message,
+                "data": {},
+            },
+        )
+    return {
+        "path": report.path,
+        "valid": report.valid,
+        "readable": error is None,
+        "findings": findings,
+        "break_even": None
+        if report.break_even is None
+        else [point.as_dict() for point in report.break_even],
+        "scheme_hash": report.scheme_hash,
+    }
+
+
+def json_report(reports: Sequence[FileReport]) -> str:
+    document = {
+        "files": [_report_json(r) for r in reports],
+        "summary": {
+            "files": len(reports),
+            "errors": sum(r.errors for r in reports),
+            "warnings": sum(r.warnings for r in reports),
+            "unreadable": sum(r.load_error is not None for r in reports),
+            "exit_code": exit_code(reports),
+        },
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+# --- break-even ------------------------------------------------------------------------
+
+BREAK_EVEN_COLUMNS = (
+    Column("Sales role"),
+    Column("Client role"),
+    Column("Attainment", "right"),
+    Column("Client pay", "right"),
+    Column("Sales pay", "right"),
+    Column("Break-even attainment", "right"),
+    Column("Break-even revenue", "right"),
+)
+
+
+def break_even_rows(points: Sequence[BreakEven], digits: int) -> list[list[str]]:
+    return [
+        [
+            p.sales,
+            p.client,
+            format_percent(p.client_attainment),
+            format_amount(p.client_pay, digits),
+            format_amount(p.sales_pay_at_same, digits),
+            "never" if p.attainment is None else format_percent(p.attainment),
+            "-" if p.revenue is None else format_amount(p.revenue, digits),
+        ]
+        for p in points
+    ]
+
+
+def break_even_text(points: Sequence[BreakEven], digits: int, currency: str) -> str:
+    if not points:
+        return "no comparable sales/client role pairs in this scheme\n"
+    heading = (
+        "Pay of each sales role against the client role it is compared with, both at the "
+        f"policy attainment ({currency});\nthe break-even is the sales attainment (and "
+        "credited revenue) at which the sales role's pay reaches the client role's.\n\n"
+    )
+    return heading + plain_table(BREAK_EVEN_COLUMNS, break_even_rows(points, digits))
+
+
+def break_even_json(points: Sequence[BreakEven], currency: str) -> str:
+    document = {"currency": currency, "break_even": [p.as_dict() for p in points]}
+    return json.dumps(document, indent=2) + "\n"

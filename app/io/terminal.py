@@ -1,0 +1,47 @@
+"""Rich tables for an interactive terminal (the same content as the plain text)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Console
+
+from app.engine import BreakEven, Payroll
+
+from .output import (
+    COMPARISON_COLUMNS,
+    SUMMARY_COLUMNS,
+    comparison_rows,
+    line_codes,
+    payroll_columns,
+    payroll_heading,
+    payroll_rows,
+    payroll_stamp,
+    summary_rows,
+)
+from .reports import BREAK_EVEN_COLUMNS, break_even_rows
+from .tables import rich_table
+
+__all__ = ["print_break_even", "print_payroll"]
+
+
+def print_payroll(payroll: Payroll, console: Console | None = None) -> None:
+    out = console or Console()
+    codes = line_codes(payroll)
+    rows, footer = payroll_rows(payroll, codes)
+    title = payroll_heading(payroll)
+    out.print(rich_table(payroll_columns(codes), rows, footer, title=title))
+    out.print(rich_table(SUMMARY_COLUMNS, summary_rows(payroll), title="Departments"))
+    comparisons = comparison_rows(payroll)
+    if comparisons:
+        title = "Did sales out-earn the client department? (full-time-equivalent pay)"
+        out.print(rich_table(COMPARISON_COLUMNS, comparisons, title=title))
+    out.print(payroll_stamp(payroll), style="dim", highlight=False)
+
+
+def print_break_even(
+    points: Sequence[BreakEven], digits: int, currency: str, console: Console | None = None
+) -> None:
+    out = console or Console()
+    title = f"Break-even of sales roles against client roles ({currency})"
+    out.print(rich_table(BREAK_EVEN_COLUMNS, break_even_rows(points, digits), title=title))

@@ -1,0 +1,160 @@
+"""Validating scheme files: load, parse, check, break-even; every finding located.
+
+Exit codes of ``compcalc validate`` follow from the reports: 2 when any file could not be
+read as a document, else 1 when any finding is an error, else 0 (warnings are fine).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.engine import (
+    BreakEven,
+    Finding,
+    Scheme,
+    SchemeError,
+    break_even,
+    check_scheme,
+    parse_scheme,
+    scheme_hash,
+)
+
+from .documents import DocumentError, load_document
+from .positions import Positions, locate
+
+__all__ = [
+    "SCHEME_SUFFIXES",
+    "CollectError",
+    "FileReport",
+    "LoadedScheme",
+    "SchemeFileError",
+    "collect_files",
+    "exit_code",
+    "load_scheme",
+    "validate_file",
+]
+
+SCHEME_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+class CollectError(Exception):
+    """A path given on the command line that names no scheme file."""
+
+
+def collect_files(paths: Iterable[str]) -> list[str]:
+    """Files named in ``paths``; a directory stands for every scheme file under it.
+
+    Files under a directory are sorted; hidden files and directories (``.git``,
+    ``.github``) are skipped, symbolic links to directories are not followed.  A path
+    that does not exist is kept so that its report says so.
+    """
+    found: list[str] = []
+    for given in paths:
+        if not os.path.isdir(given):
+            found.append(given)
+            continue
+        under: list[str] = []
+        for root, dirs, files in os.walk(given):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            under.extend(
+                os.path.join(root, name)
+                for name in files
+                if not name.startswith(".") and name.lower().endswith(SCHEME_SUFFIXES)
+            )
+        if not under:
+            raise CollectError(f"{given}: no *.yaml, *.yml or *.json files in this directory")
+        found.extend(sorted(under, key=lambda p: Path(p).parts))
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedScheme:
+    """A parsed scheme and where its values are written, to locate later findings."""
+
+    path: str
+    scheme: Scheme
+    positions: Positions
+
+    def locate(self, findings: Iterable[Finding]) -> list[Finding]:
+        return locate(findings, self.positions)
+
+
+@dataclass(frozen=True, slots=True)
+class FileReport:
+    """What validating one file found."""
+
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    load_error: DocumentError | None = None
+    break_even: list[BreakEven] | None = None
+    scheme_hash: str | None = None
+
+    @property
+    def errors(self) -> int:
+        return sum(f.severity == "error" for f in self.findings) + (self.load_error is not None)
+
+    @property
+    def warnings(self) -> int:
+        return sum(f.severity == "warning" for f in self.findings)
+
+    @property
+    def valid(self) -> bool:
+        return self.errors == 0
+
+
+class SchemeFileError(Exception):
+    """A scheme file that could not be loaded or parsed (located findings attached)."""
+
+    def __init__(self, path: str, findings: Sequence[Finding]) -> None:
+        self.path = path
+        self.findings = list(findings)
+        super().__init__(f"{path}: {len(self.findings)} problems")
+
+
+def _empty() -> Finding:
+    return Finding(
+        "NOT_A_MAPPING", "error", (), "the document is empty; a scheme is a mapping of keys"
+    )
+
+
+def load_scheme(path: str, *, max_bytes: int, setting: str = "") -> LoadedScheme:
+    """Load and parse one scheme file.
+
+    Raises :class:`DocumentError` (unreadable) or :class:`SchemeFileError` (a document
+    that is not a valid scheme; its findings carry line and column).
+    """
+    document = load_document(path, max_bytes=max_bytes, setting=setting)
+    if document.data is None:
+        raise SchemeFileError(path, [_empty().at(1, 1)])
+    try:
+        scheme = parse_scheme(document.data)
+    except SchemeError as exc:
+        raise SchemeFileError(path, locate(exc.findings, document.positions)) from None
+    return LoadedScheme(path, scheme, document.positions)
+
+
+def validate_file(path: str, *, max_bytes: int, setting: str = "") -> FileReport:
+    """Load, parse and check one scheme file; nothing stops at the first problem."""
+    try:
+        document = load_document(path, max_bytes=max_bytes, setting=setting)
+    except DocumentError as exc:
+        return FileReport(path, load_error=exc)
+    if document.data is None:
+        return FileReport(path, [_empty().at(1, 1)])
+    try:
+        scheme = parse_scheme(document.data)
+    except SchemeError as exc:
+        return FileReport(path, locate(exc.findings, document.positions))
+    findings = locate(check_scheme(scheme), document.positions)
+    structural = any(f.data.get("kind") == "structure" for f in findings)
+    points = None if structural else break_even(scheme)
+    return FileReport(path, findings, None, points, scheme_hash(scheme))
+
+
+def exit_code(reports: Sequence[FileReport]) -> int:
+    if any(r.load_error is not None for r in reports):
+        return 2
+    return 1 if any(r.errors for r in reports) else 0
