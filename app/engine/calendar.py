@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 __all__ = ["Period", "WorkCalendar"]
 
@@ -70,12 +71,21 @@ class WorkCalendar:
         self, period: Period, start: date | None = None, end: date | None = None
     ) -> int:
         """Working days of ``period`` inside ``[start, end]`` (either end open when None)."""
-        low = period.first_day if start is None or start < period.first_day else start
-        high = period.last_day if end is None or end > period.last_day else end
-        count = 0
-        day = low
-        while day <= high:
-            if self.is_working_day(day):
-                count += 1
-            day += timedelta(days=1)
-        return count
+        first, last = period.first_day, period.last_day
+        if (start is not None and start > last) or (end is not None and end < first):
+            return 0
+        low = 0 if start is None or start < first else start.day - 1
+        high = last.day if end is None or end > last else end.day
+        if low >= high:
+            return 0
+        counts = _running_counts(self, period)  # one pass over the month, then O(1)
+        return counts[high] - counts[low]
+
+
+@lru_cache(maxsize=64)
+def _running_counts(cal: WorkCalendar, period: Period) -> tuple[int, ...]:
+    """``counts[d]``: working days among the period's first ``d`` days."""
+    counts = [0]
+    for day in period.days():
+        counts.append(counts[-1] + cal.is_working_day(day))
+    return tuple(counts)

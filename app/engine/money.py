@@ -76,6 +76,11 @@ class Rounding(StrEnum):
     HALF_EVEN = "half_even"
 
 
+_DECIMAL_ROUNDING: Final = {
+    Rounding.HALF_UP: decimal.ROUND_HALF_UP,
+    Rounding.HALF_EVEN: decimal.ROUND_HALF_EVEN,
+}
+
 _QUANTA: Final = {digits: Decimal(1).scaleb(-digits) for digits in range(4)}
 
 
@@ -102,10 +107,15 @@ def round_money(value: Decimal, digits: int, mode: Rounding, divisor: int = 1) -
     """
     if divisor <= 0:
         raise ValueError("divisor must be positive")
-    sign, digit_tuple, exponent = value.as_tuple()
-    if not isinstance(exponent, int):
+    if not value.is_finite():
         raise ValueError(f"cannot round a non-finite amount {value}")
-    mantissa = int("".join(map(str, digit_tuple)) or "0")
+    if divisor == 1:
+        # Most lines: one quantize (exact: the result has at most 17 digits), no -0.
+        rounded = value.quantize(quantum(digits), rounding=_DECIMAL_ROUNDING[mode], context=EXACT)
+        return rounded if rounded else abs(rounded)
+    sign, _, exponent = value.as_tuple()
+    assert isinstance(exponent, int)
+    mantissa = int(value.copy_abs().scaleb(-exponent, EXACT))
     # value / divisor = mantissa × 10^exponent / divisor; scaled to 10^-digits units:
     shift = exponent + digits
     numerator = mantissa * 10**shift if shift >= 0 else mantissa
@@ -116,8 +126,7 @@ def round_money(value: Decimal, digits: int, mode: Rounding, divisor: int = 1) -
         twice == denominator and (mode is Rounding.HALF_UP or units % 2 == 1)
     ):
         units += 1
-    result = Decimal((sign if units else 0, tuple(int(c) for c in str(units)), -digits))
-    return result
+    return Decimal(-units if sign else units).scaleb(-digits, EXACT)
 
 
 def to_decimal(value: object) -> Decimal:
@@ -178,8 +187,8 @@ def plain(value: Decimal) -> str:
 
 def format_amount(value: Decimal, digits: int) -> str:
     """``820000`` → ``'820 000.00'``: grouped with spaces, exactly ``digits`` decimals."""
-    text = f"{value.quantize(quantum(digits), rounding=decimal.ROUND_HALF_EVEN):,.{digits}f}"
-    return text.replace(",", " ")
+    with decimal.localcontext(EXACT):  # the spec rounds with the context: half-even
+        return f"{value:,.{digits}f}".replace(",", " ")
 
 
 def format_percent(rate: Decimal) -> str:

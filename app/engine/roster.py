@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Final
+from typing import Any, Final
 
 from .calendar import Period, WorkCalendar
 from .findings import Problem
@@ -32,10 +32,13 @@ def role_measures(role: Role) -> set[Measure]:
 
 
 def _amount_problems(
-    index: int, emp: Employee, what: str, values: Mapping[str, Decimal], digits: int
+    index: int, emp: Employee, what: str, values: Mapping[Any, Decimal], digits: int
 ) -> list[Problem]:
     problems = []
     for name, amount in values.items():
+        exponent = amount.as_tuple().exponent
+        if isinstance(exponent, int) and exponent >= -digits and 0 <= amount <= MAX_AMOUNT:
+            continue  # the common case, decided without building any message
         where = f"employee {emp.id!r}: {what}{name}"
         column = f"{what}{name}"
         if not amount.is_finite():
@@ -66,6 +69,7 @@ def validate_roster(
         return [Problem("EMPTY_ROSTER", "the roster has no employees")]
     problems: list[Problem] = []
     seen: dict[str, int] = {}
+    measures: dict[tuple[str, str], frozenset[Measure]] = {}
     cal = work_calendar(scheme)
     if period.first_day < scheme.effective_from or (
         scheme.effective_to is not None and period.last_day > scheme.effective_to
@@ -118,7 +122,11 @@ def validate_roster(
                 )
             )
             continue
-        missing = set() if with_deals else role_measures(role) - set(emp.credited)
+        key = (emp.department, emp.role)
+        needed = measures.get(key)
+        if needed is None:
+            needed = measures[key] = frozenset(role_measures(role))
+        missing = set() if with_deals else needed.difference(emp.credited)
         for measure in sorted(missing):
             problems.append(
                 Problem(
@@ -128,13 +136,12 @@ def validate_roster(
                     measure,
                 )
             )
-        problems.extend(
-            _amount_problems(
-                index, emp, "", {str(m): v for m, v in emp.credited.items()}, scheme.minor_units
+        problems.extend(_amount_problems(index, emp, "", emp.credited, scheme.minor_units))
+        if emp.balances:
+            problems.extend(
+                _amount_problems(index, emp, "balance_", emp.balances, scheme.minor_units)
             )
-        )
-        problems.extend(_amount_problems(index, emp, "balance_", emp.balances, scheme.minor_units))
-        for kind in sorted(set(emp.balances) - BALANCE_KINDS):
+        for kind in sorted(set(emp.balances) - BALANCE_KINDS) if emp.balances else ():
             problems.append(
                 Problem(
                     "UNKNOWN_BALANCE",

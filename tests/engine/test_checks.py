@@ -270,8 +270,8 @@ def test_break_even_at_a_bonus_step(acme_doc: Callable[[], Doc], edit: Edit) -> 
 
 
 def test_break_even_at_the_threshold_step(acme_doc: Callable[[], Doc], edit: Edit) -> None:
-    # client 85 000 + 0% = 85 000 (rate 0 … keeps COMMISSION_ORDER quiet);
-    # sales 45 000 below 50%, 45 000 + 15% × 300 000 = 90 000 at 50% ≥ 85 000
+    # client rep at 0%: 85 000; sales rep 45 000 below the 50% threshold and
+    # 45 000 + 15% × 300 000 = 90 000 ≥ 85 000 from exactly 50%: the threshold is the step
     doc = edit(acme_doc(), f"{CLIENT_REP}.commission.0.tiers.0.rate", 0)
     rep = _pairs(doc)["sales.rep"]
     assert (rep.client_pay, rep.attainment, rep.revenue) == (

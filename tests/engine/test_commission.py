@@ -45,7 +45,7 @@ MARGINAL_VS_RETROACTIVE = [
     ("820000", "134000.00", "164000.00"),
     # exactly at the second tier: marginal 600 000 × 15% = 90 000; retroactive 600 000 × 20%
     ("600000", "90000.00", "120000.00"),
-    # one kopeck below it: 599 999.99 × 15% = 89 999.9985 → 89 999.9985 rounds to 90 000.00
+    # one kopeck below it, all at 15%: 599 999.99 × 15% = 89 999.9985 → 90 000.00
     ("599999.99", "90000.00", "90000.00"),
     # inside the first tier both pay 15%: 500 000 × 15% = 75 000
     ("500000", "75000.00", "75000.00"),
@@ -178,8 +178,8 @@ def test_cap_as_an_amount_is_not_prorated(acme_doc: Callable[[], Doc]) -> None:
     )
     # the amount cap is the same for a prorated employee (tier bounds are not prorated either)
     assert _commission(acme_doc(), _rep("2000000", HIRED_10_MARCH)).amount == D("250000.00")
-    # just below the cap: 90 000 + (1 400 000 − 600 000) × 20%... 1 399 999: 90 000 +
-    # 799 999 × 20% = 90 000 + 159 999.80 = 249 999.80 (not capped)
+    # just below the cap: 1 399 999 → 90 000 + 799 999 × 20% = 90 000 + 159 999.80
+    #   = 249 999.80 (not capped)
     assert _commission(acme_doc(), _rep("1399999")).amount == D("249999.80")
 
 

@@ -74,7 +74,7 @@ def test_override_counts_every_employee_of_the_department(acme_doc: Callable[[],
     assert _lines(payroll.payslip("H").lines, "override")[0].amount == D("93000.00")
 
 
-def test_override_rounds_once(acme_doc: Callable[[], Doc], edit: Edit) -> None:
+def test_override_rounds_once(acme_doc: Callable[[], Doc]) -> None:
     # 0.3% × 1 234 567.89 = 3 703.70367 → 3 703.70
     doc = acme_doc()
     roster = [

@@ -183,5 +183,34 @@ def test_a_period_without_working_days_is_refused_not_crashed(
     doc["calendar"]["holidays"] = [d.isoformat() for d in may if d.weekday() < 5]
     scheme = parse_scheme(doc)
     roster = [Employee("NEW", "sales", "rep", start_date=date(2027, 5, 10))]
-    with pytest.raises(InputError):
+    with pytest.raises(InputError) as refused:
         calculate(scheme, Period(2027, 5), roster)
+    assert [p.code for p in refused.value.problems] == ["NO_WORKING_DAYS"]
+
+
+@pytest.mark.parametrize(
+    ("effective_to", "period"),
+    [
+        (None, Period(2026, 12)),  # before effective_from 2027-01-01
+        ("2027-03-15", Period(2027, 3)),  # ends inside the month
+        ("2027-02-28", Period(2027, 3)),  # ended before it
+    ],
+)
+def test_a_period_outside_the_effective_dates_is_refused(
+    acme_doc: Callable[[], Doc], effective_to: str | None, period: Period
+) -> None:
+    doc = acme_doc()
+    if effective_to is not None:
+        doc["effective_to"] = effective_to
+    scheme = parse_scheme(doc)
+    # applied from its effective date, never backwards: refused as a whole
+    assert [p.code for p in validate_roster(scheme, period, [_rep()])] == ["PERIOD_NOT_EFFECTIVE"]
+    with pytest.raises(InputError) as refused:
+        calculate(scheme, period, [_rep()])
+    assert [p.code for p in refused.value.problems] == ["PERIOD_NOT_EFFECTIVE"]
+
+
+def test_a_period_inside_the_effective_dates(acme_doc: Callable[[], Doc]) -> None:
+    doc = acme_doc()
+    doc["effective_to"] = "2027-03-31"  # the last day of the period is still inside
+    assert _problems(parse_scheme(doc), [_rep()]) == []

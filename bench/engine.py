@@ -1,0 +1,368 @@
+"""Engine benchmark: payslips per second and peak memory of ``calculate`` on the acme scheme.
+
+A measurement script, not a test: it prints figures and asserts nothing about time.
+
+    .venv/bin/python bench/engine.py                      # 1k, 10k, 100k employees
+    .venv/bin/python bench/engine.py --sizes 1000 10000 --repeat 3
+    .venv/bin/python bench/engine.py --sizes 10000 --profile      # cProfile hot spots
+    .venv/bin/python bench/engine.py --workers 2                  # also: 2 processes on chunks
+    .venv/bin/python bench/engine.py --gc-threshold 10000         # fewer young-gen collections
+
+Each size runs in a fresh child process, so the peak RSS (``ru_maxrss``) is that size's
+own.  The scheme is ``examples/acme.yaml`` when it loads, otherwise an inline copy of the
+issue's sketch.  Rosters are deterministic (seeded): the acme mix of roles, revenue drawn
+around each role's target, and about one employee in eight prorated (hired or left in the
+month, part-time, or with unpaid days).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import io
+import json
+import multiprocessing
+import os
+import platform
+import pstats
+import random
+import resource
+import subprocess
+import sys
+import time
+import tracemalloc
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Final
+
+ROOT: Final = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script from a checkout without an installed package
+    sys.path.insert(0, str(ROOT))
+
+from app.engine import (  # noqa: E402
+    Employee,
+    Measure,
+    Payroll,
+    Payslip,
+    Period,
+    Scheme,
+    calculate,
+    parse_scheme,
+)
+
+PERIOD: Final = Period(2027, 3)
+SEED: Final = 20270301
+DEFAULT_SIZES: Final = (1_000, 10_000, 100_000)
+ACME_YAML: Final = ROOT / "examples" / "acme.yaml"
+
+# The issue's sketch, used when examples/acme.yaml is missing or does not load.
+INLINE_ACME: Final[dict[str, Any]] = {
+    "key": "acme-sales",
+    "name": "Acme sales organisation",
+    "currency": "RUB",
+    "effective_from": "2027-01-01",
+    "calendar": {"holidays": ["2027-01-01", "2027-01-07", "2027-02-23", "2027-03-08"]},
+    "departments": {
+        "sales": {
+            "kind": "acquisition",
+            "roles": {
+                "rep": {
+                    "headcount": 5,
+                    "base": 45000,
+                    "target": {"new_revenue": 600000},
+                    "commission": [
+                        {
+                            "measure": "new_revenue",
+                            "threshold": "0.5",
+                            "tiers": [
+                                {"from": 0, "rate": "0.15"},
+                                {"from": 600000, "rate": "0.20"},
+                            ],
+                            "cap": 250000,
+                        }
+                    ],
+                    "bonuses": [{"attainment": "1.2", "amount": 15000}],
+                },
+                "head": {
+                    "headcount": 1,
+                    "base": 66000,
+                    "override": {"measure": "new_revenue", "rate": "0.03"},
+                },
+            },
+        },
+        "clients": {
+            "kind": "retention",
+            "roles": {
+                "rep": {
+                    "headcount": 4,
+                    "base": 85000,
+                    "target": {"repeat_revenue": 2500000},
+                    "commission": [
+                        {"measure": "repeat_revenue", "tiers": [{"from": 0, "rate": "0.015"}]}
+                    ],
+                },
+                "head": {
+                    "headcount": 1,
+                    "base": 120000,
+                    "override": {"measure": "repeat_revenue", "rate": "0.003"},
+                },
+            },
+        },
+    },
+}
+
+
+def load_scheme() -> tuple[Scheme, str]:
+    """examples/acme.yaml if it parses, else the inline sketch; and where it came from."""
+    try:
+        import yaml
+
+        document = yaml.safe_load(ACME_YAML.read_text(encoding="utf-8"))
+        return parse_scheme(document), str(ACME_YAML.relative_to(ROOT))
+    except Exception as exc:  # any failure: fall back, and say so
+        print(
+            f"note: {ACME_YAML.name} not used ({type(exc).__name__}); inline scheme",
+            file=sys.stderr,
+        )
+        return parse_scheme(INLINE_ACME), "inline sketch"
+
+
+def _cents(rng: random.Random, low: int, high: int) -> Decimal:
+    """A random amount in [low, high] with kopecks."""
+    return Decimal(rng.randint(low * 100, high * 100)).scaleb(-2)
+
+
+def make_roster(scheme: Scheme, size: int, seed: int = SEED) -> list[Employee]:
+    """``size`` employees cycling through every role of the scheme, weighted by headcount."""
+    rng = random.Random(seed)
+    slots: list[tuple[str, str]] = []
+    for dept_name, dept in scheme.departments.items():
+        for role_name, role in dept.roles.items():
+            slots.extend([(dept_name, role_name)] * (role.headcount or 1))
+    roster = []
+    for index in range(size):
+        dept_name, role_name = slots[index % len(slots)]
+        role = scheme.departments[dept_name].roles[role_name]
+        measures = {rule.measure for rule in role.commission} | set(role.target)
+        credited: dict[Measure, Decimal] = {}
+        for measure in measures:
+            target = int(role.target.get(measure, Decimal(1_000_000)))
+            credited[measure] = _cents(rng, 0, target * 2)
+        start: date | None = None
+        end: date | None = None
+        fte = Decimal(1)
+        unpaid = 0
+        kind = rng.randrange(32)  # about 1 in 8 prorated
+        if kind == 0:
+            start = date(2027, 3, rng.randint(2, 28))
+        elif kind == 1:
+            end = date(2027, 3, rng.randint(3, 30))
+        elif kind == 2:
+            fte = Decimal("0.5")
+        elif kind == 3:
+            unpaid = rng.randint(1, 5)
+        roster.append(
+            Employee(
+                f"E{index:06d}",
+                dept_name,
+                role_name,
+                name=f"Employee {index}",
+                start_date=start,
+                end_date=end,
+                fte=fte,
+                unpaid_days=unpaid,
+                credited=credited,
+            )
+        )
+    return roster
+
+
+def _maxrss_mib() -> float:
+    # ru_maxrss is in KiB on Linux (bytes on macOS)
+    scale = 1 if sys.platform == "darwin" else 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / 2**20
+
+
+# --- the 2-process variant -------------------------------------------------------------------
+
+_SCHEME: Scheme | None = None
+_ROSTER: list[Employee] = []
+
+
+def _chunk(bounds: tuple[int, int]) -> tuple[Payslip, ...]:
+    assert _SCHEME is not None
+    low, high = bounds
+    return calculate(_SCHEME, PERIOD, _ROSTER[low:high]).payslips
+
+
+def calculate_in_processes(scheme: Scheme, roster: list[Employee], workers: int) -> int:
+    """``calculate`` on ``workers`` contiguous chunks in forked processes; payslips made.
+
+    Not a drop-in replacement: a head's override is computed from the chunk's team, not
+    the whole department's (the engine takes team totals from the roster it is given).
+    """
+    global _SCHEME, _ROSTER
+    _SCHEME, _ROSTER = scheme, roster  # inherited by the forked workers, not pickled
+    step = -(-len(roster) // workers)
+    bounds = [(i, min(i + step, len(roster))) for i in range(0, len(roster), step)]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        return sum(len(slips) for slips in pool.map(_chunk, bounds))
+
+
+# --- one size, in its own process ------------------------------------------------------------
+
+
+def measure(
+    size: int, repeat: int, workers: int, trace: bool, gc_threshold: int | None
+) -> dict[str, Any]:
+    scheme, source = load_scheme()
+    started = time.perf_counter()
+    roster = make_roster(scheme, size)
+    built = time.perf_counter() - started
+    if gc_threshold is not None:
+        # What a caller (the CLI) may do around a big run: collect the youngest generation
+        # every N new container objects instead of every 700.  A payroll allocates a few
+        # dozen per payslip, all of which live on, so frequent collections are pure cost.
+        gc.set_threshold(gc_threshold, *gc.get_threshold()[1:])
+    prorated = sum(1 for e in roster if e.start_date or e.end_date or e.fte != 1 or e.unpaid_days)
+    gc.collect()
+    rss_before = _maxrss_mib()
+    times = []
+    payroll: Payroll | None = None
+    for _ in range(repeat):
+        payroll = None
+        gc.collect()
+        started = time.perf_counter()
+        payroll = calculate(scheme, PERIOD, roster)
+        times.append(time.perf_counter() - started)
+    assert payroll is not None and len(payroll.payslips) == size
+    best = min(times)
+    result: dict[str, Any] = {
+        "size": size,
+        "source": source,
+        "gc_threshold": gc.get_threshold()[0],
+        "prorated": prorated,
+        "roster_build_s": round(built, 3),
+        "seconds": round(best, 3),
+        "payslips_per_s": round(size / best),
+        "maxrss_before_mib": round(rss_before, 1),
+        "maxrss_mib": round(_maxrss_mib(), 1),
+        "lines": sum(len(slip.lines) for slip in payroll.payslips),
+        "total": str(payroll.total),
+    }
+    del payroll
+    if trace:
+        gc.collect()
+        tracemalloc.start()
+        traced = calculate(scheme, PERIOD, roster)
+        current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        result["traced_result_mib"] = round(current / 2**20, 1)
+        result["traced_peak_mib"] = round(peak / 2**20, 1)
+        del traced
+    if workers > 1:
+        times = []
+        for _ in range(repeat):
+            gc.collect()
+            started = time.perf_counter()
+            made = calculate_in_processes(scheme, roster, workers)
+            times.append(time.perf_counter() - started)
+        assert made == size
+        result["workers"] = workers
+        result["parallel_seconds"] = round(min(times), 3)
+        result["parallel_payslips_per_s"] = round(size / min(times))
+    return result
+
+
+def profile(size: int, top: int) -> str:
+    scheme, _ = load_scheme()
+    roster = make_roster(scheme, size)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    calculate(scheme, PERIOD, roster)
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).strip_dirs()
+    stats.sort_stats("tottime").print_stats(top)
+    stats.sort_stats("cumulative").print_stats(top)
+    return out.getvalue()
+
+
+def _table(results: Sequence[dict[str, Any]]) -> str:
+    head = ["employees", "seconds", "payslips/s", "peak RSS MiB", "traced peak MiB", "2 procs/s"]
+    rows = [
+        [
+            f"{r['size']:,}",
+            f"{r['seconds']:.3f}",
+            f"{r['payslips_per_s']:,}",
+            f"{r['maxrss_mib']:.0f}",
+            f"{r['traced_peak_mib']:.0f}" if "traced_peak_mib" in r else "-",
+            f"{r['parallel_payslips_per_s']:,}" if "parallel_payslips_per_s" in r else "-",
+        ]
+        for r in results
+    ]
+    widths = [max(len(head[i]), *(len(row[i]) for row in rows)) for i in range(len(head))]
+    lines = ["  ".join(h.rjust(w) for h, w in zip(head, widths, strict=True))]
+    lines += ["  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)) for row in rows]
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(DEFAULT_SIZES))
+    parser.add_argument("--repeat", type=int, default=1, help="runs per size; the best counts")
+    parser.add_argument("--workers", type=int, default=1, help="also time N processes")
+    parser.add_argument("--no-trace", action="store_true", help="skip the tracemalloc run")
+    parser.add_argument(
+        "--gc-threshold", type=int, help="gc generation-0 threshold (Python's default: 700)"
+    )
+    parser.add_argument("--profile", action="store_true", help="cProfile the largest size")
+    parser.add_argument("--top", type=int, default=25, help="rows of the profile")
+    parser.add_argument("--json", action="store_true", help="print results as JSON")
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # child mode
+    args = parser.parse_args(argv)
+
+    if args.one is not None:
+        trace = not args.no_trace
+        result = measure(args.one, args.repeat, args.workers, trace, args.gc_threshold)
+        print(json.dumps(result))
+        return 0
+    if args.profile:
+        print(profile(max(args.sizes), args.top))
+        return 0
+
+    print(
+        f"python {platform.python_version()} on {platform.machine()}, "
+        f"{os.cpu_count()} CPUs, {platform.platform()}",
+        file=sys.stderr if args.json else sys.stdout,
+    )
+    results = []
+    for size in args.sizes:
+        command = [sys.executable, __file__, "--one", str(size), "--repeat", str(args.repeat)]
+        command += ["--workers", str(args.workers)]
+        if args.no_trace:
+            command.append("--no-trace")
+        if args.gc_threshold is not None:
+            command += ["--gc-threshold", str(args.gc_threshold)]
+        child = subprocess.run(command, capture_output=True, text=True, check=False)
+        if child.returncode != 0:
+            print(child.stderr, file=sys.stderr)
+            return child.returncode
+        result = json.loads(child.stdout.strip().splitlines()[-1])
+        results.append(result)
+        if not args.json:
+            print(
+                f"{size:>7,} employees ({result['prorated']:,} prorated, {result['source']}): "
+                f"{result['seconds']:.3f} s, {result['payslips_per_s']:,} payslips/s, "
+                f"peak RSS {result['maxrss_mib']:.0f} MiB",
+                flush=True,
+            )
+    print(json.dumps(results, indent=2) if args.json else "\n" + _table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
