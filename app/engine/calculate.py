@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal, localcontext
@@ -52,6 +53,7 @@ class _Calculator:
             for measure, amount in merged.items():
                 team[emp.department, measure] += amount
         self.team = team
+        self.full_base: dict[int, Line] = {}
         self.team_size = sizes
 
     def fmt(self, value: Decimal, den: int = 1) -> str:
@@ -111,6 +113,17 @@ class _Calculator:
         )
 
     def base_line(self, role: Role, scale: Scale, described: str) -> Line:
+        if scale.is_full:
+            cached = self.full_base.get(id(role))
+            if cached is None:
+                cached = self.full_base[id(role)] = Line(
+                    "base",
+                    "Base salary",
+                    self.round(role.base),
+                    f"{self.fmt(role.base)} (full period)",
+                    basis=role.base,
+                )
+            return Line("base", "Base salary", cached.amount, cached.explanation, basis=role.base)
         amount = self.round(role.base * scale.num, scale.den)
         base = self.fmt(role.base)
         text = (
@@ -201,6 +214,23 @@ class _Calculator:
         return lines
 
 
+def _build(calc: _Calculator, roster: Sequence[Employee]) -> tuple[Payslip, ...]:
+    """All payslips, with the cyclic garbage collector paused.
+
+    Payslips hold no reference cycles, yet each allocation counts towards a collection,
+    and for 100,000 employees the collector's repeated passes over the growing result
+    took a third of the time.  Pausing it for this loop only (and restoring it whatever
+    happens) frees nothing later than it would have been freed anyway.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return tuple(calc.payslip(emp) for emp in roster)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def calculate(
     scheme: Scheme,
     period: Period,
@@ -229,7 +259,7 @@ def calculate(
         if problems:
             raise InputError(problems)
         calc = _Calculator(scheme, period, roster, credits)
-        slips = tuple(calc.payslip(emp) for emp in roster)
+        slips = _build(calc, roster)
         report = payroll_report(scheme, slips)
     findings.extend(credits.findings)
     findings.extend(report.findings)

@@ -56,7 +56,7 @@ class Deal:
     kind: Measure | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built once per credited part (see payroll.Line)
 class CreditedDeal:
     """One deal's part credited to one employee: what the payslip's explanation lists."""
 

@@ -187,8 +187,9 @@ def plain(value: Decimal) -> str:
 
 def format_amount(value: Decimal, digits: int) -> str:
     """``820000`` → ``'820 000.00'``: grouped with spaces, exactly ``digits`` decimals."""
-    with decimal.localcontext(EXACT):  # the spec rounds with the context: half-even
-        return f"{value:,.{digits}f}".replace(",", " ")
+    # Display only (amounts shown are already rounded lines); the format spec rounds any
+    # extra digit half-even, as the default context does.
+    return f"{value:,.{digits}f}".replace(",", " ")
 
 
 def format_percent(rate: Decimal) -> str:

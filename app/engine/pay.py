@@ -37,7 +37,7 @@ class Scale:
 FULL: Final = Scale(Decimal(1), 1)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: one per commission line (see payroll.Line)
 class CommissionOutcome:
     """A commission rule applied to one credited amount, all values scaled by ``den``."""
 

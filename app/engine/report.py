@@ -39,7 +39,7 @@ class DepartmentFigures:
     payroll_share: Decimal | None  # gross_total / revenue, None without revenue
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: cheap to build in bulk (see payroll.Line)
 class Shortfall:
     employee_id: str
     fte_gross: Decimal

@@ -91,11 +91,17 @@ def validate_roster(
                 "prorated over it",
             )
         ]
+    first_day, last_day = period.first_day, period.last_day
+    period_days = cal.working_days(period)
     for index, emp in enumerate(roster):
-        who = f"employee {emp.id!r}"
         if emp.id in seen:
             problems.append(
-                Problem("DUPLICATE_EMPLOYEE", f"{who} appears twice in the roster", index, "id")
+                Problem(
+                    "DUPLICATE_EMPLOYEE",
+                    f"employee {emp.id!r} appears twice in the roster",
+                    index,
+                    "id",
+                )
             )
         seen.setdefault(emp.id, index)
         dept = scheme.departments.get(emp.department)
@@ -104,7 +110,8 @@ def validate_roster(
             problems.append(
                 Problem(
                     "UNKNOWN_DEPARTMENT",
-                    f"{who}: department {emp.department!r} is not in the scheme ({known})",
+                    f"employee {emp.id!r}: department {emp.department!r} is not in the scheme "
+                    f"({known})",
                     index,
                     "department",
                 )
@@ -116,7 +123,8 @@ def validate_roster(
             problems.append(
                 Problem(
                     "UNKNOWN_ROLE",
-                    f"{who}: role {emp.role!r} is not a role of {emp.department} ({known})",
+                    f"employee {emp.id!r}: role {emp.role!r} is not a role of "
+                    f"{emp.department} ({known})",
                     index,
                     "role",
                 )
@@ -131,7 +139,7 @@ def validate_roster(
             problems.append(
                 Problem(
                     "MISSING_MEASURE",
-                    f"{who}: {measure} is required for {emp.department}.{emp.role}",
+                    f"employee {emp.id!r}: {measure} is required for {emp.department}.{emp.role}",
                     index,
                     measure,
                 )
@@ -153,39 +161,49 @@ def validate_roster(
             )
         if not _ZERO < emp.fte <= _ONE:
             problems.append(
-                Problem("FTE_RANGE", f"{who}: fte {emp.fte} is outside (0, 1]", index, "fte")
+                Problem(
+                    "FTE_RANGE",
+                    f"employee {emp.id!r}: fte {emp.fte} is outside (0, 1]",
+                    index,
+                    "fte",
+                )
             )
         if emp.start_date and emp.end_date and emp.end_date < emp.start_date:
             problems.append(
                 Problem(
                     "INVALID_DATES",
-                    f"{who}: end_date {emp.end_date} is before start_date {emp.start_date}",
+                    f"employee {emp.id!r}: end_date {emp.end_date} is before start_date "
+                    f"{emp.start_date}",
                     index,
                     "end_date",
                 )
             )
             continue
-        if (emp.start_date and emp.start_date > period.last_day) or (
-            emp.end_date and emp.end_date < period.first_day
+        if (emp.start_date and emp.start_date > last_day) or (
+            emp.end_date and emp.end_date < first_day
         ):
             problems.append(
                 Problem(
                     "NOT_EMPLOYED",
-                    f"{who} is not employed in {period} "
+                    f"employee {emp.id!r} is not employed in {period} "
                     f"(start_date {emp.start_date}, end_date {emp.end_date})",
                     index,
-                    "start_date"
-                    if emp.start_date and emp.start_date > period.last_day
-                    else "end_date",
+                    "start_date" if emp.start_date and emp.start_date > last_day else "end_date",
                 )
             )
             continue
-        available = cal.working_days(period, emp.start_date, emp.end_date)
+        if not emp.unpaid_days and emp.start_date is None and emp.end_date is None:
+            continue
+        available = (
+            period_days
+            if emp.start_date is None and emp.end_date is None
+            else cal.working_days(period, emp.start_date, emp.end_date)
+        )
         if not 0 <= emp.unpaid_days <= available:
             problems.append(
                 Problem(
                     "UNPAID_DAYS",
-                    f"{who}: unpaid_days {emp.unpaid_days} is outside 0..{available} "
+                    f"employee {emp.id!r}: unpaid_days {emp.unpaid_days} is outside 0..{available} "
                     f"(working days employed in {period})",
                     index,
                     "unpaid_days",
