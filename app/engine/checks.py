@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from .breakeven import BreakEven, pay_at, primary_measure, solve, team_revenue_at
 from .findings import Finding
+from .memo import memo
 from .money import EXACT, format_amount, format_percent, plain, round_money
 from .scheme import DepartmentKind, Role, Scheme
 from .structure import resolve_counterpart, structural_findings
@@ -222,20 +223,35 @@ def _article(word: str) -> str:
     return f"an {word}" if word[0] in "aeiou" else f"a {word}"
 
 
+def _fixed_findings(scheme: Scheme) -> tuple[tuple[Finding, ...], tuple[Finding, ...], bool]:
+    """The findings that depend on the scheme alone: (before the structure advice, after
+    it, whether they are structural errors).  Computed once per scheme object."""
+
+    def compute() -> tuple[tuple[Finding, ...], tuple[Finding, ...], bool]:
+        structural = structural_findings(scheme)
+        if structural:
+            return tuple(structural), (), True
+        policy = scheme.policy
+        pairs: list[Finding] = []
+        for pair in comparable_pairs(scheme):
+            if policy.base_gap.enabled:
+                pairs.extend(_base_gap(scheme, pair))
+            if policy.commission_order == "strict":
+                pairs.extend(_commission_order(scheme, pair))
+            if policy.earnings_order.enabled:
+                pairs.extend(_earnings_order(scheme, pair, _break_even(scheme, pair)))
+        return tuple(pairs), tuple(_counterparts(scheme)), False
+
+    return memo(scheme, "checks", compute)
+
+
 def check_scheme(scheme: Scheme, roster: Sequence[Employee] | None = None) -> list[Finding]:
     """All findings for ``scheme`` (and the structure advice for ``roster`` if given)."""
-    findings = structural_findings(scheme)
-    if findings:
-        return findings  # the article's checks need rules that can be applied
-    policy = scheme.policy
-    for pair in comparable_pairs(scheme):
-        if policy.base_gap.enabled:
-            findings.extend(_base_gap(scheme, pair))
-        if policy.commission_order == "strict":
-            findings.extend(_commission_order(scheme, pair))
-        if policy.earnings_order.enabled:
-            findings.extend(_earnings_order(scheme, pair, _break_even(scheme, pair)))
-    if policy.structure.enabled:
+    before, after, structural = _fixed_findings(scheme)
+    if structural:
+        return list(before)  # the article's checks need rules that can be applied
+    findings = list(before)
+    if scheme.policy.structure.enabled:
         findings.extend(_structure(scheme, roster))
-    findings.extend(_counterparts(scheme))
+    findings.extend(after)
     return findings

@@ -108,9 +108,12 @@ def allocate(amount: Decimal, shares: Sequence[Decimal], digits: int) -> list[De
     return [Decimal(sign * part) / scale for part in floors]
 
 
-def _problems(deals: Sequence[Deal], employees: set[str], digits: int) -> list[Problem]:
+def _problems(
+    deals: Sequence[Deal], employees: set[str], digits: int, period: Period
+) -> list[Problem]:
     problems: list[Problem] = []
     seen: set[str] = set()
+    originals = {deal.id: deal for deal in deals}
     for index, deal in enumerate(deals):
         where = f"deal {deal.id!r}"
 
@@ -138,6 +141,21 @@ def _problems(deals: Sequence[Deal], employees: set[str], digits: int) -> list[P
             )
         elif decimal_places(amount) > digits:
             bad("PRECISION", f"{where}: amount {amount} has more than {digits} decimals", "amount")
+        original = originals.get(deal.refund_of) if deal.refund_of is not None else None
+        if original is not None and original.date > deal.date:
+            bad(
+                "DATE_RANGE",
+                f"{where} is dated {deal.date}, before the deal {original.id!r} it refunds "
+                f"({original.date})",
+                "date",
+            )
+        if original is not None and original.amount < 0:
+            bad(
+                "REFUND_SIGN",
+                f"{where} refunds {original.id!r}, which is itself a refund; refund_of names "
+                "the sale that is refunded",
+                "refund_of",
+            )
         if deal.refund_of is not None and amount > 0:
             bad(
                 "REFUND_SIGN",
@@ -148,8 +166,14 @@ def _problems(deals: Sequence[Deal], employees: set[str], digits: int) -> list[P
         if not deal.credit:
             bad("NO_CREDIT", f"{where} credits nobody", "credit")
         total = _ZERO
+        # History (deals before the period) may name people who have left since: only the
+        # deals credited now by their own credit must name employees of this payroll (a
+        # refund of a known deal is credited by the original's split).
+        credited_now = period.first_day <= deal.date <= period.last_day and not (
+            amount < 0 and original is not None
+        )
         for credit in deal.credit:
-            if credit.employee_id not in employees:
+            if credited_now and credit.employee_id not in employees:
                 bad(
                     "UNKNOWN_EMPLOYEE",
                     f"{where} is credited to {credit.employee_id!r}, who is not in the roster",
@@ -164,7 +188,6 @@ def _problems(deals: Sequence[Deal], employees: set[str], digits: int) -> list[P
             total += credit.share
         if deal.credit and total != _ONE:
             bad("SHARES_SUM", f"{where}: shares add up to {total}, not exactly 1", "credit")
-    originals = {deal.id: deal for deal in deals}
     refunded: dict[str, Decimal] = defaultdict(Decimal)
     for deal in deals:
         if deal.refund_of in originals:
@@ -231,7 +254,7 @@ def credit_deals(
 ) -> tuple[DealCredits, list[Problem]]:
     """Credit the period's deals to employees; every problem of the deals at once."""
     digits = scheme.minor_units
-    problems = _problems(deals, employees, digits)
+    problems = _problems(deals, employees, digits, period)
     result = DealCredits()
     if problems:
         return result, problems
@@ -239,6 +262,7 @@ def credit_deals(
     originals = {deal.id: deal for deal in deals}
     window = scheme.clawback.window_days
     first, last = period.first_day, period.last_day
+    earlier = _refunded_before(deals, originals, window)
     for index, deal in enumerate(deals):
         if not first <= deal.date <= last:
             continue
@@ -284,14 +308,67 @@ def credit_deals(
                 continue
             else:
                 source, note = original, f"refund of {original.id}"
-        _credit(result, deal, source, classifier, digits, note)
+                gone = [c.employee_id for c in original.credit if c.employee_id not in employees]
+                if gone:
+                    result.findings.append(
+                        _finding(
+                            index,
+                            deal,
+                            "REFUND_NOT_RECOVERED",
+                            f"refund of {original.id!r}: {', '.join(map(repr, gone))} "
+                            f"{'is' if len(gone) == 1 else 'are'} not on this payroll; "
+                            "that part of the refund is not taken back",
+                        )
+                    )
+        before = earlier.get(deal.id, _ZERO) if source is not deal else None
+        _credit(result, deal, source, classifier, digits, note, employees, before)
     return result, []
+
+
+def _refunded_before(
+    deals: Sequence[Deal], originals: Mapping[str, Deal], window: int
+) -> dict[str, Decimal]:
+    """For each refund taken back, what earlier refunds already took of the same deal.
+
+    A deal refunded in pieces is split cumulatively (see :func:`_credit`), so that its
+    refunds give back exactly what each person was credited, kopeck for kopeck.
+    """
+    taken: dict[str, Decimal] = {}
+    so_far: dict[str, Decimal] = defaultdict(Decimal)
+    refunds = sorted(
+        (d for d in deals if d.amount < 0 and d.refund_of in originals),
+        key=lambda d: (d.date, d.id),
+    )
+    for refund in refunds:
+        original = originals[refund.refund_of or ""]
+        if (refund.date - original.date).days > window or original.amount <= 0:
+            continue
+        taken[refund.id] = so_far[original.id]
+        so_far[original.id] += refund.amount
+    return taken
 
 
 def _finding(index: int, deal: Deal, code: str, message: str) -> Finding:
     return Finding(
         code, "warning", ("deals", index), f"deal {deal.id!r}: {message}", {"deal_id": deal.id}
     )
+
+
+def _split(
+    amount: Decimal,
+    parts: list[tuple[Measure, Decimal]],
+    shares: list[Decimal],
+    digits: int,
+) -> list[tuple[Measure, list[Decimal]]]:
+    """``amount`` over ``parts``' measures in proportion, then over the credit shares."""
+    if len(parts) > 1:
+        whole = sum((value for _, value in parts), _ZERO)
+        by_measure = allocate(amount, [value / whole for _, value in parts], digits)
+    else:
+        by_measure = [amount]
+    return [
+        (measure, allocate(by_measure[i], shares, digits)) for i, (measure, _) in enumerate(parts)
+    ]
 
 
 def _credit(
@@ -301,19 +378,31 @@ def _credit(
     classifier: _Classifier,
     digits: int,
     note: str,
+    employees: set[str],
+    before: Decimal | None = None,
 ) -> None:
-    """Credit ``deal``'s amount by ``source``'s classification and split."""
+    """Credit ``deal``'s amount by ``source``'s classification and split (the parts of
+    people no longer on the payroll are left out).
+
+    A refund (``before`` is what earlier refunds of the same deal took back) is split
+    cumulatively: its parts are the split of everything refunded so far minus the split of
+    what was refunded before it.  Splitting each piece on its own would round each piece's
+    ties the same way and could take back a kopeck more from one person than they got.
+    """
     result.credited_deals += 1
     parts = classifier.classify(source)
-    if source is not deal:  # a refund: the original's measures, in proportion
-        whole = sum((amount for _, amount in parts), _ZERO)
-        shares = [amount / whole for _, amount in parts]
-        amounts = allocate(deal.amount, shares, digits) if len(parts) > 1 else [deal.amount]
-        parts = [(measure, amounts[i]) for i, (measure, _) in enumerate(parts)]
     shares = [credit.share for credit in source.credit]
-    for measure, amount in parts:
-        split = allocate(amount, shares, digits)
-        for credit, part in zip(source.credit, split, strict=True):
+    split = _split(deal.amount if before is None else before + deal.amount, parts, shares, digits)
+    if before:
+        earlier = _split(before, parts, shares, digits)
+        split = [
+            (measure, [now - then for now, then in zip(amounts, earlier[i][1], strict=True)])
+            for i, (measure, amounts) in enumerate(split)
+        ]
+    for measure, amounts in split:
+        for credit, part in zip(source.credit, amounts, strict=True):
+            if credit.employee_id not in employees:
+                continue
             totals = result.totals.setdefault(credit.employee_id, {})
             totals[measure] = totals.get(measure, _ZERO) + part
             result.lines.setdefault(credit.employee_id, []).append(

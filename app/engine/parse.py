@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .findings import Finding, Path, SchemeError
+from .memo import memo
 from .money import CURRENCY_MINOR_UNITS, plain
 from .scheme import Scheme
 
@@ -124,6 +125,12 @@ def canonical_json(scheme: Scheme) -> str:
 
 
 def scheme_hash(scheme: Scheme) -> str:
-    """``sha256:<hex>`` of :func:`canonical_json`: equal for equal rules however written."""
-    digest = hashlib.sha256(canonical_json(scheme).encode()).hexdigest()
-    return f"sha256:{digest}"
+    """``sha256:<hex>`` of :func:`canonical_json`: equal for equal rules however written.
+
+    Computed once per scheme object (a scheme never changes).
+    """
+
+    def compute() -> str:
+        return "sha256:" + hashlib.sha256(canonical_json(scheme).encode()).hexdigest()
+
+    return memo(scheme, "hash", compute)
