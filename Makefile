@@ -34,7 +34,10 @@ $(STAMP): requirements.lock requirements-dev.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
+# Bring the database (COMPCALC_DATABASE_URL, default ./compcalc.db) to the latest migration, then
+# serve; a fresh clone needs nothing else.
 run: venv
+	$(BIN)/alembic upgrade head
 	$(BIN)/uvicorn app.main:create_app --factory --host 127.0.0.1 --port 8000
 
 lint: venv
@@ -48,6 +51,7 @@ format: venv
 
 test: lint
 	$(BIN)/pytest
+	$(BIN)/compcalc test examples/tests/
 # ---- scheme checks (`compcalc validate examples/` and friends) are added below this line ----
 
 # Written through a temporary file so a failing command cannot leave openapi.json truncated.

@@ -7,11 +7,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
 from app import __version__
-from app.api import docs, health
+from app.api import docs, errors, health, openapi, payroll, runs, schemes
+from app.db.session import Database
+from app.settings import Settings, get_settings
 
 __all__ = ["DESCRIPTION", "create_app", "openapi_document"]
 
@@ -29,12 +33,36 @@ number: each amount in a result can be traced back to the rule, rate and input t
 """
 
 OPENAPI_TAGS = [
+    {
+        "name": "Schemes",
+        "description": "Pay schemes as versioned documents: check, store drafts, publish "
+        "(then immutable), find the version in effect on a date, compare versions.",
+    },
+    {
+        "name": "Payroll",
+        "description": "Compute a payroll without storing it: what-if and preview.",
+    },
+    {
+        "name": "Runs",
+        "description": "Stored payroll runs: computed from a published version, approved "
+        "(then immutable), exported as CSV, one payslip at a time.",
+    },
     {"name": "Health", "description": "Probes for load balancers, containers and monitoring."},
 ]
 
 
-def create_app() -> FastAPI:
-    """Build the compcalc ASGI application."""
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    app.state.database.dispose()
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the compcalc ASGI application (``settings``: default from the environment).
+
+    The database engine is created here but connects lazily, on the first request.
+    """
+    settings = settings or get_settings()
     app = FastAPI(
         title="compcalc",
         version=__version__,
@@ -43,9 +71,17 @@ def create_app() -> FastAPI:
         # FastAPI's own pages load assets from a CDN; docs.install serves vendored copies instead.
         docs_url=None,
         redoc_url=None,
+        lifespan=_lifespan,
     )
+    app.state.settings = settings
+    app.state.database = Database(settings.database_url)
+    errors.install(app)
+    app.include_router(schemes.router)
+    app.include_router(payroll.router)
+    app.include_router(runs.router)
     app.include_router(health.router)
     docs.install(app)
+    openapi.install(app)
     return app
 
 
@@ -55,4 +91,8 @@ def openapi_document() -> str:
     Keys are sorted and the text ends with a newline so the file is stable under regeneration and
     a drift test can compare it byte for byte.
     """
-    return json.dumps(create_app().openapi(), indent=2, sort_keys=True) + "\n"
+    app = create_app()
+    try:
+        return json.dumps(app.openapi(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    finally:
+        app.state.database.dispose()

@@ -12,6 +12,7 @@ from logging.config import fileConfig
 from alembic import context
 from sqlalchemy import create_engine, make_url, pool
 
+from app.db import models  # noqa: F401 - registers every table on Base.metadata
 from app.db.base import Base
 from app.settings import get_settings
 

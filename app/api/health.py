@@ -1,4 +1,4 @@
-"""Liveness probe used by load balancers, the container HEALTHCHECK and smoke tests."""
+"""Probes: liveness (/healthz, for the container HEALTHCHECK) and readiness (/readyz)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,16 @@ from typing import Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import DBAPIError
 
 from app import __version__
+from app.db.models import SCHEMA_REVISION
+from app.services import Unavailable
 
-__all__ = ["HealthResponse", "router"]
+from .deps import DatabaseDep
+from .errors import problems
+
+__all__ = ["HealthResponse", "ReadyResponse", "router"]
 
 router = APIRouter(tags=["Health"])
 
@@ -44,3 +50,48 @@ _EXAMPLE = {"status": "ok", "version": "0.1.0"}
 def health() -> HealthResponse:
     """Report that the process is alive and which release it runs."""
     return HealthResponse(status="ok", version=__version__)
+
+
+class ReadyResponse(BaseModel):
+    """Body of ``GET /readyz`` when the service can take traffic."""
+
+    status: Literal["ready"]
+    database: str = Field(description="The database backend, `sqlite` or `postgresql`.")
+    revision: str = Field(description="The schema revision the database is at (the latest).")
+
+
+@router.get(
+    "/readyz",
+    operation_id="readiness",
+    summary="Readiness check",
+    description=(
+        "Answers `200` when the database can be reached and its schema is at the latest "
+        "migration, so requests can be served; `503` (a problem document) otherwise, e.g. "
+        "while the database is down or before `alembic upgrade head` has run."
+    ),
+    response_model=ReadyResponse,
+    responses={
+        200: {
+            "description": "The service can serve requests.",
+            "content": {
+                "application/json": {
+                    "example": {"status": "ready", "database": "sqlite", "revision": "b3c1d2e4f5a6"}
+                }
+            },
+        },
+        **problems(503),
+    },
+)
+def readiness(db: DatabaseDep) -> ReadyResponse:
+    """Check that the database answers and is migrated to the revision this code expects."""
+    try:
+        revision = db.revision()
+    except DBAPIError:
+        raise Unavailable("DATABASE_UNREACHABLE", "the database cannot be reached") from None
+    if revision != SCHEMA_REVISION:
+        raise Unavailable(
+            "DATABASE_NOT_MIGRATED",
+            f"the database is at revision {revision or 'none'}, not {SCHEMA_REVISION}; "
+            "run the migrations (alembic upgrade head)",
+        )
+    return ReadyResponse(status="ready", database=db.backend, revision=revision)

@@ -1,0 +1,220 @@
+"""Request bodies of the payroll operations, as strict Pydantic models.
+
+Unknown fields are refused (422), never ignored.  Amounts are exact decimals: a JSON number
+arrives here as a ``Decimal`` read from its text (see :mod:`app.api.body`), and a string such as
+``"45000.00"`` is accepted too, so the amounts the API returns (strings) can be sent back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+)
+
+from app.engine import Credit, Deal, Employee, Measure, to_decimal
+from app.engine import Period as EnginePeriod
+
+__all__ = [
+    "Amount",
+    "BalancesInput",
+    "CalculateRequest",
+    "CreditInput",
+    "DealInput",
+    "EmployeeInput",
+    "PayrollInputs",
+    "RunRequest",
+    "SchemeOnDate",
+    "SchemeVersionRef",
+]
+
+
+def _exact(value: Any) -> Decimal:
+    if isinstance(value, float):  # never produced by our decoder; refuse rather than guess
+        raise ValueError("numbers must be exact decimals")
+    return to_decimal(value)
+
+
+Amount = Annotated[Decimal, BeforeValidator(_exact)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+
+
+def _period(text: str) -> str:
+    EnginePeriod.parse(text)  # refuses month 13 or year 3000 with a clear message
+    return text
+
+
+Period = Annotated[
+    str,
+    StringConstraints(pattern=r"^\d{4}-\d{2}$"),
+    AfterValidator(_period),
+    Field(description="Pay period, a calendar month `YYYY-MM`.", examples=["2027-03"]),
+]
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SchemeVersionRef(_Input):
+    """A stored scheme version: `{"key": "acme-sales", "version": 2}`."""
+
+    key: Text = Field(description="The scheme's key.")
+    version: int = Field(ge=1, description="The version number.")
+
+
+class SchemeOnDate(_Input):
+    """The published version of a stored scheme in effect on a date."""
+
+    key: Text = Field(description="The scheme's key.")
+    on: dt.date = Field(description="The date the version must be in effect on.")
+
+
+def _scheme_tag(value: Any) -> str | None:
+    if isinstance(value, BaseModel):
+        return "effective-on" if isinstance(value, SchemeOnDate) else "stored-version"
+    if not isinstance(value, dict):
+        return None
+    keys = set(value)
+    if "on" in keys and keys <= {"key", "on"}:
+        return "effective-on"
+    if "version" in keys and keys <= {"key", "version"}:
+        return "stored-version"
+    return "inline-document"
+
+
+InlineScheme = Annotated[
+    dict[str, Any],
+    Field(
+        title="InlineScheme",
+        description="A whole scheme document, as in docs/rules.md (nothing is stored).",
+    ),
+]
+SchemeSource = Annotated[
+    Annotated[SchemeVersionRef, Tag("stored-version")]
+    | Annotated[SchemeOnDate, Tag("effective-on")]
+    | Annotated[InlineScheme, Tag("inline-document")],
+    Discriminator(
+        _scheme_tag,
+        custom_error_type="invalid_scheme_source",
+        custom_error_message="scheme must be a scheme document, {key, version} or {key, on}",
+    ),
+]
+StoredScheme = Annotated[
+    Annotated[SchemeVersionRef, Tag("stored-version")]
+    | Annotated[SchemeOnDate, Tag("effective-on")],
+    Discriminator(
+        _scheme_tag,
+        custom_error_type="invalid_scheme_source",
+        custom_error_message="scheme must be {key, version} or {key, on} of a stored scheme",
+    ),
+]
+
+
+class BalancesInput(_Input):
+    """Balances carried in from the previous period (what the employee still owes)."""
+
+    draw: Amount | None = Field(default=None, description="Unrecovered recoverable draw.")
+    clawback: Amount | None = Field(default=None, description="Unrecovered clawback.")
+
+
+class EmployeeInput(_Input):
+    """One roster row."""
+
+    id: Text = Field(description="Employee id, unique in the roster.")
+    name: str = Field(default="", max_length=200)
+    department: Text = Field(description="A department of the scheme, e.g. `sales`.")
+    role: Text = Field(description="A role of that department, e.g. `rep`.")
+    start_date: dt.date | None = Field(
+        default=None, description="First day employed, if in period."
+    )
+    end_date: dt.date | None = Field(default=None, description="Last day employed, if in period.")
+    fte: Amount = Field(default=Decimal(1), description="Full-time equivalent, in (0, 1].")
+    unpaid_days: int = Field(default=0, ge=0, le=31, description="Unpaid working days.")
+    credited: dict[Measure, Amount] = Field(
+        default_factory=dict,
+        description="Revenue credited for the period per measure, e.g. `{new_revenue: 820000}`.",
+    )
+    balances: BalancesInput | None = None
+
+    def to_engine(self) -> Employee:
+        balances = {} if self.balances is None else self.balances.model_dump(exclude_none=True)
+        return Employee(
+            id=self.id,
+            department=self.department,
+            role=self.role,
+            name=self.name,
+            start_date=self.start_date,
+            end_date=self.end_date,
+            fte=self.fte,
+            unpaid_days=self.unpaid_days,
+            credited=dict(self.credited),
+            balances=balances,
+        )
+
+
+class CreditInput(_Input):
+    employee_id: Text
+    share: Amount = Field(description="Share of the deal, the shares adding up to exactly 1.")
+
+
+class DealInput(_Input):
+    """A client payment (negative: a refund or credit note)."""
+
+    id: Text
+    date: dt.date
+    client_id: Text
+    client_since: dt.date = Field(description="Date of the client's first paid deal.")
+    amount: Amount
+    refund_of: Text | None = Field(default=None, description="The refunded deal's id.")
+    kind: Measure | None = Field(default=None, description="Overrides the classification.")
+    credit: list[CreditInput] = Field(min_length=1, max_length=100)
+
+    def to_engine(self) -> Deal:
+        return Deal(
+            id=self.id,
+            date=self.date,
+            client_id=self.client_id,
+            client_since=self.client_since,
+            amount=self.amount,
+            credit=tuple(Credit(c.employee_id, c.share) for c in self.credit),
+            refund_of=self.refund_of,
+            kind=self.kind,
+        )
+
+
+class PayrollInputs(_Input):
+    """What a payroll is computed from besides the scheme; a run stores exactly this."""
+
+    period: Period
+    roster: list[EmployeeInput] = Field(default_factory=list, description="The employees.")
+    deals: list[DealInput] = Field(default_factory=list, description="Deals credited to them.")
+
+
+class CalculateRequest(PayrollInputs):
+    """A what-if payroll: a scheme (inline or stored), a period, a roster and deals."""
+
+    scheme: SchemeSource = Field(
+        description=(
+            "A whole scheme document, `{key, version}` of a stored version, or `{key, on}` for "
+            "the published version in effect on a date."
+        )
+    )
+
+
+class RunRequest(PayrollInputs):
+    """A payroll run to store: a published stored scheme version, a period, roster, deals."""
+
+    scheme: StoredScheme = Field(
+        description="`{key, version}` of a published version, or `{key, on}` (see calculate)."
+    )

@@ -1,0 +1,92 @@
+"""The OpenAPI document: FastAPI's, plus the schemas of bodies the service parses itself.
+
+Request bodies are decoded by :mod:`app.api.body` (exact decimals, YAML), so FastAPI does not
+see their models; each route declares its body with :func:`request_body`, and :func:`install`
+adds the referenced schemas (and the problem document's) to ``components.schemas``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Final
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from app.engine import Scheme
+
+from . import examples
+from .body import JSON, YAML
+from .errors import Problem
+from .inputs import CalculateRequest, RunRequest
+
+__all__ = ["install", "request_body"]
+
+_REF: Final = "#/components/schemas/{model}"
+_MODELS: Final[tuple[type[BaseModel], ...]] = (Problem, CalculateRequest, RunRequest, Scheme)
+
+
+Examples = dict[str, dict[str, dict[str, Any]]]  # media type → name → example object
+
+# Request-body examples per operation, read from the shipped example files only when the
+# OpenAPI document is first generated (nothing is loaded at import time).
+_EXAMPLES: Final[dict[str, Callable[[], Examples]]] = {
+    "validate_scheme": examples.scheme_examples,
+    "create_scheme": examples.scheme_examples,
+    "create_scheme_version": examples.scheme_examples,
+    "replace_scheme_version": examples.scheme_examples,
+    "calculate_payroll": lambda: {JSON: examples.calculate_examples()},
+    "create_payroll_run": lambda: {JSON: examples.run_examples()},
+}
+
+
+def request_body(model: str, description: str) -> dict[str, Any]:
+    """``openapi_extra`` declaring a JSON-or-YAML body of schema ``model``."""
+    schema = {"$ref": _REF.format(model=model)}
+    yaml_schema = {"oneOf": [schema, {"type": "string", "description": "YAML text"}]}
+    content = {JSON: {"schema": schema}, YAML: {"schema": yaml_schema}}
+    return {"requestBody": {"required": True, "description": description, "content": content}}
+
+
+def _add_examples(document: dict[str, Any]) -> None:
+    for item in document["paths"].values():
+        for operation in item.values():
+            found = _EXAMPLES.get(operation.get("operationId", ""))
+            if found is None:
+                continue
+            content = operation["requestBody"]["content"]
+            for media, named in found().items():
+                content[media]["examples"] = named
+
+
+def _components() -> dict[str, Any]:
+    _, top = models_json_schema([(m, "validation") for m in _MODELS], ref_template=_REF)
+    definitions: dict[str, Any] = top.get("$defs", {})
+    return definitions
+
+
+def install(app: FastAPI) -> None:
+    """Replace ``app.openapi`` with a generator that adds the body schemas."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        document = get_openapi(
+            title=app.title,
+            version=app.version,
+            description=app.description,
+            routes=app.routes,
+            tags=app.openapi_tags,
+        )
+        _add_examples(document)
+        schemas = document.setdefault("components", {}).setdefault("schemas", {})
+        for name, schema in _components().items():
+            if name in schemas and schemas[name] != schema:
+                raise RuntimeError(f"two different OpenAPI schemas are both named {name!r}")
+            schemas[name] = schema
+        app.openapi_schema = document
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]

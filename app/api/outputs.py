@@ -1,0 +1,266 @@
+"""Response bodies, as Pydantic models: the OpenAPI schemas, and the shape tests check.
+
+Amounts are strings with exactly the currency's minor digits (``"134000.00"``).  Payroll
+results are written by :mod:`app.api.render` (the CLI's JSON document); these models
+describe them, and the API tests validate real responses against them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "BreakEvenOut",
+    "ChangeOut",
+    "DiffOut",
+    "FindingOut",
+    "PayrollResult",
+    "PayslipOut",
+    "RunDetail",
+    "RunOut",
+    "RunPage",
+    "RunPayslip",
+    "SchemeOut",
+    "SchemePage",
+    "SchemeSummary",
+    "SchemeVersionOut",
+    "ValidationReport",
+    "VersionSummaryOut",
+]
+
+Money = str
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class FindingOut(_Out):
+    code: str = Field(description="Stable code, e.g. `BASE_GAP`.")
+    severity: Literal["error", "warning"]
+    path: str = Field(description="JSON path in the scheme, e.g. `departments.sales.roles.rep`.")
+    pointer: str = Field(description="The same place as an RFC 6901 pointer.")
+    line: int | None = Field(description="Line in the YAML/JSON text, when known.")
+    column: int | None
+    message: str
+    data: dict[str, str] = Field(description="The numbers behind the message.")
+
+
+class BreakEvenOut(_Out):
+    sales_role: str
+    client_role: str
+    client_attainment: str
+    client_pay: Money
+    sales_pay_at_same_attainment: Money
+    break_even_attainment: str | None = Field(description="None: the sales role never gets there.")
+    break_even_revenue: Money | None
+
+
+class FileReportOut(_Out):
+    path: str
+    valid: bool
+    readable: bool
+    findings: list[FindingOut]
+    break_even: list[BreakEvenOut] | None
+    scheme_hash: str | None
+
+
+class ReportSummary(_Out):
+    files: int
+    errors: int
+    warnings: int
+    unreadable: int
+    exit_code: int = Field(description="What `compcalc validate` would exit with.")
+
+
+class ValidationReport(_Out):
+    """The report of `compcalc validate --format json`, for one document."""
+
+    files: list[FileReportOut]
+    summary: ReportSummary
+
+
+# --- payroll ---------------------------------------------------------------------------------
+
+
+class CreditedDealOut(_Out):
+    deal_id: str
+    date: date
+    client_id: str
+    measure: str
+    share: str
+    amount: Money
+    note: str
+
+
+class LineOut(_Out):
+    code: str = Field(description="base, commission, override, bonus, clawback, draw, ...")
+    label: str
+    measure: str | None
+    basis: Money | None = Field(description="The amount a rate applies to.")
+    rate: str | None = Field(description="The rate, when a single one applies.")
+    amount: Money
+    explanation: str = Field(description="The formula with its numbers.")
+    deals: list[CreditedDealOut] | None = Field(default=None, description="Deals behind it.")
+
+
+class PayslipOut(_Out):
+    employee_id: str
+    name: str
+    department: str
+    role: str
+    proration: str = Field(description='"1", "0.5 fte" or "16/22 working days".')
+    credited: dict[str, Money]
+    lines: list[LineOut]
+    gross: Money = Field(description="Exactly the sum of the lines.")
+    fte_gross: Money | None = Field(description="Gross at full time over the whole period.")
+    balances: dict[str, Money] = Field(description="Balances carried to the next period.")
+
+
+class DepartmentOut(_Out):
+    department: str
+    kind: str
+    employees: int
+    revenue: Money
+    payroll: Money
+    payroll_share: str | None = Field(description="Payroll ÷ revenue credited.")
+    mean: Money
+    median: Money
+    min: Money
+    max: Money
+
+
+class ShortfallOut(_Out):
+    employee_id: str
+    fte_gross: Money
+    difference: Money
+
+
+class ComparisonOut(_Out):
+    sales_role: str
+    client_role: str
+    statistic: str
+    sales: Money
+    client: Money
+    difference: Money
+    holds: bool = Field(description="Whether sales out-earned client staff this period.")
+    prorated: int = Field(description="Employees compared on full-time-equivalent pay.")
+    below: list[ShortfallOut] = Field(description="Salespeople below the client figure.")
+
+
+class DepartmentReport(_Out):
+    departments: list[DepartmentOut]
+    comparisons: list[ComparisonOut]
+
+
+class PayrollResult(_Out):
+    """A computed payroll: payslips with explained lines, the department report, findings."""
+
+    scheme_key: str
+    scheme_hash: str = Field(description="`sha256:` of the scheme's canonical JSON.")
+    engine_version: str
+    period: str
+    currency: str
+    minor_units: int
+    payslips: list[PayslipOut]
+    total: Money = Field(description="Sum of every gross.")
+    report: DepartmentReport
+    findings: list[FindingOut]
+
+
+# --- schemes ---------------------------------------------------------------------------------
+
+
+class VersionSummaryOut(_Out):
+    version: int
+    status: Literal["draft", "published"]
+    name: str
+    currency: str
+    effective_from: date
+    effective_to: date | None
+    content_hash: str
+    created_at: datetime
+    updated_at: datetime
+    published_at: datetime | None
+
+
+class SchemeVersionOut(VersionSummaryOut):
+    """One version: its document (as JSON), and what the checks say about it now."""
+
+    key: str
+    source_format: Literal["yaml", "json"]
+    valid: bool = Field(description="No error finding: publishing would succeed.")
+    findings: list[FindingOut]
+    document: dict[str, Any] = Field(description="The document as written (numbers exact).")
+
+
+class SchemeSummary(_Out):
+    key: str
+    created_at: datetime
+    versions: int
+    latest_version: int
+    latest_published_version: int | None
+
+
+class SchemeOut(SchemeSummary):
+    history: list[VersionSummaryOut]
+
+
+class SchemePage(_Out):
+    items: list[SchemeSummary]
+    total: int
+    limit: int
+    offset: int
+
+
+class ChangeOut(_Out):
+    path: str
+    pointer: str
+    change: Literal["added", "removed", "changed"]
+    old: Any
+    new: Any
+
+
+class DiffOut(_Out):
+    key: str
+    from_version: int
+    to_version: int
+    changes: list[ChangeOut]
+
+
+# --- runs ------------------------------------------------------------------------------------
+
+
+class RunOut(_Out):
+    id: uuid.UUID
+    status: Literal["draft", "approved"]
+    period: str
+    scheme_key: str
+    scheme_version: int
+    scheme_hash: str
+    engine_version: str
+    currency: str
+    employees: int
+    total: Money
+    created_at: datetime
+    approved_at: datetime | None
+
+
+class RunDetail(RunOut):
+    result: PayrollResult
+
+
+class RunPage(_Out):
+    items: list[RunOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class RunPayslip(_Out):
+    run: RunOut
+    payslip: PayslipOut

@@ -1,0 +1,171 @@
+"""Payroll runs: computed once from a published scheme version, stored, approved, exported."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query, Request, Response
+
+from app import services
+from app.services import RunView
+
+from .body import JSON, RosterBody, decode, preferred, validate
+from .deps import DatabaseDep
+from .errors import problems
+from .gcpause import paused_for
+from .inputs import RunRequest
+from .openapi import request_body
+from .outputs import RunDetail, RunOut, RunPage, RunPayslip
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/v1/payroll-runs", tags=["Runs"])
+
+CSV = "text/csv"
+RunId = Annotated[uuid.UUID, Path(description="The run's id (a random UUID).")]
+_CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {CSV: {"schema": {"type": "string"}}}}
+}
+
+
+def _meta(view: RunView) -> dict[str, Any]:
+    return {
+        "id": view.id,
+        "status": view.status,
+        "period": view.period,
+        "scheme_key": view.scheme_key,
+        "scheme_version": view.scheme_version,
+        "scheme_hash": view.scheme_hash,
+        "engine_version": view.engine_version,
+        "currency": view.currency,
+        "employees": view.employees,
+        "total": f"{view.gross_total:f}",
+        "created_at": view.created_at,
+        "approved_at": view.approved_at,
+    }
+
+
+def _out(view: RunView) -> RunOut:
+    return RunOut.model_validate(_meta(view))
+
+
+def _detail_response(view: RunView, status: int = 200) -> Response:
+    assert view.result is not None
+    # The stored result is spliced in as it is: the bytes computed are the bytes served.
+    body = _out(view).model_dump_json()[:-1] + ',"result":' + view.result + "}"
+    headers = {"Location": f"/v1/payroll-runs/{view.id}"} if status == 201 else {}
+    return Response(body, status, headers, media_type=JSON)
+
+
+def _csv_response(run_id: uuid.UUID, text: str) -> Response:
+    disposition = f'attachment; filename="payroll-run-{run_id}.csv"'
+    return Response(
+        text, media_type=f"{CSV}; charset=utf-8", headers={"Content-Disposition": disposition}
+    )
+
+
+@router.post(
+    "",
+    operation_id="create_payroll_run",
+    summary="Compute and store a payroll run (draft)",
+    description=(
+        "Computes a payroll from a **published** scheme version (`{key, version}`, or "
+        "`{key, on}` for the one in effect on a date) and stores the inputs, the version, its "
+        "content hash, the engine version and the result, as a `draft` run. Recomputing the "
+        "stored inputs with the stored version gives the same bytes. A draft scheme version "
+        "answers `422`. Not safe to retry blindly: each call stores a new run."
+    ),
+    status_code=201,
+    response_model=RunDetail,
+    responses=problems(404, 413, 415, 422),
+    openapi_extra=request_body("RunRequest", "The stored scheme, the period, roster and deals."),
+)
+def create_payroll_run(body: RosterBody, db: DatabaseDep) -> Response:
+    with paused_for(len(body.data)):
+        request = validate(RunRequest, decode(body).data)
+        return _detail_response(services.create_run(db, request.scheme, request), 201)
+
+
+@router.get(
+    "",
+    operation_id="list_payroll_runs",
+    summary="List payroll runs",
+    description="Newest first, without results; filter by period, scheme key and status.",
+    response_model=RunPage,
+    responses=problems(422),
+)
+def list_payroll_runs(
+    db: DatabaseDep,
+    period: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$", examples=["2027-03"])] = None,
+    scheme: Annotated[str | None, Query(max_length=64, description="Scheme key.")] = None,
+    status: Annotated[Literal["draft", "approved"] | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> RunPage:
+    page = services.list_runs(db, period, scheme, status, limit, offset)
+    items = [_out(view) for view in page.items]
+    return RunPage(items=items, total=page.total, limit=page.limit, offset=page.offset)
+
+
+@router.get(
+    "/{run_id}",
+    operation_id="get_payroll_run",
+    summary="A payroll run with its result",
+    description="The run and its stored result; with `Accept: text/csv`, the CSV export.",
+    response_model=RunDetail,
+    responses={**_CSV_RESPONSE, **problems(404, 406, 422)},
+)
+def get_payroll_run(run_id: RunId, request: Request, db: DatabaseDep) -> Response:
+    if preferred(request, [JSON, CSV]) == CSV:
+        return _csv_response(run_id, services.export_run_csv(db, run_id))
+    return _detail_response(services.get_run(db, run_id))
+
+
+@router.post(
+    "/{run_id}/approve",
+    operation_id="approve_payroll_run",
+    summary="Approve a payroll run",
+    description=(
+        "Marks a draft run approved. An approved run (and its payslips) can never change "
+        "again: approving it twice answers `409`, and a database trigger refuses any direct "
+        "UPDATE or DELETE."
+    ),
+    response_model=RunOut,
+    responses=problems(404, 409, 422),
+)
+def approve_payroll_run(run_id: RunId, db: DatabaseDep) -> RunOut:
+    return _out(services.approve_run(db, run_id))
+
+
+@router.get(
+    "/{run_id}/export.csv",
+    operation_id="export_payroll_run_csv",
+    summary="The run as CSV",
+    description=(
+        "The CLI's CSV format (`compcalc calculate --format csv`): one row per payslip line "
+        "and a `gross` row per employee, amounts with exactly the currency's minor digits."
+    ),
+    response_class=Response,
+    responses={**_CSV_RESPONSE, **problems(404, 422)},
+)
+def export_payroll_run_csv(run_id: RunId, db: DatabaseDep) -> Response:
+    return _csv_response(run_id, services.export_run_csv(db, run_id))
+
+
+@router.get(
+    "/{run_id}/payslips/{employee_id}",
+    operation_id="get_payroll_run_payslip",
+    summary="One employee's payslip, every line explained",
+    description="The payslip as stored in the run, with the explanation of each line.",
+    response_model=RunPayslip,
+    responses=problems(404, 422),
+)
+def get_payroll_run_payslip(
+    run_id: RunId,
+    employee_id: Annotated[str, Path(max_length=100, examples=["E-17"])],
+    db: DatabaseDep,
+) -> Response:
+    view = services.get_payslip(db, run_id, employee_id)
+    body = '{"run":' + _out(view.run).model_dump_json() + ',"payslip":' + view.document + "}"
+    return Response(body, media_type=JSON)

@@ -1,0 +1,270 @@
+"""Schemes: validate a document, store versions, publish them, find the one in effect."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request, Response
+
+from app import services
+from app.services import Page, SchemeDocument, SchemeView, VersionSummary, VersionView
+
+from .body import JSON, YAML, RawBody, SchemeBody, decode, preferred
+from .deps import DatabaseDep
+from .errors import problems
+from .examples import ACME_KEY
+from .openapi import request_body
+from .outputs import (
+    DiffOut,
+    SchemeOut,
+    SchemePage,
+    SchemeSummary,
+    SchemeVersionOut,
+    ValidationReport,
+    VersionSummaryOut,
+)
+from .render import dump_document
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/v1/schemes", tags=["Schemes"])
+
+Key = Annotated[str, Path(max_length=64, description="The scheme's key.", examples=[ACME_KEY])]
+Number = Annotated[int, Path(ge=1, description="Version number.", examples=[1])]
+
+_SCHEME_BODY = request_body(
+    "Scheme",
+    "A scheme document (docs/rules.md) as JSON, or the YAML file itself with "
+    "`Content-Type: application/yaml`.",
+)
+
+
+def _document(body: RawBody) -> SchemeDocument:
+    decode(body)  # refuses an empty body, raises DocumentError when unparseable
+    return SchemeDocument.parse(body.data, body.format)
+
+
+def _summary(s: VersionSummary) -> dict[str, Any]:
+    return {
+        "version": s.number,
+        "status": s.status,
+        "name": s.name,
+        "currency": s.currency,
+        "effective_from": s.effective_from,
+        "effective_to": s.effective_to,
+        "content_hash": s.content_hash,
+        "created_at": s.created_at,
+        "updated_at": s.updated_at,
+        "published_at": s.published_at,
+    }
+
+
+def _version_response(view: VersionView, status: int = 200) -> Response:
+    meta = SchemeVersionOut.model_validate(
+        {
+            "key": view.key,
+            "source_format": view.document.format,
+            "valid": not any(f.severity == "error" for f in view.findings),
+            "findings": [f.as_dict() for f in view.findings],
+            "document": {},
+            **_summary(view.summary),
+        }
+    ).model_dump_json(exclude={"document"})
+    # The document goes in as written: its decimals stay exact JSON numbers.
+    body = meta[:-1] + ',"document":' + dump_document(view.document.data) + "}"
+    headers = {}
+    if status == 201:
+        headers["Location"] = f"/v1/schemes/{view.key}/versions/{view.summary.number}"
+    return Response(body, status, headers, media_type=JSON)
+
+
+def _scheme_summary(view: SchemeView) -> dict[str, Any]:
+    return {
+        "key": view.key,
+        "created_at": view.created_at,
+        "versions": view.version_count,
+        "latest_version": view.latest_version,
+        "latest_published_version": view.latest_published,
+    }
+
+
+@router.post(
+    "/validate",
+    operation_id="validate_scheme",
+    summary="Check a scheme document",
+    description=(
+        "Runs every check of the rule language and the article's rules (base gap, commission "
+        "order, earnings order, structure) on a scheme document, and computes the break-even "
+        "of each comparable sales/client role pair. Answers with the same report as "
+        "`compcalc validate --format json`. Always `200` for a document that can be read "
+        "(the report says whether it is valid); `422` only when the body cannot be parsed. "
+        "Nothing is stored."
+    ),
+    response_model=ValidationReport,
+    responses=problems(413, 415, 422),
+    openapi_extra=_SCHEME_BODY,
+)
+def validate_scheme(body: SchemeBody) -> Response:
+    return Response(services.validation_report(_document(body)), media_type=JSON)
+
+
+@router.post(
+    "",
+    operation_id="create_scheme",
+    summary="Store a new scheme (version 1, draft)",
+    description=(
+        "Stores a scheme document as version 1 of a new scheme, as a **draft**: it can still "
+        "be replaced (`PUT`) and must be published before payroll runs use it. The document "
+        "must be a valid scheme (`422` lists every error with its pointer, line and column); "
+        "the article's checks are reported in `findings` and enforced on publish. `409` when "
+        "a scheme with this key exists (add a version instead)."
+    ),
+    status_code=201,
+    response_model=SchemeVersionOut,
+    responses=problems(409, 413, 415, 422),
+    openapi_extra=_SCHEME_BODY,
+)
+def create_scheme(body: SchemeBody, db: DatabaseDep) -> Response:
+    return _version_response(services.create_scheme(db, _document(body)), 201)
+
+
+@router.get(
+    "",
+    operation_id="list_schemes",
+    summary="List schemes",
+    description="Schemes by key, with their version counts; `key` filters by key prefix.",
+    response_model=SchemePage,
+    responses=problems(422),
+)
+def list_schemes(
+    db: DatabaseDep,
+    key: Annotated[str | None, Query(max_length=64, description="Key prefix.")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> SchemePage:
+    page: Page[SchemeView] = services.list_schemes(db, key, limit, offset)
+    items = [SchemeSummary.model_validate(_scheme_summary(v)) for v in page.items]
+    return SchemePage(items=items, total=page.total, limit=page.limit, offset=page.offset)
+
+
+@router.get(
+    "/{key}",
+    operation_id="get_scheme",
+    summary="A scheme and its versions",
+    description="The scheme's versions in order, each with its status and effective dates.",
+    response_model=SchemeOut,
+    responses=problems(404, 422),
+)
+def get_scheme(key: Key, db: DatabaseDep) -> SchemeOut:
+    view = services.get_scheme(db, key)
+    history = [VersionSummaryOut.model_validate(_summary(s)) for s in view.versions]
+    return SchemeOut.model_validate({**_scheme_summary(view), "history": history})
+
+
+@router.post(
+    "/{key}/versions",
+    operation_id="create_scheme_version",
+    summary="Add a draft version",
+    description=(
+        "Stores a document as the next version of the scheme, as a draft. The document's "
+        "`key` must be the scheme's (`422` otherwise)."
+    ),
+    status_code=201,
+    response_model=SchemeVersionOut,
+    responses=problems(404, 409, 413, 415, 422),
+    openapi_extra=_SCHEME_BODY,
+)
+def create_scheme_version(key: Key, body: SchemeBody, db: DatabaseDep) -> Response:
+    return _version_response(services.add_version(db, key, _document(body)), 201)
+
+
+@router.get(
+    "/{key}/versions/{version}",
+    operation_id="get_scheme_version",
+    summary="A version, as JSON or as its original text",
+    description=(
+        "The version with its document and current findings; with "
+        "`Accept: application/yaml`, the document exactly as it was sent (YAML or JSON text)."
+    ),
+    response_model=SchemeVersionOut,
+    responses={
+        200: {"content": {YAML: {"schema": {"type": "string"}}}},
+        **problems(404, 406, 422),
+    },
+)
+def get_scheme_version(key: Key, version: Number, request: Request, db: DatabaseDep) -> Response:
+    media = preferred(request, [JSON, YAML])
+    view = services.get_version(db, key, version)
+    if media == YAML:
+        return Response(view.document.text, media_type=YAML)
+    return _version_response(view)
+
+
+@router.put(
+    "/{key}/versions/{version}",
+    operation_id="replace_scheme_version",
+    summary="Replace a draft version's document",
+    description="Only a draft can change; a published version answers `409`.",
+    response_model=SchemeVersionOut,
+    responses=problems(404, 409, 413, 415, 422),
+    openapi_extra=_SCHEME_BODY,
+)
+def replace_scheme_version(
+    key: Key, version: Number, body: SchemeBody, db: DatabaseDep
+) -> Response:
+    return _version_response(services.replace_draft(db, key, version, _document(body)))
+
+
+@router.post(
+    "/{key}/versions/{version}/publish",
+    operation_id="publish_scheme_version",
+    summary="Publish a draft version",
+    description=(
+        "Runs every check; any error refuses the publication with `422`, listing the errors "
+        "(pointers into the version's document) and all `findings`. A published version can "
+        "never change again (`409` on any later change, and a database trigger refuses a "
+        "direct UPDATE)."
+    ),
+    response_model=SchemeVersionOut,
+    responses=problems(404, 409, 422),
+)
+def publish_scheme_version(key: Key, version: Number, db: DatabaseDep) -> Response:
+    return _version_response(services.publish_version(db, key, version))
+
+
+@router.get(
+    "/{key}/effective",
+    operation_id="get_effective_scheme_version",
+    summary="The published version in effect on a date",
+    description=(
+        "Among published versions whose `effective_from`…`effective_to` covers `on`, the one "
+        "with the latest `effective_from` (then the highest number). `404` when none is."
+    ),
+    response_model=SchemeVersionOut,
+    responses=problems(404, 422),
+)
+def get_effective_scheme_version(
+    key: Key,
+    db: DatabaseDep,
+    on: Annotated[dt.date, Query(description="The date, `YYYY-MM-DD`.", examples=["2027-03-15"])],
+) -> Response:
+    return _version_response(services.effective_version(db, key, on))
+
+
+@router.get(
+    "/{key}/versions/{old}/diff/{new}",
+    operation_id="diff_scheme_versions",
+    summary="What changed between two versions",
+    description=(
+        "Every rule that differs, with old → new values. Versions are compared in canonical "
+        "form (defaults filled in, numbers normalised), so `45000` → `45000.00` is no change."
+    ),
+    response_model=DiffOut,
+    responses=problems(404, 422),
+)
+def diff_scheme_versions(key: Key, old: Number, new: Number, db: DatabaseDep) -> DiffOut:
+    found = services.version_diff(db, key, old, new)
+    return DiffOut.model_validate(
+        {"key": key, "from_version": old, "to_version": new, "changes": found}
+    )

@@ -1,0 +1,217 @@
+"""Every query of the service, and nothing else: no business rule, no commit.
+
+A :class:`Repository` works inside the caller's session and transaction (see
+:mod:`app.services`, which owns both).  State transitions are single conditional UPDATEs
+(``… WHERE status = 'draft'``), so two concurrent publishes or approvals cannot both win.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import CursorResult, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from .models import (
+    RUN_APPROVED,
+    RUN_DRAFT,
+    VERSION_DRAFT,
+    VERSION_PUBLISHED,
+    PayrollRun,
+    PayslipRecord,
+    SchemeRecord,
+    SchemeVersion,
+)
+
+__all__ = ["Repository", "RunRow", "SchemeRow"]
+
+
+@dataclass(frozen=True, slots=True)
+class SchemeRow:
+    """A scheme with the figures a listing shows."""
+
+    scheme: SchemeRecord
+    versions: int
+    latest: int
+    latest_published: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class RunRow:
+    run: PayrollRun
+    scheme_key: str
+    scheme_version: int
+
+
+class Repository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    # --- schemes ---------------------------------------------------------------------------
+
+    def scheme(self, key: str) -> SchemeRecord | None:
+        return self.session.scalars(select(SchemeRecord).where(SchemeRecord.key == key)).first()
+
+    def add_scheme(self, key: str, now: datetime) -> SchemeRecord:
+        record = SchemeRecord(key=key, created_at=now)
+        self.session.add(record)
+        self.session.flush()
+        return record
+
+    def schemes(
+        self, key_prefix: str | None, limit: int, offset: int
+    ) -> tuple[list[SchemeRow], int]:
+        counts = (
+            select(
+                SchemeVersion.scheme_id,
+                func.count().label("versions"),
+                func.max(SchemeVersion.number).label("latest"),
+                func.max(SchemeVersion.number)
+                .filter(SchemeVersion.status == VERSION_PUBLISHED)
+                .label("latest_published"),
+            )
+            .group_by(SchemeVersion.scheme_id)
+            .subquery()
+        )
+        query = select(
+            SchemeRecord, counts.c.versions, counts.c.latest, counts.c.latest_published
+        ).join(counts, counts.c.scheme_id == SchemeRecord.id)
+        total = select(func.count()).select_from(SchemeRecord)
+        if key_prefix:
+            # LIKE with the prefix's own wildcards escaped: "a_b" must not match "axb".
+            escaped = key_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            condition = SchemeRecord.key.like(escaped + "%", escape="\\")
+            query, total = query.where(condition), total.where(condition)
+        rows = self.session.execute(query.order_by(SchemeRecord.key).limit(limit).offset(offset))
+        found = [
+            SchemeRow(s, versions, latest, published) for s, versions, latest, published in rows
+        ]
+        return found, int(self.session.scalar(total) or 0)
+
+    def versions(self, scheme_id: int) -> list[SchemeVersion]:
+        query = select(SchemeVersion).where(SchemeVersion.scheme_id == scheme_id)
+        return list(self.session.scalars(query.order_by(SchemeVersion.number)))
+
+    def version(self, scheme_id: int, number: int) -> SchemeVersion | None:
+        query = select(SchemeVersion).where(
+            SchemeVersion.scheme_id == scheme_id, SchemeVersion.number == number
+        )
+        return self.session.scalars(query).first()
+
+    def version_by_id(self, version_id: int) -> SchemeVersion | None:
+        return self.session.get(SchemeVersion, version_id)
+
+    def next_version_number(self, scheme_id: int) -> int:
+        query = select(func.max(SchemeVersion.number)).where(SchemeVersion.scheme_id == scheme_id)
+        return int(self.session.scalar(query) or 0) + 1
+
+    def add_version(self, version: SchemeVersion) -> SchemeVersion:
+        self.session.add(version)
+        self.session.flush()
+        return version
+
+    def replace_draft(self, version_id: int, values: dict[str, Any]) -> bool:
+        """Overwrite a draft's document; False when it is no longer a draft."""
+        statement = (
+            update(SchemeVersion)
+            .where(SchemeVersion.id == version_id, SchemeVersion.status == VERSION_DRAFT)
+            .values(**values)
+        )
+        return self._changed(statement)
+
+    def publish(self, version_id: int, now: datetime) -> bool:
+        """Mark a draft published; False when it was not a draft (someone else won)."""
+        statement = (
+            update(SchemeVersion)
+            .where(SchemeVersion.id == version_id, SchemeVersion.status == VERSION_DRAFT)
+            .values(status=VERSION_PUBLISHED, published_at=now, updated_at=now)
+        )
+        return self._changed(statement)
+
+    def effective_version(self, scheme_id: int, on: date) -> SchemeVersion | None:
+        """The published version in effect on ``on``: the latest start wins, then the newest."""
+        query = (
+            select(SchemeVersion)
+            .where(
+                SchemeVersion.scheme_id == scheme_id,
+                SchemeVersion.status == VERSION_PUBLISHED,
+                SchemeVersion.effective_from <= on,
+                (SchemeVersion.effective_to.is_(None)) | (SchemeVersion.effective_to >= on),
+            )
+            .order_by(SchemeVersion.effective_from.desc(), SchemeVersion.number.desc())
+        )
+        return self.session.scalars(query.limit(1)).first()
+
+    # --- payroll runs ----------------------------------------------------------------------
+
+    def add_run(self, run: PayrollRun, payslips: Sequence[dict[str, Any]]) -> None:
+        self.session.add(run)
+        self.session.flush()
+        if payslips:
+            # One executemany, not an ORM object per payslip: a run may hold 100k of them.
+            self.session.execute(insert(PayslipRecord), list(payslips))
+
+    def run(self, run_id: uuid.UUID) -> RunRow | None:
+        query = (
+            select(PayrollRun, SchemeRecord.key, SchemeVersion.number)
+            .join(SchemeVersion, PayrollRun.scheme_version_id == SchemeVersion.id)
+            .join(SchemeRecord, SchemeVersion.scheme_id == SchemeRecord.id)
+            .where(PayrollRun.id == run_id)
+        )
+        row = self.session.execute(query).first()
+        return None if row is None else RunRow(row[0], row[1], row[2])
+
+    def runs(
+        self,
+        period: str | None,
+        scheme_key: str | None,
+        status: str | None,
+        limit: int,
+        offset: int,
+    ) -> tuple[list[RunRow], int]:
+        query = (
+            select(PayrollRun, SchemeRecord.key, SchemeVersion.number)
+            .join(SchemeVersion, PayrollRun.scheme_version_id == SchemeVersion.id)
+            .join(SchemeRecord, SchemeVersion.scheme_id == SchemeRecord.id)
+        )
+        if period is not None:
+            query = query.where(PayrollRun.period == period)
+        if scheme_key is not None:
+            query = query.where(SchemeRecord.key == scheme_key)
+        if status is not None:
+            query = query.where(PayrollRun.status == status)
+        total = self.session.scalar(select(func.count()).select_from(query.subquery()))
+        ordered = query.order_by(PayrollRun.created_at.desc(), PayrollRun.id)
+        rows = self.session.execute(ordered.limit(limit).offset(offset))
+        return [RunRow(run, key, number) for run, key, number in rows], int(total or 0)
+
+    def approve(self, run_id: uuid.UUID, now: datetime) -> bool:
+        """Mark a draft run approved; False when it was not a draft (someone else won)."""
+        statement = (
+            update(PayrollRun)
+            .where(PayrollRun.id == run_id, PayrollRun.status == RUN_DRAFT)
+            .values(status=RUN_APPROVED, approved_at=now)
+        )
+        return self._changed(statement)
+
+    def payslip(self, run_id: uuid.UUID, employee_id: str) -> PayslipRecord | None:
+        return self.session.get(PayslipRecord, (run_id, employee_id))
+
+    def payslip_documents(self, run_id: uuid.UUID) -> list[str]:
+        query = (
+            select(PayslipRecord.document)
+            .where(PayslipRecord.run_id == run_id)
+            .order_by(PayslipRecord.ordinal)
+        )
+        return list(self.session.scalars(query))
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    def _changed(self, statement: Any) -> bool:
+        result = self.session.execute(statement.execution_options(synchronize_session=False))
+        assert isinstance(result, CursorResult)
+        return bool(result.rowcount == 1)

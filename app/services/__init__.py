@@ -1,0 +1,88 @@
+"""Orchestration: the engine, the repository, and the one place that owns transactions.
+
+Every write happens inside :func:`app.services.unit.write` (one session, one transaction,
+committed when the block ends, rolled back on any error); reads use ``unit.read``.  Routes
+never see a session, and the repository (``app.db.repository``) never commits.  Errors are
+raised with stable codes (:class:`NotFound`, :class:`Conflict`, :class:`Invalid`);
+``app.api.errors`` maps them to HTTP statuses.
+"""
+
+from __future__ import annotations
+
+from .errors import (
+    Conflict,
+    ErrorItem,
+    Invalid,
+    NotFound,
+    ServiceError,
+    Unavailable,
+    input_error_items,
+    scheme_error_items,
+)
+from .payroll import (
+    approve_run,
+    calculate_payroll,
+    create_run,
+    export_run_csv,
+    get_payslip,
+    get_run,
+    list_runs,
+    recompute_run,
+)
+from .schemes import (
+    add_version,
+    create_scheme,
+    effective_version,
+    get_scheme,
+    get_version,
+    list_schemes,
+    publish_version,
+    replace_draft,
+    validation_report,
+    version_diff,
+)
+from .types import (
+    Page,
+    PayslipView,
+    RunView,
+    SchemeDocument,
+    SchemeView,
+    VersionSummary,
+    VersionView,
+)
+
+__all__ = [
+    "Conflict",
+    "ErrorItem",
+    "Invalid",
+    "NotFound",
+    "Page",
+    "PayslipView",
+    "RunView",
+    "SchemeDocument",
+    "SchemeView",
+    "ServiceError",
+    "Unavailable",
+    "VersionSummary",
+    "VersionView",
+    "add_version",
+    "approve_run",
+    "calculate_payroll",
+    "create_run",
+    "create_scheme",
+    "effective_version",
+    "export_run_csv",
+    "get_payslip",
+    "get_run",
+    "get_scheme",
+    "get_version",
+    "input_error_items",
+    "list_runs",
+    "list_schemes",
+    "publish_version",
+    "recompute_run",
+    "replace_draft",
+    "scheme_error_items",
+    "validation_report",
+    "version_diff",
+]

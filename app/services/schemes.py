@@ -1,0 +1,213 @@
+"""Schemes and their versions: validate, create, draft, publish, look up, compare."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+from app.api.diff import changes
+from app.db.models import VERSION_PUBLISHED, SchemeVersion
+from app.db.repository import Repository
+from app.db.session import Database
+from app.engine import Finding, Scheme, SchemeError, break_even, canonical_json, check_scheme
+from app.io.positions import locate
+from app.io.reports import json_report
+from app.io.validation import FileReport
+
+from . import unit
+from .errors import Conflict, ErrorItem, Invalid, NotFound, scheme_error_items
+from .types import Page, SchemeDocument, SchemeView, VersionSummary, VersionView
+from .unit import SCHEMES, read, stored, write
+
+__all__ = [
+    "add_version",
+    "create_scheme",
+    "effective_version",
+    "get_scheme",
+    "get_version",
+    "list_schemes",
+    "parse",
+    "publish_version",
+    "replace_draft",
+    "scheme_or_404",
+    "validation_report",
+    "version_diff",
+    "version_or_404",
+]
+
+
+# --- scheme documents ----------------------------------------------------------------------
+
+
+def parse(doc: SchemeDocument, prefix: str = "") -> Scheme:
+    try:
+        return SCHEMES.parse(doc.data)
+    except SchemeError as exc:
+        located = SchemeError(locate(exc.findings, doc.positions))
+        raise Invalid(
+            "INVALID_SCHEME",
+            f"the scheme document has {len(located.findings)} error(s)",
+            scheme_error_items(located, prefix),
+        ) from None
+
+
+def _checked(scheme: Scheme, doc: SchemeDocument) -> list[Finding]:
+    return locate(check_scheme(scheme), doc.positions)
+
+
+def validation_report(doc: SchemeDocument, name: str = "request") -> str:
+    """What ``compcalc validate --format json`` says of ``doc``: findings and break-even."""
+    if doc.data is None:
+        empty = Finding(
+            "NOT_A_MAPPING", "error", (), "the document is empty; a scheme is a mapping"
+        )
+        return json_report([FileReport(name, [empty.at(1, 1)])])
+    try:
+        scheme = SCHEMES.parse(doc.data)
+    except SchemeError as exc:
+        return json_report([FileReport(name, locate(exc.findings, doc.positions))])
+    findings = _checked(scheme, doc)
+    structural = any(f.data.get("kind") == "structure" for f in findings)
+    points = None if structural else break_even(scheme)
+    return json_report([FileReport(name, findings, None, points, SCHEMES.hash(scheme))])
+
+
+def _version_values(scheme: Scheme, doc: SchemeDocument, now: datetime) -> dict[str, object]:
+    return {
+        "name": scheme.name,
+        "currency": scheme.currency,
+        "effective_from": scheme.effective_from,
+        "effective_to": scheme.effective_to,
+        "content_hash": SCHEMES.hash(scheme),
+        "source_format": doc.format,
+        "source_text": doc.text,
+        "updated_at": now,
+    }
+
+
+def _view(key: str, version: SchemeVersion) -> VersionView:
+    doc, scheme = stored(version)
+    return VersionView(key, VersionSummary.of(version), doc, tuple(_checked(scheme, doc)))
+
+
+def scheme_or_404(repo: Repository, key: str) -> int:
+    record = repo.scheme(key)
+    if record is None:
+        raise NotFound("SCHEME_NOT_FOUND", f"there is no scheme {key!r}")
+    return record.id
+
+
+def version_or_404(repo: Repository, key: str, number: int) -> SchemeVersion:
+    version = repo.version(scheme_or_404(repo, key), number)
+    if version is None:
+        raise NotFound("VERSION_NOT_FOUND", f"scheme {key!r} has no version {number}")
+    return version
+
+
+def _same_key(scheme: Scheme, key: str) -> None:
+    if scheme.key != key:
+        raise Invalid(
+            "KEY_MISMATCH",
+            f"the document's key {scheme.key!r} is not the scheme {key!r} of the URL",
+            [ErrorItem(f"must be {key!r}", pointer="/key", code="KEY_MISMATCH")],
+        )
+
+
+def create_scheme(db: Database, doc: SchemeDocument) -> VersionView:
+    scheme = parse(doc)
+    stamp = unit.now()
+    with write(db) as repo:
+        if repo.scheme(scheme.key) is not None:
+            raise Conflict(
+                "SCHEME_EXISTS",
+                f"scheme {scheme.key!r} exists; add a version with "
+                f"POST /v1/schemes/{scheme.key}/versions",
+            )
+        record = repo.add_scheme(scheme.key, stamp)
+        values = _version_values(scheme, doc, stamp)
+        version = SchemeVersion(
+            scheme_id=record.id, number=1, status="draft", created_at=stamp, **values
+        )
+        return _view(scheme.key, repo.add_version(version))
+
+
+def add_version(db: Database, key: str, doc: SchemeDocument) -> VersionView:
+    scheme = parse(doc)
+    _same_key(scheme, key)
+    stamp = unit.now()
+    with write(db) as repo:
+        scheme_id = scheme_or_404(repo, key)
+        values = _version_values(scheme, doc, stamp)
+        number = repo.next_version_number(scheme_id)
+        version = SchemeVersion(
+            scheme_id=scheme_id, number=number, status="draft", created_at=stamp, **values
+        )
+        return _view(key, repo.add_version(version))
+
+
+def replace_draft(db: Database, key: str, number: int, doc: SchemeDocument) -> VersionView:
+    scheme = parse(doc)
+    _same_key(scheme, key)
+    with write(db) as repo:
+        version = version_or_404(repo, key, number)
+        if version.status == VERSION_PUBLISHED or not repo.replace_draft(
+            version.id, _version_values(scheme, doc, unit.now())
+        ):
+            raise Conflict("VERSION_PUBLISHED", f"{key} version {number} is published")
+        repo.session.refresh(version)
+        return _view(key, version)
+
+
+def publish_version(db: Database, key: str, number: int) -> VersionView:
+    with write(db) as repo:
+        version = version_or_404(repo, key, number)
+        if version.status == VERSION_PUBLISHED:
+            raise Conflict("VERSION_PUBLISHED", f"{key} version {number} is already published")
+        view = _view(key, version)
+        errors = [f for f in view.findings if f.severity == "error"]
+        if errors:
+            raise Invalid(
+                "CHECKS_FAILED",
+                f"{key} version {number} fails {len(errors)} check(s); fix them in a draft",
+                scheme_error_items(SchemeError(errors), ""),
+                {"findings": [f.as_dict() for f in view.findings]},
+            )
+        if not repo.publish(version.id, unit.now()):
+            raise Conflict("VERSION_PUBLISHED", f"{key} version {number} is already published")
+        repo.session.refresh(version)
+        return _view(key, version)
+
+
+def get_version(db: Database, key: str, number: int) -> VersionView:
+    with read(db) as repo:
+        return _view(key, version_or_404(repo, key, number))
+
+
+def effective_version(db: Database, key: str, on: date) -> VersionView:
+    with read(db) as repo:
+        version = repo.effective_version(scheme_or_404(repo, key), on)
+        if version is None:
+            detail = f"no published version of {key!r} is in effect on {on}"
+            raise NotFound("NO_EFFECTIVE_VERSION", detail)
+        return _view(key, version)
+
+
+def get_scheme(db: Database, key: str) -> SchemeView:
+    with read(db) as repo:
+        record = repo.scheme(key)
+        if record is None:
+            raise NotFound("SCHEME_NOT_FOUND", f"there is no scheme {key!r}")
+        return SchemeView.of(record, repo.versions(record.id))
+
+
+def list_schemes(db: Database, key_prefix: str | None, limit: int, offset: int) -> Page[SchemeView]:
+    with read(db) as repo:
+        rows, total = repo.schemes(key_prefix, limit, offset)
+    return Page([SchemeView.summary(row) for row in rows], total, limit, offset)
+
+
+def version_diff(db: Database, key: str, old: int, new: int) -> list[dict[str, object]]:
+    with read(db) as repo:
+        versions = [version_or_404(repo, key, number) for number in (old, new)]
+    old_doc, new_doc = (json.loads(canonical_json(stored(v)[1])) for v in versions)
+    return changes(old_doc, new_doc)

@@ -1,0 +1,122 @@
+"""Swagger UI in a real browser: an accountant's "Try it out" → "Execute" on the calculation.
+
+Headless Chromium (Debian's ``chromium`` package; .ci/run installs it) is driven by Playwright's
+bundled driver; no browser is downloaded. The service runs as a real uvicorn process on a free
+127.0.0.1 port with a temporary SQLite database, so this also proves that /docs works with no
+internet access: every asset comes from the service itself.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from app.db import migrate
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def server(tmp_path: Path, repo_root: Path) -> Iterator[str]:
+    url = f"sqlite:///{tmp_path / 'compcalc.db'}"
+    migrate.upgrade(url)
+    port = _free_port()
+    env = {**os.environ, "COMPCALC_DATABASE_URL": url}
+    command = [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory",
+               "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]  # fmt: skip
+    log = (tmp_path / "uvicorn.log").open("wb")
+    process = subprocess.Popen(command, cwd=repo_root, env=env, stdout=log, stderr=log)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("uvicorn did not start: " + (tmp_path / "uvicorn.log").read_text())
+            time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+@pytest.fixture
+def chromium() -> Path:
+    if not CHROMIUM.exists():
+        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+            pytest.fail(f"{CHROMIUM} is missing; .ci/run installs Debian's chromium package")
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
+    return CHROMIUM
+
+
+def test_an_accountant_calculates_a_payroll_in_swagger_ui(
+    server: str, chromium: Path, repo_root: Path
+) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1000})
+            outside: list[str] = []
+            page.on(
+                "request",
+                lambda r: None if r.url.startswith(server) else outside.append(r.url),
+            )
+            page.goto(f"{server}/docs")
+
+            operation = page.locator("#operations-Payroll-calculate_payroll")
+            expect(operation).to_be_visible(timeout=20_000)
+            operation.locator(".opblock-summary").click()
+            operation.get_by_role("button", name="Try it out").click()
+            operation.get_by_role("button", name="Execute").click()
+
+            live = operation.locator(".live-responses-table")
+            status = live.locator("tbody .response-col_status").first
+            expect(status).to_have_text("200", timeout=20_000)
+            body = live.locator("tbody .response-col_description pre").first
+            expect(body).to_contain_text('"payslips"')
+            expect(body).to_contain_text("E-17")
+            expect(body).to_contain_text("600 000.00 × 15% + 220 000.00 × 20% = 134 000.00")
+
+            # The picture for docs/: the server's answer, "Code 200" and the payslips.
+            live.evaluate("table => table.scrollIntoView({block: 'start'})")
+            page.evaluate("window.scrollBy(0, -60)")
+            page.screenshot(path=str(repo_root / "docs" / "img" / "swagger.png"))
+            assert outside == [], "the page loaded something from outside the service"
+        finally:
+            browser.close()
