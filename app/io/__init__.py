@@ -2,9 +2,11 @@
 
 The engine takes plain values; this package turns files into those values (with the
 line and column of every value, so findings point into the file) and results back
-into text, JSON or CSV.  The CLI and the HTTP API both use it.
+into text, JSON or CSV.  The CLI and the HTTP API both use it.  Rosters and deals files
+report every problem with its file, row and column.
 """
 
+from .deals import DealsError, DealsFile, deals_error, load_deals
 from .documents import Document, DocumentError, load_document, parse_document
 from .files import atomic_write
 from .output import explain_text, payroll_csv, payroll_table
@@ -14,6 +16,8 @@ from .roster import Roster, RosterError, RowProblem, load_roster, roster_error
 from .validation import FileReport, LoadedScheme, SchemeFileError, load_scheme, validate_file
 
 __all__ = [
+    "DealsError",
+    "DealsFile",
     "Document",
     "DocumentError",
     "FileReport",
@@ -25,7 +29,9 @@ __all__ = [
     "RowProblem",
     "SchemeFileError",
     "atomic_write",
+    "deals_error",
     "explain_text",
+    "load_deals",
     "load_document",
     "load_roster",
     "load_scheme",

@@ -13,6 +13,7 @@ _SPACES: Final = " \u00a0\u202f"  # space, no-break space, narrow no-break space
 _GROUPED: Final = re.compile(r"[+-]?\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?")
 _PLAIN: Final = re.compile(r"[+-]?\d+(?:\.\d+)?")
 _DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATES: dict[str, date] = {}
 
 
 def parse_number(raw: str, *, decimal_comma: bool) -> Decimal:
@@ -25,6 +26,8 @@ def parse_number(raw: str, *, decimal_comma: bool) -> Decimal:
     is how a payroll ends up a thousand times too large.
     """
     text = raw.strip()
+    if _PLAIN.fullmatch(text):  # the common case: 1234.56
+        return Decimal(text)
     if not text:
         raise ValueError("is empty")
     if any(space in text for space in _SPACES):
@@ -63,7 +66,13 @@ def parse_date(raw: str) -> date:
     text = raw.strip()
     if not _DATE.fullmatch(text):
         raise ValueError(f"{raw!r} is not a date written YYYY-MM-DD")
+    known = _DATES.get(text)
+    if known is not None:
+        return known
     try:
-        return date.fromisoformat(text)
+        value = date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"{raw!r} is not a valid date") from None
+    if len(_DATES) < 100_000:  # a file has few distinct dates; bound the cache anyway
+        _DATES[text] = value
+    return value

@@ -81,6 +81,7 @@ def _report_json(report: PayrollReport | None, digits: int) -> dict[str, Any]:
                 "client": money(c.client_value, digits),
                 "difference": money(c.difference, digits),
                 "holds": c.holds,
+                "prorated": c.prorated,
                 "below": [
                     {
                         "employee_id": b.employee_id,

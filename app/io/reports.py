@@ -19,6 +19,7 @@ __all__ = [
     "break_even_rows",
     "break_even_text",
     "finding_line",
+    "github_annotation",
     "github_report",
     "json_report",
     "summary_line",
@@ -77,9 +78,10 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def _annotation(
+def github_annotation(
     severity: str, path: str, line: int | None, column: int | None, title: str, message: str
 ) -> str:
+    """A GitHub Actions workflow command: ``::error file=...,line=...::message``."""
     props = [f"file={_escape_property(path)}"]
     if line is not None:
         props.append(f"line={line}")
@@ -96,14 +98,14 @@ def github_report(reports: Sequence[FileReport]) -> str:
         error = report.load_error
         if error is not None:
             lines.append(
-                _annotation(
+                github_annotation(
                     "error", error.path, error.line, error.column, error.code, error.message
                 )
             )
         for f in report.findings:
             at = "" if not f.path else f" (at {f.json_path})"
             lines.append(
-                _annotation(f.severity, report.path, f.line, f.column, f.code, f.message + at)
+                github_annotation(f.severity, report.path, f.line, f.column, f.code, f.message + at)
             )
     return "".join(line + "\n" for line in lines)
 

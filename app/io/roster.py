@@ -16,6 +16,7 @@ from app.engine import InputError
 
 from .documents import document_format
 from .files import FileProblem, decode_utf8, read_limited
+from .progress import NO_PROGRESS, Steps
 from .rostercsv import parse_csv_roster
 from .rosterjson import parse_json_roster
 from .rostermodel import (
@@ -31,6 +32,7 @@ from .rostermodel import (
 __all__ = [
     "COLUMNS",
     "MAX_PROBLEMS",
+    "PERIOD_CODES",
     "REQUIRED_COLUMNS",
     "Roster",
     "RosterError",
@@ -43,9 +45,21 @@ __all__ = [
 
 _FORMATS = "expected a .csv or .json roster"
 
+#: Problems of the period itself rather than of any roster row.
+PERIOD_CODES = frozenset({"PERIOD_NOT_EFFECTIVE", "NO_WORKING_DAYS"})
 
-def load_roster(path: str | os.PathLike[str], *, max_bytes: int, setting: str = "") -> Roster:
-    """Read a ``.csv`` or ``.json`` roster of at most ``max_bytes`` bytes."""
+
+def load_roster(
+    path: str | os.PathLike[str],
+    *,
+    max_bytes: int,
+    setting: str = "",
+    progress: Steps = NO_PROGRESS,
+) -> Roster:
+    """Read a ``.csv`` or ``.json`` roster of at most ``max_bytes`` bytes.
+
+    ``progress`` gets a step "Reading <file>" counting its rows.
+    """
     name = os.fspath(path)
     suffix = os.path.splitext(name)[1].lower()
     if suffix != ".csv" and document_format(name) != "json":
@@ -56,22 +70,27 @@ def load_roster(path: str | os.PathLike[str], *, max_bytes: int, setting: str = 
     except FileProblem as exc:
         raise RosterError(name, [RowProblem(exc.line, None, exc.code, exc.message)]) from None
     if suffix == ".csv":
-        return parse_csv_roster(text, name)
-    return parse_json_roster(text, name)
+        update = progress.step(f"Reading {name}", max(text.count("\n") - 1, 0))
+        return parse_csv_roster(text, name, update)
+    return parse_json_roster(text, name, progress)
 
 
 def roster_error(roster: Roster, exc: InputError) -> RosterError:
-    """The engine's roster problems (by list index) as problems of the file (by row)."""
+    """The engine's roster problems (by list index) as problems of the file (by row).
+
+    Problems of the deals (``source="deals"``) and of the period as a whole
+    (:data:`PERIOD_CODES`) are left out: they belong to other inputs.
+    """
     problems = Problems(roster.path)
     first: dict[str, int] = {}
     for index, emp in enumerate(roster.employees):
         first.setdefault(emp.id, index)
     for problem in exc.problems:
-        # Deal problems count deals, not employees: they have no row in the roster file.
-        ours = problem.source == "roster" and problem.index is not None
-        row = roster.row(problem.index) if ours and problem.index is not None else None
+        if problem.source != "roster" or problem.code in PERIOD_CODES:
+            continue
+        row = roster.row(problem.index) if problem.index is not None else None
         message = problem.message
-        if problem.code == "DUPLICATE_EMPLOYEE" and ours and problem.index is not None:
+        if problem.code == "DUPLICATE_EMPLOYEE" and problem.index is not None:
             emp_id = roster.employees[problem.index].id
             first_row = roster.row(first[emp_id])
             if first_row is not None:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 from decimal import Decimal
 
 from app.engine import Employee, Measure
 
+from .csvfile import RowCallback, csv_rows
 from .numbers import parse_date, parse_number, parse_whole
 from .rostermodel import (
     BALANCES,
@@ -17,71 +16,26 @@ from .rostermodel import (
     REQUIRED_COLUMNS,
     Problems,
     Roster,
-    RosterError,
-    RowProblem,
 )
 
 __all__ = ["parse_csv_roster"]
 
 
-def _separator(header: str) -> str:
-    return ";" if header.count(";") > header.count(",") else ","
-
-
-def _header(row: list[str], problems: Problems) -> list[str]:
-    names = [cell.strip().lower() for cell in row]
-    for index, column in enumerate(names):
-        if column not in COLUMNS:
-            problems.add(
-                1,
-                column or f"#{index + 1}",
-                "UNKNOWN_COLUMN",
-                f"unknown column {column!r}; the columns are {', '.join(COLUMNS)}",
-            )
-        elif column in names[:index]:
-            problems.add(1, column, "DUPLICATE_COLUMN", f"column {column!r} appears twice")
-    for column in REQUIRED_COLUMNS:
-        if column not in names:
-            problems.add(1, column, "MISSING_COLUMN", f"required column {column!r} is missing")
-    problems.check()
-    return names
-
-
-def parse_csv_roster(text: str, name: str = "<roster>") -> Roster:
+def parse_csv_roster(
+    text: str, name: str = "<roster>", on_rows: RowCallback | None = None
+) -> Roster:
     """Employees from CSV text; ``,`` or ``;`` separated (detected from the header)."""
     problems = Problems(name)
-    if not text.strip():
-        raise RosterError(name, [RowProblem(None, None, "EMPTY_FILE", "the file is empty")])
-    decimal_comma = _separator(text.split("\n", 1)[0]) == ";"
-    reader = csv.reader(
-        io.StringIO(text, newline=""), delimiter=";" if decimal_comma else ",", strict=True
-    )
+    decimal_comma, rows = csv_rows(text, name, problems, COLUMNS, REQUIRED_COLUMNS, on_rows)
     employees: list[Employee] = []
-    rows: list[int] = []
-    try:
-        header = _header(next(reader), problems)
-        last = reader.line_num
-        for cells in reader:
-            row, last = last + 1, reader.line_num
-            if not any(cell.strip() for cell in cells):
-                continue  # blank lines, and the ";;;;" rows spreadsheets leave at the end
-            if len(cells) != len(header):
-                problems.add(
-                    row,
-                    None,
-                    "RAGGED_ROW",
-                    f"the row has {len(cells)} fields but the header has {len(header)}",
-                )
-                continue
-            cells_by_name = dict(zip(header, cells, strict=True))
-            employee = _csv_employee(cells_by_name, row, problems, decimal_comma)
-            if employee is not None:
-                employees.append(employee)
-                rows.append(row)
-    except csv.Error as exc:
-        problems.add(reader.line_num, None, "SYNTAX", f"the CSV cannot be read: {exc}")
+    lines: list[int] = []
+    for row in rows:
+        employee = _csv_employee(row.cells, row.row, problems, decimal_comma)
+        if employee is not None:
+            employees.append(employee)
+            lines.append(row.row)
     problems.check()
-    return Roster(name, employees, lambda index: rows[index])
+    return Roster(name, employees, lambda index: lines[index])
 
 
 def _csv_employee(

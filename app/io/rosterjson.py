@@ -10,8 +10,10 @@ from typing import Final
 
 from app.engine import Employee, Measure, to_decimal
 
+from .csvfile import PROGRESS_EVERY
 from .documents import DocumentError, json_positions, parse_document
 from .numbers import parse_date
+from .progress import NO_PROGRESS, Steps
 from .rostermodel import MEASURES, Problems, Roster, RosterError, RowProblem
 
 __all__ = ["FIELDS", "Report", "employee_from_json", "parse_json_roster"]
@@ -139,7 +141,7 @@ def employee_from_json(item: object, report: Report) -> Employee | None:
     )
 
 
-def parse_json_roster(text: str, name: str = "<roster>") -> Roster:
+def parse_json_roster(text: str, name: str = "<roster>", progress: Steps = NO_PROGRESS) -> Roster:
     """Employees from ``{"employees": [...]}`` or a bare list of employee objects."""
     try:
         data = parse_document(text, "json", name=name, positions=False).data
@@ -177,10 +179,13 @@ def parse_json_roster(text: str, name: str = "<roster>") -> Roster:
         return report
 
     employees: list[Employee] = []
+    update = progress.step(f"Reading {name}", len(items))
     for index, item in enumerate(items):
         employee = employee_from_json(item, reporter(index))
         if employee is not None:
             employees.append(employee)
+        if index % PROGRESS_EVERY == PROGRESS_EVERY - 1:
+            update(index + 1)
     problems.check()
     return Roster(name, employees, row, _json_column)
 

@@ -41,10 +41,10 @@ class RowProblem:
     code: str
     message: str
 
-    def render(self, path: str) -> str:
+    def render(self, path: str, severity: str = "error") -> str:
         where = path if self.row is None else f"{path}:{self.row}"
         column = f" (column {self.column})" if self.column else ""
-        return f"{where}: error {self.code}: {self.message}{column}"
+        return f"{where}: {severity} {self.code}: {self.message}{column}"
 
 
 class RosterError(Exception):

@@ -10,7 +10,11 @@ from app.engine import BreakEven, Payroll
 
 from .output import (
     COMPARISON_COLUMNS,
+    COMPARISON_TITLE,
     SUMMARY_COLUMNS,
+    SUMMARY_TITLE,
+    balance_kinds,
+    comparison_notes,
     comparison_rows,
     line_codes,
     payroll_columns,
@@ -28,14 +32,16 @@ __all__ = ["print_break_even", "print_payroll"]
 def print_payroll(payroll: Payroll, console: Console | None = None) -> None:
     out = console or Console()
     codes = line_codes(payroll)
-    rows, footer = payroll_rows(payroll, codes)
+    kinds = balance_kinds(payroll)
+    rows, footer = payroll_rows(payroll, codes, kinds)
     title = payroll_heading(payroll)
-    out.print(rich_table(payroll_columns(codes), rows, footer, title=title))
-    out.print(rich_table(SUMMARY_COLUMNS, summary_rows(payroll), title="Departments"))
+    out.print(rich_table(payroll_columns(codes, kinds), rows, footer, title=title))
+    out.print(rich_table(SUMMARY_COLUMNS, summary_rows(payroll), title=SUMMARY_TITLE))
     comparisons = comparison_rows(payroll)
     if comparisons:
-        title = "Did sales out-earn the client department? (full-time-equivalent pay)"
-        out.print(rich_table(COMPARISON_COLUMNS, comparisons, title=title))
+        out.print(rich_table(COMPARISON_COLUMNS, comparisons, title=COMPARISON_TITLE))
+        for note in comparison_notes(payroll):
+            out.print(note, highlight=False)
     out.print(payroll_stamp(payroll), style="dim", highlight=False)
 
 

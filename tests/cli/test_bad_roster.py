@@ -70,7 +70,9 @@ def test_every_unknown_department_role_and_missing_measure_at_once(
         ("March", "--period: period 'March' is not of the form YYYY-MM (for example 2027-03)"),
         (
             "2026-12",
-            "--period: 2026-12 is outside the dates of scheme acme-sales (2027-01-01 to open)",
+            "--period: error PERIOD_NOT_EFFECTIVE: 2026-12 is not wholly inside the scheme's "
+            "effective dates (2027-01-01); a scheme applies from its effective date, never "
+            "backwards (scheme acme-sales, examples/acme.yaml)",
         ),
     ],
 )
@@ -125,7 +127,8 @@ def test_ragged_row_and_bad_values_are_all_reported(tmp_path: Path, compcalc: In
 
     assert code == 2
     assert err.splitlines() == [
-        f"{path}:2: error RAGGED_ROW: the row has 4 fields but the header has 10",
+        f"{path}:2: error RAGGED_ROW: the row has 4 fields but the header has 10: "
+        "'start_date' and the columns after it have no value (column start_date)",
         f"{path}:3: error INVALID_DATE: start_date '2027-02-30' is not a valid date "
         "(column start_date)",
         f"{path}:4: error INVALID_NUMBER: fte 'half' is not a number (column fte)",

@@ -145,7 +145,7 @@ def test_help_lists_every_command(compcalc: Invoke) -> None:
     run = compcalc("--help")
 
     assert run.exit_code == 0
-    for command in ("validate", "schema", "calculate", "explain", "break-even", "openapi"):
+    for command in ("validate", "schema", "calculate", "explain", "break-even", "test", "openapi"):
         assert command in run.stdout
 
 
@@ -161,5 +161,6 @@ def test_a_terminal_gets_rich_tables(compcalc: Invoke, monkeypatch: pytest.Monke
     assert "─" in payroll.stdout  # drawn by rich, not the plain text renderer
     row = next(line for line in payroll.stdout.splitlines() if "E-17" in line)
     assert row.split()[-1] == "000.00" and "194 000.00" in row
-    assert "Did sales out-earn the client department?" in payroll.stdout
+    assert "Did sales staff out-earn client staff this period?" in payroll.stdout
+    assert "compared on full-time-equivalent pay" in payroll.stdout
     assert "86.11%" in points.stdout and "516 666.67" in points.stdout

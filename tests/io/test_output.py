@@ -7,12 +7,14 @@ import io
 import json
 import os
 import stat
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from app.engine import Employee, Measure, Payroll, Period, calculate, parse_scheme
+from app.engine import Credit, Deal, Employee, Measure, Payroll, Period, calculate, parse_scheme
+from app.io.balances import balances_csv, balances_json
 from app.io.documents import load_document
 from app.io.files import atomic_write
 from app.io.output import explain_text, money, payroll_csv, payroll_table
@@ -140,3 +142,65 @@ def test_reports_of_a_file_with_findings() -> None:
     assert (finding["code"], finding["line"], finding["column"]) == ("BASE_GAP", 54, 15)
     assert finding["pointer"] == "/departments/sales/roles/rep/base"
     assert document["summary"]["exit_code"] == 1
+
+
+@pytest.fixture(scope="module")
+def refund_payroll() -> Payroll:
+    """April 2027: E-1's March deal of 800 000 (commission 130 000) is refunded in full, so
+    the commission line takes back 130 000 and the clawback line carries it; E-2 owes a
+    draw balance of 500 that acme has no draw to recover from (carried as it is)."""
+    scheme = parse_scheme(load_document(EXAMPLES / "acme.yaml", max_bytes=100_000).data)
+    roster = [
+        Employee("E-1", "sales", "rep"),
+        Employee("E-2", "sales", "rep", balances={"draw": Decimal(500), "clawback": Decimal(0)}),
+    ]
+    since = date(2027, 3, 1)
+    deals = [
+        Deal("D-1", date(2027, 3, 10), "C-7", since, Decimal(800000), (Credit("E-1", Decimal(1)),)),
+        Deal("R-1", date(2027, 4, 20), "C-7", since, Decimal(-800000), (Credit("E-1", Decimal(1)),),
+             "D-1"),
+    ]  # fmt: skip
+    return calculate(scheme, Period(2027, 4), roster, deals, check=False)
+
+
+def test_csv_carries_balances_as_rows_after_the_gross(refund_payroll: Payroll) -> None:
+    rows = list(csv.DictReader(io.StringIO(payroll_csv(refund_payroll))))
+
+    assert [(r["employee_id"], r["line"], r["code"], r["amount"]) for r in rows] == [
+        ("E-1", "1", "base", "45000.00"),
+        ("E-1", "2", "commission", "-130000.00"),
+        ("E-1", "3", "clawback", "130000.00"),
+        ("E-1", "", "gross", "45000.00"),
+        ("E-1", "", "balance_clawback", "130000.00"),
+        ("E-2", "1", "base", "45000.00"),
+        ("E-2", "2", "commission", "0.00"),
+        ("E-2", "", "gross", "45000.00"),
+        ("E-2", "", "balance_draw", "500.00"),
+        ("E-2", "", "balance_clawback", "0.00"),
+    ]
+    assert rows[4]["explanation"] == (
+        "owed to the employer after this period: balance_clawback of the next roster"
+    )
+
+
+def test_explain_writes_negative_lines_as_subtractions(refund_payroll: Payroll) -> None:
+    text = explain_text(refund_payroll, refund_payroll.payslips[0], 22)
+
+    assert "Gross = 45 000.00 − 130 000.00 + 130 000.00 = 45 000.00" in text
+    assert "Balances carried to the next period: clawback 130 000.00" in text
+    assert "      R-1   2027-04-20  C-7     new_revenue      1  -800 000.00  refund of D-1" in text
+
+
+def test_balances_roster_files(refund_payroll: Payroll) -> None:
+    assert balances_csv(refund_payroll) == (
+        "id,department,role,balance_draw,balance_clawback\n"
+        "E-1,sales,rep,,130000.00\n"
+        "E-2,sales,rep,500.00,0.00\n"
+    )
+    assert json.loads(balances_json(refund_payroll))["employees"] == [
+        {"id": "E-1", "department": "sales", "role": "rep", "balances": {"clawback": "130000.00"}},
+        {"id": "E-2", "department": "sales", "role": "rep",
+         "balances": {"clawback": "0.00", "draw": "500.00"}},
+    ]  # fmt: skip
+    table = payroll_table(refund_payroll)
+    assert "Gross  Carried draw  Carried clawback" in table

@@ -154,7 +154,7 @@ def test_every_row_problem_is_collected() -> None:
         (3, "start_date", "INVALID_DATE"),
         (4, "fte", "INVALID_NUMBER"),
         (4, "unpaid_days", "INVALID_NUMBER"),
-        (5, None, "RAGGED_ROW"),
+        (5, "unpaid_days", "RAGGED_ROW"),
     ]
 
 
