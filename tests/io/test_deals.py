@@ -221,6 +221,7 @@ def test_engine_problems_map_back_to_rows_and_columns() -> None:
         (3, "id", "DUPLICATE_DEAL"),
         (3, "credit", "UNKNOWN_EMPLOYEE"),
         (4, "date", "DATE_RANGE"),
+        (5, "date", "DATE_RANGE"),  # D-4 refunds D-3 before D-3 happened
         (4, "amount", "REFUND_EXCEEDS"),
     ]
     assert error.problems[1].message.endswith("(first at line 2)")
