@@ -476,6 +476,15 @@ def openapi() -> None:
     sys.stdout.write(openapi_document())
 
 
+def _register() -> None:
+    from app.cli_db import db_cli
+
+    cli.add_typer(db_cli, name="db")
+
+
+_register()
+
+
 def main() -> None:
     """Entry point of the ``compcalc`` console script."""
     cli()

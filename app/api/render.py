@@ -23,7 +23,7 @@ from app.io.output import CSV_COLUMNS, money
 
 # The CLI's own builders of a payslip's and the report's JSON (private there for now: see
 # docs/api.md), so the two documents cannot drift apart.
-from app.io.payrolljson import _report_json, _slip_json
+from app.io.payrolljson import report_json, slip_json
 
 __all__ = ["RenderedPayroll", "assemble", "csv_rows", "dump_document", "render"]
 
@@ -66,10 +66,10 @@ def render(payroll: Payroll) -> RenderedPayroll:
         "minor_units": digits,
         "payslips": [],
         "total": money(payroll.total, digits),
-        "report": _report_json(payroll.report, digits),
+        "report": report_json(payroll.report, digits),
         "findings": [f.as_dict() for f in payroll.findings],
     }
-    slips = [_DUMP(_slip_json(slip, digits)) for slip in payroll.payslips]
+    slips = [_DUMP(slip_json(slip, digits)) for slip in payroll.payslips]
     return RenderedPayroll(_DUMP(envelope), slips)
 
 

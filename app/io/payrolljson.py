@@ -9,7 +9,7 @@ from app.engine import Line, Payroll, PayrollReport, Payslip
 
 from .output import money, rate_text
 
-__all__ = ["payroll_json"]
+__all__ = ["payroll_json", "report_json", "slip_json"]
 
 
 def _line_json(line: Line, digits: int) -> dict[str, Any]:
@@ -38,7 +38,7 @@ def _line_json(line: Line, digits: int) -> dict[str, Any]:
     return result
 
 
-def _slip_json(slip: Payslip, digits: int) -> dict[str, Any]:
+def slip_json(slip: Payslip, digits: int) -> dict[str, Any]:
     return {
         "employee_id": slip.employee_id,
         "name": slip.name,
@@ -53,7 +53,7 @@ def _slip_json(slip: Payslip, digits: int) -> dict[str, Any]:
     }
 
 
-def _report_json(report: PayrollReport | None, digits: int) -> dict[str, Any]:
+def report_json(report: PayrollReport | None, digits: int) -> dict[str, Any]:
     if report is None:
         return {"departments": [], "comparisons": []}
     return {
@@ -106,9 +106,9 @@ def payroll_json(payroll: Payroll) -> str:
         "period": str(payroll.period),
         "currency": payroll.currency,
         "minor_units": digits,
-        "payslips": [_slip_json(slip, digits) for slip in payroll.payslips],
+        "payslips": [slip_json(slip, digits) for slip in payroll.payslips],
         "total": money(payroll.total, digits),
-        "report": _report_json(payroll.report, digits),
+        "report": report_json(payroll.report, digits),
         "findings": [f.as_dict() for f in payroll.findings],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

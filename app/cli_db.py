@@ -1,0 +1,56 @@
+"""``compcalc db upgrade|downgrade|current``: the service's database migrations."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+__all__ = ["db_cli"]
+
+db_cli = typer.Typer(
+    help="Migrate the service's database (COMPCALC_DATABASE_URL, or --url).",
+    no_args_is_help=True,
+)
+
+Url = Annotated[
+    str | None,
+    typer.Option("--url", help="SQLAlchemy URL; default: COMPCALC_DATABASE_URL"),
+]
+
+
+@db_cli.command()
+def upgrade(
+    revision: Annotated[str, typer.Argument(help="target revision")] = "head",
+    url: Url = None,
+) -> None:
+    """Apply migrations up to REVISION (default: the latest)."""
+    from app.db.migrate import current
+    from app.db.migrate import upgrade as run
+
+    run(url, revision)
+    typer.echo(f"database at {current(url) or 'base'}")
+
+
+@db_cli.command()
+def downgrade(
+    revision: Annotated[str, typer.Argument(help="target revision; base removes all")] = "-1",
+    url: Url = None,
+) -> None:
+    """Revert migrations down to REVISION (default: one step)."""
+    from app.db.migrate import current
+    from app.db.migrate import downgrade as run
+
+    run(url, revision)
+    typer.echo(f"database at {current(url) or 'base'}")
+
+
+@db_cli.command("current")
+def show_current(url: Url = None) -> None:
+    """Print the revision the database is at ('base' when never migrated)."""
+    from app.db.migrate import current, heads
+
+    revision = current(url)
+    latest = heads()
+    state = "up to date" if revision in latest else f"behind: latest is {', '.join(latest)}"
+    typer.echo(f"{revision or 'base'} ({state})")
