@@ -7,17 +7,15 @@ among them (classification, split and clawback window come from the original).
 
 from __future__ import annotations
 
-import calendar as _stdlib_calendar
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Final
 
 from .calendar import Period
+from .dealcheck import deal_problems
+from .dealtypes import Credit, CreditedDeal, Deal, DealCredits, add_months, allocate
 from .findings import Finding, Problem
-from .money import MAX_AMOUNT, decimal_places
 from .scheme import Measure, Scheme
 
 __all__ = [
@@ -31,180 +29,6 @@ __all__ = [
 ]
 
 _ZERO: Final = Decimal(0)
-_ONE: Final = Decimal(1)
-_EARLIEST: Final = dt.date(1990, 1, 1)
-_LATEST: Final = dt.date(2100, 12, 31)
-
-
-@dataclass(frozen=True, slots=True)
-class Credit:
-    employee_id: str
-    share: Decimal
-
-
-@dataclass(frozen=True, slots=True)
-class Deal:
-    """A payment from a client; a negative amount is a refund or credit note."""
-
-    id: str
-    date: dt.date
-    client_id: str
-    client_since: dt.date
-    amount: Decimal
-    credit: tuple[Credit, ...]
-    refund_of: str | None = None
-    kind: Measure | None = None
-
-
-@dataclass(slots=True)  # not frozen: built once per credited part (see payroll.Line)
-class CreditedDeal:
-    """One deal's part credited to one employee: what the payslip's explanation lists."""
-
-    deal_id: str
-    date: dt.date
-    client_id: str
-    measure: Measure
-    share: Decimal
-    amount: Decimal
-    note: str = ""
-
-
-@dataclass(slots=True)
-class DealCredits:
-    """What the period's deals credit, per employee and measure."""
-
-    totals: dict[str, dict[Measure, Decimal]] = field(default_factory=dict)
-    lines: dict[str, list[CreditedDeal]] = field(default_factory=dict)
-    findings: list[Finding] = field(default_factory=list)
-    credited_deals: int = 0
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` plus whole months, clamped to the month's end (31 Jan + 1 → 28/29 Feb)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    last = _stdlib_calendar.monthrange(year, month + 1)[1]
-    return dt.date(year, month + 1, min(day.day, last))
-
-
-def allocate(amount: Decimal, shares: Sequence[Decimal], digits: int) -> list[Decimal]:
-    """Split ``amount`` by ``shares`` (summing to 1) to the minor unit, largest remainder.
-
-    The parts always add up to ``amount`` and each differs from its exact share by less
-    than one minor unit; ties go to the earlier share.
-    """
-    if len(shares) == 1:
-        return [amount]
-    scale = 10**digits
-    units = int(amount.scaleb(digits))
-    sign = -1 if units < 0 else 1
-    units = abs(units)
-    exact = [share * units for share in shares]
-    floors = [int(value) for value in exact]  # shares ≥ 0, so int() is floor
-    left = units - sum(floors)
-    order = sorted(range(len(shares)), key=lambda i: (-(exact[i] - floors[i]), i))
-    for i in order[:left]:
-        floors[i] += 1
-    return [Decimal(sign * part) / scale for part in floors]
-
-
-def _problems(
-    deals: Sequence[Deal], employees: set[str], digits: int, period: Period
-) -> list[Problem]:
-    problems: list[Problem] = []
-    seen: set[str] = set()
-    originals = {deal.id: deal for deal in deals}
-    for index, deal in enumerate(deals):
-        where = f"deal {deal.id!r}"
-
-        def bad(code: str, message: str, column: str, index: int = index) -> None:
-            problems.append(Problem(code, message, index, column, "deals"))
-
-        if deal.id in seen:
-            bad("DUPLICATE_DEAL", f"{where} appears twice", "id")
-        seen.add(deal.id)
-        for name, day in (("date", deal.date), ("client_since", deal.client_since)):
-            if not _EARLIEST <= day <= _LATEST:
-                bad("DATE_RANGE", f"{where}: {name} {day} is outside {_EARLIEST}..{_LATEST}", name)
-        if deal.client_since > deal.date:
-            bad(
-                "DATE_RANGE",
-                f"{where}: client_since {deal.client_since} is after the deal date {deal.date}",
-                "client_since",
-            )
-        amount = deal.amount
-        if not amount.is_finite() or amount == 0 or abs(amount) > MAX_AMOUNT:
-            bad(
-                "INVALID_AMOUNT",
-                f"{where}: amount {amount} must be a non-zero number up to 10^13 in absolute value",
-                "amount",
-            )
-        elif decimal_places(amount) > digits:
-            bad("PRECISION", f"{where}: amount {amount} has more than {digits} decimals", "amount")
-        original = originals.get(deal.refund_of) if deal.refund_of is not None else None
-        if original is not None and original.date > deal.date:
-            bad(
-                "DATE_RANGE",
-                f"{where} is dated {deal.date}, before the deal {original.id!r} it refunds "
-                f"({original.date})",
-                "date",
-            )
-        if original is not None and original.amount < 0:
-            bad(
-                "REFUND_SIGN",
-                f"{where} refunds {original.id!r}, which is itself a refund; refund_of names "
-                "the sale that is refunded",
-                "refund_of",
-            )
-        if deal.refund_of is not None and amount > 0:
-            bad(
-                "REFUND_SIGN",
-                f"{where} refunds {deal.refund_of!r} but its amount {amount} is "
-                "positive; a refund or credit note is a negative amount",
-                "amount",
-            )
-        if not deal.credit:
-            bad("NO_CREDIT", f"{where} credits nobody", "credit")
-        total = _ZERO
-        # History (deals before the period) may name people who have left since: only the
-        # deals credited now by their own credit must name employees of this payroll (a
-        # refund of a known deal is credited by the original's split).
-        credited_now = period.first_day <= deal.date <= period.last_day and not (
-            amount < 0 and original is not None
-        )
-        for credit in deal.credit:
-            if credited_now and credit.employee_id not in employees:
-                bad(
-                    "UNKNOWN_EMPLOYEE",
-                    f"{where} is credited to {credit.employee_id!r}, who is not in the roster",
-                    "credit",
-                )
-            if not _ZERO < credit.share <= _ONE:
-                bad(
-                    "SHARE_RANGE",
-                    f"{where}: share {credit.share} of {credit.employee_id!r} is outside (0, 1]",
-                    "credit",
-                )
-            total += credit.share
-        if deal.credit and total != _ONE:
-            bad("SHARES_SUM", f"{where}: shares add up to {total}, not exactly 1", "credit")
-    refunded: dict[str, Decimal] = defaultdict(Decimal)
-    for deal in deals:
-        if deal.refund_of in originals:
-            refunded[deal.refund_of] -= deal.amount
-    for index, deal in enumerate(deals):
-        if deal.id in refunded and deal.amount > 0 and refunded[deal.id] > deal.amount:
-            problems.append(
-                Problem(
-                    "REFUND_EXCEEDS",
-                    f"deal {deal.id!r} of {deal.amount} is refunded {refunded[deal.id]} in total, "
-                    "more than was paid",
-                    index,
-                    "amount",
-                    "deals",
-                )
-            )
-    return problems
 
 
 class _Classifier:
@@ -254,7 +78,7 @@ def credit_deals(
 ) -> tuple[DealCredits, list[Problem]]:
     """Credit the period's deals to employees; every problem of the deals at once."""
     digits = scheme.minor_units
-    problems = _problems(deals, employees, digits, period)
+    problems = deal_problems(deals, employees, digits, period)
     result = DealCredits()
     if problems:
         return result, problems
@@ -408,7 +232,3 @@ def _credit(
             result.lines.setdefault(credit.employee_id, []).append(
                 CreditedDeal(deal.id, deal.date, deal.client_id, measure, credit.share, part, note)
             )
-
-
-def credited_for(credits: DealCredits, employee_id: str) -> Mapping[Measure, Decimal]:
-    return credits.totals.get(employee_id, {})

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from .calendar import Period
-from .deals import CreditedDeal
+from .dealtypes import CreditedDeal
 from .findings import Finding
 
 if TYPE_CHECKING:
