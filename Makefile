@@ -34,10 +34,11 @@ $(STAMP): requirements.lock requirements-dev.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-# Bring the database (COMPCALC_DATABASE_URL, default ./compcalc.db) to the latest migration, then
-# serve; a fresh clone needs nothing else.
+# Bring the database (COMPCALC_DATABASE_URL, default ./compcalc.db) to the latest migration, create
+# and print an admin key if it has none, then serve; a fresh clone needs nothing else.
 run: venv
 	$(BIN)/alembic upgrade head
+	$(BIN)/compcalc keys bootstrap
 	$(BIN)/uvicorn app.main:create_app --factory --host 127.0.0.1 --port 8000
 
 lint: venv

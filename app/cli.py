@@ -152,11 +152,20 @@ def _deals(path: str | None, progress: Steps = NO_PROGRESS) -> DealsFile | None:
     if path is None:
         return None
     try:
-        return load_deals(
+        loaded = load_deals(
             path, max_bytes=_limits()[1], setting="COMPCALC_MAX_ROSTER_BYTES", progress=progress
         )
     except RosterError as exc:
         fail(*exc.lines())
+    from app.settings import get_settings
+
+    limit = get_settings().max_file_deals
+    if len(loaded.deals) > limit:
+        fail(
+            f"{path}: error TOO_MANY_DEALS: {len(loaded.deals):,} deals; at most {limit:,} in "
+            "one file (COMPCALC_MAX_FILE_DEALS)".replace(",", " ")
+        )
+    return loaded
 
 
 def _period(text: str) -> Period:
@@ -478,8 +487,10 @@ def openapi() -> None:
 
 def _register() -> None:
     from app.cli_db import db_cli
+    from app.cli_keys import keys_cli
 
     cli.add_typer(db_cli, name="db")
+    cli.add_typer(keys_cli, name="keys")
 
 
 _register()

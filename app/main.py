@@ -13,7 +13,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from app import __version__
-from app.api import docs, errors, health, openapi, payroll, runs, schemes
+from app.api import admin, docs, errors, health, openapi, payroll, runs, schemes
+from app.api.security import RateLimiter
 from app.db.session import Database
 from app.settings import Settings, get_settings
 
@@ -47,6 +48,10 @@ OPENAPI_TAGS = [
         "description": "Stored payroll runs: computed from a published version, approved "
         "(then immutable), exported as CSV, one payslip at a time.",
     },
+    {
+        "name": "Admin",
+        "description": "API keys and the audit trail (scope `admin`).",
+    },
     {"name": "Health", "description": "Probes for load balancers, containers and monitoring."},
 ]
 
@@ -75,10 +80,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.database = Database(settings.database_url)
+    app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
     errors.install(app)
     app.include_router(schemes.router)
     app.include_router(payroll.router)
     app.include_router(runs.router)
+    app.include_router(admin.router)
     app.include_router(health.router)
     docs.install(app)
     openapi.install(app)

@@ -48,6 +48,42 @@ class Settings(BaseSettings):
         gt=0,
         description="Largest accepted roster or deals upload, in bytes.",
     )
+    max_body_bytes: int = Field(
+        default=20 * MIB,
+        gt=0,
+        description="Largest request body of a calculation or payroll run over HTTP, in bytes.",
+    )
+    max_file_deals: int = Field(
+        default=1_000_000,
+        gt=0,
+        description="Most deals in one deals file read by the command line.",
+    )
+    max_employees: int = Field(
+        default=100_000,
+        gt=0,
+        description="Most employees in one calculation or payroll run over HTTP.",
+    )
+    max_deals: int = Field(
+        default=200_000,
+        gt=0,
+        description="Most deals in one calculation or payroll run over HTTP.",
+    )
+    idempotency_ttl_hours: int = Field(
+        default=24,
+        ge=24,
+        description="How long a response stored for an Idempotency-Key is replayed, in hours.",
+    )
+    idempotency_lease_seconds: float = Field(
+        default=120.0,
+        gt=0,
+        description="How long a request holds its Idempotency-Key before a retry may take it "
+        "over (the holder is presumed dead): longer than the slowest write.",
+    )
+    rate_limit_per_minute: int = Field(
+        default=0,
+        ge=0,
+        description="Requests per minute allowed to each API key and process; 0: no limit.",
+    )
 
 
 @lru_cache(maxsize=1)

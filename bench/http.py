@@ -155,9 +155,16 @@ def serve(command: list[str], env: dict[str, str], port: int) -> Iterator[Server
 @contextmanager
 def compcalc_server(database_dir: str) -> Iterator[Server]:
     from app.db import migrate
+    from app.db.session import Database
+    from app.services.keys import create_key
 
     url = f"sqlite:///{os.path.join(database_dir, 'bench.db')}"
     migrate.upgrade(url)
+    database = Database(url)
+    try:  # every request carries a key, as in production (the bare endpoint ignores it)
+        HEADERS["authorization"] = "Bearer " + create_key(database, "bench", ["admin"])[1]
+    finally:
+        database.dispose()
     port = _free_port()
     env = {**os.environ, "COMPCALC_DATABASE_URL": url}
     command = [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory",

@@ -21,6 +21,8 @@ def test_defaults_need_no_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     assert (settings.host, settings.port, settings.workers) == ("127.0.0.1", 8000, 1)
     assert settings.max_scheme_bytes == 2 * 1024 * 1024 == 2 * MIB
     assert settings.max_roster_bytes == 64 * 1024 * 1024
+    assert settings.max_body_bytes == 20 * 1024 * 1024
+    assert settings.max_file_deals == 1_000_000
 
 
 def test_values_come_from_prefixed_environment(monkeypatch: pytest.MonkeyPatch) -> None:

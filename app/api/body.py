@@ -28,6 +28,7 @@ __all__ = [
     "RawBody",
     "RosterBody",
     "SchemeBody",
+    "check_counts",
     "decode",
     "pointer",
     "preferred",
@@ -107,8 +108,8 @@ def _reader(field: str) -> Callable[[Request], Awaitable[RawBody]]:
 
 #: A scheme document (limit ``COMPCALC_MAX_SCHEME_BYTES``).
 SchemeBody = Annotated[RawBody, Depends(_reader("max_scheme_bytes"))]
-#: A calculation request with a roster and deals (limit ``COMPCALC_MAX_ROSTER_BYTES``).
-RosterBody = Annotated[RawBody, Depends(_reader("max_roster_bytes"))]
+#: A calculation request with a roster and deals (limit ``COMPCALC_MAX_BODY_BYTES``).
+RosterBody = Annotated[RawBody, Depends(_reader("max_body_bytes"))]
 
 
 def decode(body: RawBody, *, positions: bool = False) -> Document:
@@ -145,6 +146,21 @@ def validate(model: type[M], data: object) -> M:
             f"{item.pointer or '/'} {item.detail}" for item in errors[:3]
         )
         raise Invalid("INVALID_BODY", detail, errors) from None
+
+
+def check_counts(request: Request, roster: int, deals: int) -> None:
+    """Refuse more employees or deals than the settings allow over HTTP (422)."""
+    settings: Settings = request.app.state.settings
+    errors = [
+        ErrorItem(f"at most {limit:,} {what} per request ({setting})", pointer=f"/{field}")
+        for field, what, count, limit, setting in (
+            ("roster", "employees", roster, settings.max_employees, "COMPCALC_MAX_EMPLOYEES"),
+            ("deals", "deals", deals, settings.max_deals, "COMPCALC_MAX_DEALS"),
+        )
+        if count > limit
+    ]
+    if errors:
+        raise Invalid("TOO_MANY_ITEMS", "; ".join(e.detail for e in errors), errors)
 
 
 def preferred(request: Request, offered: Sequence[str]) -> str:

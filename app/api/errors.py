@@ -11,7 +11,7 @@ body or any input value beyond what a message names.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from fastapi import FastAPI, Request
@@ -26,9 +26,14 @@ from app.io.documents import DocumentError
 from app.services import (
     Conflict,
     ErrorItem,
+    Forbidden,
     Invalid,
     NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+    RateLimited,
     ServiceError,
+    Unauthenticated,
     Unavailable,
     input_error_items,
     scheme_error_items,
@@ -43,6 +48,7 @@ __all__ = [
     "install",
     "problem_response",
     "problems",
+    "secured",
 ]
 
 PROBLEM_MEDIA_TYPE: Final = "application/problem+json"
@@ -80,6 +86,11 @@ class Problem(BaseModel):
 
 # status, problem type slug, title
 _KINDS: Final[Mapping[type[Exception], tuple[int, str, str]]] = {
+    Unauthenticated: (401, "unauthenticated", "Unauthenticated"),
+    Forbidden: (403, "forbidden", "Forbidden"),
+    PreconditionFailed: (412, "precondition-failed", "Precondition failed"),
+    PreconditionRequired: (428, "precondition-required", "Precondition required"),
+    RateLimited: (429, "rate-limited", "Too many requests"),
     NotFound: (404, "not-found", "Not found"),
     Conflict: (409, "conflict", "Conflict"),
     Invalid: (422, "invalid-input", "Invalid input"),
@@ -98,6 +109,8 @@ _BODY_KINDS: Final[Mapping[int, tuple[str, str]]] = {
 }
 _STATUS_TITLES: Final = {
     400: "Bad request",
+    401: "Unauthenticated",
+    403: "Forbidden",
     404: "Not found",
     405: "Method not allowed",
     406: "Not acceptable",
@@ -121,7 +134,7 @@ def problem_response(
     title: str,
     code: str,
     detail: str,
-    errors: Iterable[ErrorItem] = (),
+    errors: Sequence[ErrorItem] = (),
     extra: Mapping[str, Any] | None = None,
     headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
@@ -129,16 +142,25 @@ def problem_response(
         "type": _type(slug),
         "title": title,
         "status": status,
-        "detail": detail,
+        "detail": _clip(detail),
         "instance": request.url.path,
         "code": code,
     }
-    items = [item.as_dict() for item in errors]
+    items = [{**item.as_dict(), "detail": _clip(item.detail)} for item in errors[:_MAX_ERRORS]]
     if items:
         body["errors"] = items
     if extra:
         body.update(extra)
     return JSONResponse(body, status, dict(headers or {}), media_type=PROBLEM_MEDIA_TYPE)
+
+
+_MAX_DETAIL: Final = 500
+_MAX_ERRORS: Final = 1000
+
+
+def _clip(text: str) -> str:
+    """A message cut to a readable length: one that quotes a huge input never echoes it."""
+    return text if len(text) <= _MAX_DETAIL else text[: _MAX_DETAIL - 1] + "…"
 
 
 def _validation_items(exc: RequestValidationError) -> list[ErrorItem]:
@@ -165,8 +187,9 @@ def _handle(request: Request, exc: Exception) -> JSONResponse:
         raise exc
     status, slug, title = kind
     if isinstance(exc, ServiceError):
+        headers = _headers(exc)
         return problem_response(
-            request, status, slug, title, exc.code, exc.detail, exc.errors, exc.extra
+            request, status, slug, title, exc.code, exc.detail, exc.errors, exc.extra, headers
         )
     if isinstance(exc, SchemeError):
         items = scheme_error_items(exc, prefix="")
@@ -190,6 +213,14 @@ def _handle(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(
         request, status, slug, title, "DATABASE_UNAVAILABLE", "the database is unavailable"
     )
+
+
+def _headers(exc: ServiceError) -> dict[str, str]:
+    if isinstance(exc, Unauthenticated):
+        return {"WWW-Authenticate": 'Bearer realm="compcalc"'}
+    if isinstance(exc, RateLimited):
+        return {"Retry-After": str(exc.retry_after)}
+    return {}
 
 
 def _handle_body(request: Request, exc: Exception) -> JSONResponse:
@@ -225,15 +256,25 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(Exception, _handle_unexpected)
 
 
+def secured(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """:func:`problems` of an operation that needs an API key (401, 403, 429 added)."""
+    return problems(401, 403, *statuses, 429)
+
+
 def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI ``responses`` entries documenting ``statuses`` as problem documents."""
     descriptions = {
+        401: "No API key, or one that is unknown, revoked or expired (`WWW-Authenticate`).",
+        403: "The API key lacks the scope this operation needs.",
         404: "The resource does not exist.",
         406: "None of the media types in `Accept` can be produced.",
         409: "The resource's state forbids the change (e.g. it is published or approved).",
         413: "The request body is larger than the configured limit.",
         415: "The request body is neither JSON nor YAML.",
+        412: "`If-Match` names an ETag that is no longer current: fetch the version again.",
         422: "The body cannot be parsed, or its values are invalid (see `errors`).",
+        428: "`If-Match` is missing: send the ETag of the version you mean to change.",
+        429: "Too many requests with this key; wait `Retry-After` seconds.",
         503: "The database is unreachable or not migrated.",
     }
     schema = {"$ref": "#/components/schemas/Problem"}

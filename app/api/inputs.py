@@ -70,7 +70,7 @@ class SchemeVersionRef(_Input):
     """A stored scheme version: `{"key": "acme-sales", "version": 2}`."""
 
     key: Text = Field(description="The scheme's key.")
-    version: int = Field(ge=1, description="The version number.")
+    version: int = Field(ge=1, le=1_000_000, description="The version number.")
 
 
 class SchemeOnDate(_Input):

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 
 from app import services
 
-from .body import JSON, RosterBody, decode, validate
+from .body import JSON, RosterBody, check_counts, decode, validate
 from .deps import DatabaseDep
-from .errors import problems
+from .errors import secured
 from .gcpause import paused_for
 from .inputs import CalculateRequest
 from .openapi import request_body
 from .outputs import PayrollResult
+from .security import PayrollCalculate
 
 __all__ = ["router"]
 
@@ -37,13 +38,16 @@ router = APIRouter(prefix="/v1/payroll", tags=["Payroll"])
         "(e.g. `/roster/3/fte`)."
     ),
     response_model=PayrollResult,
-    responses=problems(404, 413, 415, 422),
+    responses=secured(404, 413, 415, 422),
     openapi_extra=request_body(
         "CalculateRequest",
         "The scheme, the period, the roster and the deals (JSON, or the same as YAML).",
     ),
 )
-def calculate_payroll(body: RosterBody, db: DatabaseDep) -> Response:
+def calculate_payroll(
+    _: PayrollCalculate, body: RosterBody, db: DatabaseDep, http: Request
+) -> Response:
     with paused_for(len(body.data)):
         request = validate(CalculateRequest, decode(body).data)
+        check_counts(http, len(request.roster), len(request.deals))
         return Response(services.calculate_payroll(db, request.scheme, request), media_type=JSON)

@@ -10,13 +10,15 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from app import services
 from app.services import RunView
 
-from .body import JSON, RosterBody, decode, preferred, validate
+from .body import JSON, RosterBody, check_counts, decode, preferred, validate
 from .deps import DatabaseDep
-from .errors import problems
+from .errors import secured
 from .gcpause import paused_for
+from .idempotent import IdempotencyKey, idempotent
 from .inputs import RunRequest
 from .openapi import request_body
 from .outputs import RunDetail, RunOut, RunPage, RunPayslip
+from .security import PayrollApprove, PayrollRead, PayrollWrite
 
 __all__ = ["router"]
 
@@ -74,17 +76,37 @@ def _csv_response(run_id: uuid.UUID, text: str) -> Response:
         "`{key, on}` for the one in effect on a date) and stores the inputs, the version, its "
         "content hash, the engine version and the result, as a `draft` run. Recomputing the "
         "stored inputs with the stored version gives the same bytes. A draft scheme version "
-        "answers `422`. Not safe to retry blindly: each call stores a new run."
+        "answers `422`.\n\n"
+        "Send an `Idempotency-Key` (a fresh UUID per intended run): a retry with the same "
+        "key and body gets the first answer again (`Idempotency-Replayed: true`) and no "
+        "second run; the same key with another body answers `422`, and `409` while the first "
+        "is still being computed. **Without the header the call is not safe to retry**: each "
+        "call stores a new run."
     ),
     status_code=201,
     response_model=RunDetail,
-    responses=problems(404, 413, 415, 422),
+    responses=secured(404, 413, 415, 422),
     openapi_extra=request_body("RunRequest", "The stored scheme, the period, roster and deals."),
 )
-def create_payroll_run(body: RosterBody, db: DatabaseDep) -> Response:
+def create_payroll_run(
+    who: PayrollWrite,
+    body: RosterBody,
+    db: DatabaseDep,
+    request: Request,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
     with paused_for(len(body.data)):
-        request = validate(RunRequest, decode(body).data)
-        return _detail_response(services.create_run(db, request.scheme, request), 201)
+        run = validate(RunRequest, decode(body).data)
+        check_counts(request, len(run.roster), len(run.deals))
+        return idempotent(
+            request,
+            db,
+            who,
+            idempotency_key,
+            body.data,
+            lambda trail: services.create_run(db, run.scheme, run, trail),
+            lambda view: _detail_response(view, 201),
+        )
 
 
 @router.get(
@@ -93,15 +115,16 @@ def create_payroll_run(body: RosterBody, db: DatabaseDep) -> Response:
     summary="List payroll runs",
     description="Newest first, without results; filter by period, scheme key and status.",
     response_model=RunPage,
-    responses=problems(422),
+    responses=secured(422),
 )
 def list_payroll_runs(
+    _: PayrollRead,
     db: DatabaseDep,
     period: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$", examples=["2027-03"])] = None,
     scheme: Annotated[str | None, Query(max_length=64, description="Scheme key.")] = None,
     status: Annotated[Literal["draft", "approved"] | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> RunPage:
     page = services.list_runs(db, period, scheme, status, limit, offset)
     items = [_out(view) for view in page.items]
@@ -114,9 +137,9 @@ def list_payroll_runs(
     summary="A payroll run with its result",
     description="The run and its stored result; with `Accept: text/csv`, the CSV export.",
     response_model=RunDetail,
-    responses={**_CSV_RESPONSE, **problems(404, 406, 422)},
+    responses={**_CSV_RESPONSE, **secured(404, 406, 422)},
 )
-def get_payroll_run(run_id: RunId, request: Request, db: DatabaseDep) -> Response:
+def get_payroll_run(_: PayrollRead, run_id: RunId, request: Request, db: DatabaseDep) -> Response:
     if preferred(request, [JSON, CSV]) == CSV:
         return _csv_response(run_id, services.export_run_csv(db, run_id))
     return _detail_response(services.get_run(db, run_id))
@@ -129,13 +152,28 @@ def get_payroll_run(run_id: RunId, request: Request, db: DatabaseDep) -> Respons
     description=(
         "Marks a draft run approved. An approved run (and its payslips) can never change "
         "again: approving it twice answers `409`, and a database trigger refuses any direct "
-        "UPDATE or DELETE."
+        "UPDATE or DELETE. Approval happens once: of concurrent approvals one answers `200`, "
+        "the others `409`. With `Idempotency-Key`, a retry gets the first answer again."
     ),
     response_model=RunOut,
-    responses=problems(404, 409, 422),
+    responses=secured(404, 409, 422),
 )
-def approve_payroll_run(run_id: RunId, db: DatabaseDep) -> RunOut:
-    return _out(services.approve_run(db, run_id))
+def approve_payroll_run(
+    who: PayrollApprove,
+    run_id: RunId,
+    db: DatabaseDep,
+    request: Request,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    return idempotent(
+        request,
+        db,
+        who,
+        idempotency_key,
+        b"",
+        lambda trail: services.approve_run(db, run_id, trail),
+        lambda view: Response(_out(view).model_dump_json(), media_type=JSON),
+    )
 
 
 @router.get(
@@ -147,9 +185,9 @@ def approve_payroll_run(run_id: RunId, db: DatabaseDep) -> RunOut:
         "and a `gross` row per employee, amounts with exactly the currency's minor digits."
     ),
     response_class=Response,
-    responses={**_CSV_RESPONSE, **problems(404, 422)},
+    responses={**_CSV_RESPONSE, **secured(404, 422)},
 )
-def export_payroll_run_csv(run_id: RunId, db: DatabaseDep) -> Response:
+def export_payroll_run_csv(_: PayrollRead, run_id: RunId, db: DatabaseDep) -> Response:
     return _csv_response(run_id, services.export_run_csv(db, run_id))
 
 
@@ -159,9 +197,10 @@ def export_payroll_run_csv(run_id: RunId, db: DatabaseDep) -> Response:
     summary="One employee's payslip, every line explained",
     description="The payslip as stored in the run, with the explanation of each line.",
     response_model=RunPayslip,
-    responses=problems(404, 422),
+    responses=secured(404, 422),
 )
 def get_payroll_run_payslip(
+    _: PayrollRead,
     run_id: RunId,
     employee_id: Annotated[str, Path(max_length=100, examples=["E-17"])],
     db: DatabaseDep,

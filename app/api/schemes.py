@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from app import services
-from app.services import Page, SchemeDocument, SchemeView, VersionSummary, VersionView
+from app.services import Page, SchemeView
+from app.services.trail import Trail
 
-from .body import JSON, YAML, RawBody, SchemeBody, decode, preferred
+from . import scheme_views as views
+from .body import JSON, YAML, SchemeBody, preferred
 from .deps import DatabaseDep
-from .errors import problems
+from .errors import secured
 from .examples import ACME_KEY
+from .idempotent import IdempotencyKey, IfMatch, idempotent, revision
 from .openapi import request_body
 from .outputs import (
     DiffOut,
@@ -24,69 +27,20 @@ from .outputs import (
     ValidationReport,
     VersionSummaryOut,
 )
-from .render import dump_document
+from .security import SchemesPublish, SchemesRead, SchemesWrite
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/v1/schemes", tags=["Schemes"])
 
 Key = Annotated[str, Path(max_length=64, description="The scheme's key.", examples=[ACME_KEY])]
-Number = Annotated[int, Path(ge=1, description="Version number.", examples=[1])]
+Number = Annotated[int, Path(ge=1, le=1_000_000, description="Version number.", examples=[1])]
 
 _SCHEME_BODY = request_body(
     "Scheme",
     "A scheme document (docs/rules.md) as JSON, or the YAML file itself with "
     "`Content-Type: application/yaml`.",
 )
-
-
-def _document(body: RawBody) -> SchemeDocument:
-    decode(body)  # refuses an empty body, raises DocumentError when unparseable
-    return SchemeDocument.parse(body.data, body.format)
-
-
-def _summary(s: VersionSummary) -> dict[str, Any]:
-    return {
-        "version": s.number,
-        "status": s.status,
-        "name": s.name,
-        "currency": s.currency,
-        "effective_from": s.effective_from,
-        "effective_to": s.effective_to,
-        "content_hash": s.content_hash,
-        "created_at": s.created_at,
-        "updated_at": s.updated_at,
-        "published_at": s.published_at,
-    }
-
-
-def _version_response(view: VersionView, status: int = 200) -> Response:
-    meta = SchemeVersionOut.model_validate(
-        {
-            "key": view.key,
-            "source_format": view.document.format,
-            "valid": not any(f.severity == "error" for f in view.findings),
-            "findings": [f.as_dict() for f in view.findings],
-            "document": {},
-            **_summary(view.summary),
-        }
-    ).model_dump_json(exclude={"document"})
-    # The document goes in as written: its decimals stay exact JSON numbers.
-    body = meta[:-1] + ',"document":' + dump_document(view.document.data) + "}"
-    headers = {}
-    if status == 201:
-        headers["Location"] = f"/v1/schemes/{view.key}/versions/{view.summary.number}"
-    return Response(body, status, headers, media_type=JSON)
-
-
-def _scheme_summary(view: SchemeView) -> dict[str, Any]:
-    return {
-        "key": view.key,
-        "created_at": view.created_at,
-        "versions": view.version_count,
-        "latest_version": view.latest_version,
-        "latest_published_version": view.latest_published,
-    }
 
 
 @router.post(
@@ -102,11 +56,11 @@ def _scheme_summary(view: SchemeView) -> dict[str, Any]:
         "Nothing is stored."
     ),
     response_model=ValidationReport,
-    responses=problems(413, 415, 422),
+    responses=secured(413, 415, 422),
     openapi_extra=_SCHEME_BODY,
 )
-def validate_scheme(body: SchemeBody) -> Response:
-    return Response(services.validation_report(_document(body)), media_type=JSON)
+def validate_scheme(_: SchemesRead, body: SchemeBody) -> Response:
+    return Response(services.validation_report(views.document(body)), media_type=JSON)
 
 
 @router.post(
@@ -118,15 +72,31 @@ def validate_scheme(body: SchemeBody) -> Response:
         "be replaced (`PUT`) and must be published before payroll runs use it. The document "
         "must be a valid scheme (`422` lists every error with its pointer, line and column); "
         "the article's checks are reported in `findings` and enforced on publish. `409` when "
-        "a scheme with this key exists (add a version instead)."
+        "a scheme with this key exists (add a version instead). With `Idempotency-Key`, a "
+        "retry gets the first answer again (`Idempotency-Replayed: true`)."
     ),
     status_code=201,
     response_model=SchemeVersionOut,
-    responses=problems(409, 413, 415, 422),
+    responses=secured(409, 413, 415, 422),
     openapi_extra=_SCHEME_BODY,
 )
-def create_scheme(body: SchemeBody, db: DatabaseDep) -> Response:
-    return _version_response(services.create_scheme(db, _document(body)), 201)
+def create_scheme(
+    who: SchemesWrite,
+    body: SchemeBody,
+    db: DatabaseDep,
+    request: Request,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    doc = views.document(body)
+    return idempotent(
+        request,
+        db,
+        who,
+        idempotency_key,
+        body.data,
+        lambda trail: services.create_scheme(db, doc, trail),
+        lambda view: views.version_response(view, 201),
+    )
 
 
 @router.get(
@@ -135,16 +105,17 @@ def create_scheme(body: SchemeBody, db: DatabaseDep) -> Response:
     summary="List schemes",
     description="Schemes by key, with their version counts; `key` filters by key prefix.",
     response_model=SchemePage,
-    responses=problems(422),
+    responses=secured(422),
 )
 def list_schemes(
+    _: SchemesRead,
     db: DatabaseDep,
     key: Annotated[str | None, Query(max_length=64, description="Key prefix.")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> SchemePage:
     page: Page[SchemeView] = services.list_schemes(db, key, limit, offset)
-    items = [SchemeSummary.model_validate(_scheme_summary(v)) for v in page.items]
+    items = [SchemeSummary.model_validate(views.scheme_summary(v)) for v in page.items]
     return SchemePage(items=items, total=page.total, limit=page.limit, offset=page.offset)
 
 
@@ -154,12 +125,12 @@ def list_schemes(
     summary="A scheme and its versions",
     description="The scheme's versions in order, each with its status and effective dates.",
     response_model=SchemeOut,
-    responses=problems(404, 422),
+    responses=secured(404, 422),
 )
-def get_scheme(key: Key, db: DatabaseDep) -> SchemeOut:
+def get_scheme(_: SchemesRead, key: Key, db: DatabaseDep) -> SchemeOut:
     view = services.get_scheme(db, key)
-    history = [VersionSummaryOut.model_validate(_summary(s)) for s in view.versions]
-    return SchemeOut.model_validate({**_scheme_summary(view), "history": history})
+    history = [VersionSummaryOut.model_validate(views.summary(s)) for s in view.versions]
+    return SchemeOut.model_validate({**views.scheme_summary(view), "history": history})
 
 
 @router.post(
@@ -168,15 +139,32 @@ def get_scheme(key: Key, db: DatabaseDep) -> SchemeOut:
     summary="Add a draft version",
     description=(
         "Stores a document as the next version of the scheme, as a draft. The document's "
-        "`key` must be the scheme's (`422` otherwise)."
+        "`key` must be the scheme's (`422` otherwise). With `Idempotency-Key`, a retry gets "
+        "the first answer again instead of adding another version."
     ),
     status_code=201,
     response_model=SchemeVersionOut,
-    responses=problems(404, 409, 413, 415, 422),
+    responses=secured(404, 409, 413, 415, 422),
     openapi_extra=_SCHEME_BODY,
 )
-def create_scheme_version(key: Key, body: SchemeBody, db: DatabaseDep) -> Response:
-    return _version_response(services.add_version(db, key, _document(body)), 201)
+def create_scheme_version(
+    who: SchemesWrite,
+    key: Key,
+    body: SchemeBody,
+    db: DatabaseDep,
+    request: Request,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    doc = views.document(body)
+    return idempotent(
+        request,
+        db,
+        who,
+        idempotency_key,
+        body.data,
+        lambda trail: services.add_version(db, key, doc, trail),
+        lambda view: views.version_response(view, 201),
+    )
 
 
 @router.get(
@@ -190,30 +178,43 @@ def create_scheme_version(key: Key, body: SchemeBody, db: DatabaseDep) -> Respon
     response_model=SchemeVersionOut,
     responses={
         200: {"content": {YAML: {"schema": {"type": "string"}}}},
-        **problems(404, 406, 422),
+        **secured(404, 406, 422),
     },
 )
-def get_scheme_version(key: Key, version: Number, request: Request, db: DatabaseDep) -> Response:
+def get_scheme_version(
+    _: SchemesRead, key: Key, version: Number, request: Request, db: DatabaseDep
+) -> Response:
     media = preferred(request, [JSON, YAML])
     view = services.get_version(db, key, version)
     if media == YAML:
         return Response(view.document.text, media_type=YAML)
-    return _version_response(view)
+    return views.version_response(view)
 
 
 @router.put(
     "/{key}/versions/{version}",
     operation_id="replace_scheme_version",
     summary="Replace a draft version's document",
-    description="Only a draft can change; a published version answers `409`.",
+    description=(
+        "Only a draft can change; a published version answers `409`. Send the version's "
+        "`ETag` as `If-Match`: without it `428`, and `412` when the draft changed since (so "
+        "two editors never overwrite each other unseen). The answer carries the new `ETag`."
+    ),
     response_model=SchemeVersionOut,
-    responses=problems(404, 409, 413, 415, 422),
+    responses=secured(404, 409, 412, 413, 415, 422, 428),
     openapi_extra=_SCHEME_BODY,
 )
 def replace_scheme_version(
-    key: Key, version: Number, body: SchemeBody, db: DatabaseDep
+    who: SchemesWrite,
+    key: Key,
+    version: Number,
+    body: SchemeBody,
+    db: DatabaseDep,
+    if_match: IfMatch = None,
 ) -> Response:
-    return _version_response(services.replace_draft(db, key, version, _document(body)))
+    expected = revision(if_match, version)
+    view = services.replace_draft(db, key, version, views.document(body), expected, Trail(who))
+    return views.version_response(view)
 
 
 @router.post(
@@ -224,13 +225,33 @@ def replace_scheme_version(
         "Runs every check; any error refuses the publication with `422`, listing the errors "
         "(pointers into the version's document) and all `findings`. A published version can "
         "never change again (`409` on any later change, and a database trigger refuses a "
-        "direct UPDATE)."
+        "direct UPDATE). Needs `If-Match` with the draft's `ETag` (`428` without, `412` when "
+        "stale): what is published is what was reviewed. Publishing happens once: of two "
+        "concurrent publishes one answers `200`, the other `409`. With `Idempotency-Key`, a "
+        "retry gets the first answer again."
     ),
     response_model=SchemeVersionOut,
-    responses=problems(404, 409, 422),
+    responses=secured(404, 409, 412, 422, 428),
 )
-def publish_scheme_version(key: Key, version: Number, db: DatabaseDep) -> Response:
-    return _version_response(services.publish_version(db, key, version))
+def publish_scheme_version(
+    who: SchemesPublish,
+    key: Key,
+    version: Number,
+    db: DatabaseDep,
+    request: Request,
+    if_match: IfMatch = None,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    expected = revision(if_match, version)
+    return idempotent(
+        request,
+        db,
+        who,
+        idempotency_key,
+        b"",
+        lambda trail: services.publish_version(db, key, version, expected, trail),
+        views.version_response,
+    )
 
 
 @router.get(
@@ -242,14 +263,15 @@ def publish_scheme_version(key: Key, version: Number, db: DatabaseDep) -> Respon
         "with the latest `effective_from` (then the highest number). `404` when none is."
     ),
     response_model=SchemeVersionOut,
-    responses=problems(404, 422),
+    responses=secured(404, 422),
 )
 def get_effective_scheme_version(
+    _: SchemesRead,
     key: Key,
     db: DatabaseDep,
     on: Annotated[dt.date, Query(description="The date, `YYYY-MM-DD`.", examples=["2027-03-15"])],
 ) -> Response:
-    return _version_response(services.effective_version(db, key, on))
+    return views.version_response(services.effective_version(db, key, on))
 
 
 @router.get(
@@ -261,9 +283,11 @@ def get_effective_scheme_version(
         "form (defaults filled in, numbers normalised), so `45000` → `45000.00` is no change."
     ),
     response_model=DiffOut,
-    responses=problems(404, 422),
+    responses=secured(404, 422),
 )
-def diff_scheme_versions(key: Key, old: Number, new: Number, db: DatabaseDep) -> DiffOut:
+def diff_scheme_versions(
+    _: SchemesRead, key: Key, old: Number, new: Number, db: DatabaseDep
+) -> DiffOut:
     found = services.version_diff(db, key, old, new)
     return DiffOut.model_validate(
         {"key": key, "from_version": old, "to_version": new, "changes": found}

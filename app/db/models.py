@@ -17,6 +17,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, U
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base
+from .trust import ApiKey, AuditEvent, IdempotencyRecord
 from .types import Money, UTCDateTime
 
 __all__ = [
@@ -25,6 +26,9 @@ __all__ = [
     "SCHEMA_REVISION",
     "VERSION_DRAFT",
     "VERSION_PUBLISHED",
+    "ApiKey",
+    "AuditEvent",
+    "IdempotencyRecord",
     "PayrollRun",
     "PayslipRecord",
     "SchemeRecord",
@@ -33,7 +37,7 @@ __all__ = [
 
 #: The Alembic revision these models describe; /readyz wants the database at exactly this one.
 #: tests/db/test_migrations.py fails when it is not the head of migrations/versions.
-SCHEMA_REVISION: Final = "b3c1d2e4f5a6"
+SCHEMA_REVISION: Final = "c7d8e9f0a1b2"
 
 VERSION_DRAFT: Final = "draft"
 VERSION_PUBLISHED: Final = "published"
@@ -80,6 +84,8 @@ class SchemeVersion(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Bumped by every change of a draft; the version's ETag, compared in the UPDATE itself.
+    revision: Mapped[int] = mapped_column(server_default="1")
 
     scheme: Mapped[SchemeRecord] = relationship(back_populates="versions", lazy="raise")
 

@@ -26,6 +26,7 @@ from .models import (
     SchemeRecord,
     SchemeVersion,
 )
+from .trust_queries import TrustQueries
 
 __all__ = ["Repository", "RunRow", "SchemeRow"]
 
@@ -47,7 +48,7 @@ class RunRow:
     scheme_version: int
 
 
-class Repository:
+class Repository(TrustQueries):
     def __init__(self, session: Session) -> None:
         self.session = session
 
@@ -114,21 +115,35 @@ class Repository:
         self.session.flush()
         return version
 
-    def replace_draft(self, version_id: int, values: dict[str, Any]) -> bool:
-        """Overwrite a draft's document; False when it is no longer a draft."""
+    def replace_draft(self, version_id: int, revision: int, values: dict[str, Any]) -> bool:
+        """Overwrite a draft's document if it is still at ``revision``; False otherwise.
+
+        The revision is compared in the UPDATE itself: of two writers holding the same ETag,
+        the second finds the row changed (PostgreSQL re-checks the WHERE after the row lock).
+        """
         statement = (
             update(SchemeVersion)
-            .where(SchemeVersion.id == version_id, SchemeVersion.status == VERSION_DRAFT)
-            .values(**values)
+            .where(
+                SchemeVersion.id == version_id,
+                SchemeVersion.status == VERSION_DRAFT,
+                SchemeVersion.revision == revision,
+            )
+            .values(revision=revision + 1, **values)
         )
         return self._changed(statement)
 
-    def publish(self, version_id: int, now: datetime) -> bool:
-        """Mark a draft published; False when it was not a draft (someone else won)."""
+    def publish(self, version_id: int, revision: int, now: datetime) -> bool:
+        """Publish a draft still at ``revision``; False when it changed or someone else won."""
         statement = (
             update(SchemeVersion)
-            .where(SchemeVersion.id == version_id, SchemeVersion.status == VERSION_DRAFT)
-            .values(status=VERSION_PUBLISHED, published_at=now, updated_at=now)
+            .where(
+                SchemeVersion.id == version_id,
+                SchemeVersion.status == VERSION_DRAFT,
+                SchemeVersion.revision == revision,
+            )
+            .values(
+                status=VERSION_PUBLISHED, published_at=now, updated_at=now, revision=revision + 1
+            )
         )
         return self._changed(statement)
 

@@ -14,9 +14,14 @@ from app.engine import InputError, Measure, SchemeError
 __all__ = [
     "Conflict",
     "ErrorItem",
+    "Forbidden",
     "Invalid",
     "NotFound",
+    "PreconditionFailed",
+    "PreconditionRequired",
+    "RateLimited",
     "ServiceError",
+    "Unauthenticated",
     "Unavailable",
     "input_error_items",
     "scheme_error_items",
@@ -79,6 +84,30 @@ class Invalid(ServiceError):
 
 class Unavailable(ServiceError):
     """A dependency (the database) cannot serve the request now."""
+
+
+class Unauthenticated(ServiceError):
+    """No credential, or one that is unknown, revoked or expired."""
+
+
+class Forbidden(ServiceError):
+    """A valid credential without the scope the operation needs."""
+
+
+class PreconditionRequired(ServiceError):
+    """A change of a draft without ``If-Match``: it could overwrite an edit unseen."""
+
+
+class PreconditionFailed(ServiceError):
+    """``If-Match`` names a revision that is no longer the current one."""
+
+
+class RateLimited(ServiceError):
+    """The key sent more requests than its rate allows; ``retry_after`` seconds to wait."""
+
+    def __init__(self, code: str, detail: str, retry_after: int) -> None:
+        super().__init__(code, detail)
+        self.retry_after = retry_after
 
 
 def scheme_error_items(exc: SchemeError, prefix: str | None) -> list[ErrorItem]:

@@ -14,6 +14,7 @@ from app.engine import InputError, Payroll, Period, Scheme, SchemeError, calcula
 
 from .errors import Conflict, ErrorItem, Invalid, NotFound, input_error_items, scheme_error_items
 from .schemes import parse, scheme_or_404, version_or_404
+from .trail import Trail, digest
 from .types import Page, PayslipView, RunView, SchemeDocument
 from .unit import now, read, stored, write
 
@@ -75,7 +76,10 @@ def calculate_payroll(
 
 
 def create_run(
-    db: Database, ref: SchemeVersionRef | SchemeOnDate, inputs: PayrollInputs
+    db: Database,
+    ref: SchemeVersionRef | SchemeOnDate,
+    inputs: PayrollInputs,
+    trail: Trail[RunView] | None = None,
 ) -> RunView:
     """Compute a payroll from a published version and store it as a draft run."""
     with read(db) as repo:
@@ -115,9 +119,14 @@ def create_run(
             zip(payroll.payslips, rendered.payslips, strict=True)
         )
     ]
+    text = rendered.text()
+    view = RunView.of(RunRow(run, ref.key, version.number), text)
     with write(db) as repo:
         repo.add_run(run, payslips)
-    return RunView.of(RunRow(run, ref.key, version.number), rendered.text())
+        (trail or Trail()).record(
+            repo, view, "payroll_run.create", "payroll_run", str(run.id), None, digest(text)
+        )
+    return view
 
 
 def _inputs_json(inputs: PayrollInputs) -> str:
@@ -152,13 +161,19 @@ def list_runs(
     return Page([RunView.of(row, None) for row in rows], total, limit, offset)
 
 
-def approve_run(db: Database, run_id: uuid.UUID) -> RunView:
+def approve_run(db: Database, run_id: uuid.UUID, trail: Trail[RunView] | None = None) -> RunView:
     with write(db) as repo:
         row = _run_or_404(repo, run_id)
         if row.run.status == RUN_APPROVED or not repo.approve(run_id, now()):
             raise Conflict("RUN_APPROVED", f"payroll run {run_id} is already approved")
         repo.session.refresh(row.run)
-        return RunView.of(row, None)
+        view = RunView.of(row, None)
+        before = digest(run_id, RUN_DRAFT, row.run.scheme_hash, row.run.gross_total)
+        after = digest(run_id, RUN_APPROVED, row.run.scheme_hash, row.run.gross_total)
+        (trail or Trail()).record(
+            repo, view, "payroll_run.approve", "payroll_run", str(run_id), before, after
+        )
+        return view
 
 
 def get_payslip(db: Database, run_id: uuid.UUID, employee_id: str) -> PayslipView:

@@ -15,7 +15,16 @@ from app.io.reports import json_report
 from app.io.validation import FileReport
 
 from . import unit
-from .errors import Conflict, ErrorItem, Invalid, NotFound, scheme_error_items
+from .errors import (
+    Conflict,
+    ErrorItem,
+    Invalid,
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+    scheme_error_items,
+)
+from .trail import Trail
 from .types import Page, SchemeDocument, SchemeView, VersionSummary, VersionView
 from .unit import SCHEMES, read, stored, write
 
@@ -113,7 +122,9 @@ def _same_key(scheme: Scheme, key: str) -> None:
         )
 
 
-def create_scheme(db: Database, doc: SchemeDocument) -> VersionView:
+def create_scheme(
+    db: Database, doc: SchemeDocument, trail: Trail[VersionView] | None = None
+) -> VersionView:
     scheme = parse(doc)
     stamp = unit.now()
     with write(db) as repo:
@@ -126,12 +137,31 @@ def create_scheme(db: Database, doc: SchemeDocument) -> VersionView:
         record = repo.add_scheme(scheme.key, stamp)
         values = _version_values(scheme, doc, stamp)
         version = SchemeVersion(
-            scheme_id=record.id, number=1, status="draft", created_at=stamp, **values
+            scheme_id=record.id, number=1, status="draft", created_at=stamp, revision=1, **values
         )
-        return _view(scheme.key, repo.add_version(version))
+        return _recorded(repo, trail, "scheme.create", scheme.key, repo.add_version(version), None)
 
 
-def add_version(db: Database, key: str, doc: SchemeDocument) -> VersionView:
+def _recorded(
+    repo: Repository,
+    trail: Trail[VersionView] | None,
+    action: str,
+    key: str,
+    version: SchemeVersion,
+    before: str | None,
+) -> VersionView:
+    """The version's view, after the write's audit event (and stored response) are added."""
+    view = _view(key, version)
+    (trail or Trail()).record(
+        repo, view, action, "scheme_version", f"{key}/{version.number}", before,
+        version.content_hash,
+    )  # fmt: skip
+    return view
+
+
+def add_version(
+    db: Database, key: str, doc: SchemeDocument, trail: Trail[VersionView] | None = None
+) -> VersionView:
     scheme = parse(doc)
     _same_key(scheme, key)
     stamp = unit.now()
@@ -140,29 +170,71 @@ def add_version(db: Database, key: str, doc: SchemeDocument) -> VersionView:
         values = _version_values(scheme, doc, stamp)
         number = repo.next_version_number(scheme_id)
         version = SchemeVersion(
-            scheme_id=scheme_id, number=number, status="draft", created_at=stamp, **values
+            scheme_id=scheme_id, number=number, status="draft", created_at=stamp, revision=1,
+            **values,
+        )  # fmt: skip
+        return _recorded(repo, trail, "scheme_version.create", key, repo.add_version(version), None)
+
+
+def _precondition(key: str, version: SchemeVersion, expected: int | None, verb: str) -> int:
+    """The revision ``If-Match`` names; 428 without one, 412 when it is not the current one."""
+    if expected is None:
+        raise PreconditionRequired(
+            "IF_MATCH_REQUIRED",
+            f"send If-Match with the ETag of {key} version {version.number} to {verb} it",
         )
-        return _view(key, repo.add_version(version))
+    if expected != version.revision:
+        raise PreconditionFailed(
+            "STALE_ETAG",
+            f"{key} version {version.number} changed since that ETag; fetch it again",
+        )
+    return expected
 
 
-def replace_draft(db: Database, key: str, number: int, doc: SchemeDocument) -> VersionView:
+def _lost(repo: Repository, key: str, version: SchemeVersion) -> Exception:
+    """Why a conditional UPDATE matched nothing: published meanwhile (409), or changed (412)."""
+    repo.session.refresh(version)
+    if version.status == VERSION_PUBLISHED:
+        return Conflict("VERSION_PUBLISHED", f"{key} version {version.number} is published")
+    return PreconditionFailed(
+        "STALE_ETAG", f"{key} version {version.number} changed since that ETag; fetch it again"
+    )
+
+
+def replace_draft(
+    db: Database,
+    key: str,
+    number: int,
+    doc: SchemeDocument,
+    expected: int | None,
+    trail: Trail[VersionView] | None = None,
+) -> VersionView:
     scheme = parse(doc)
     _same_key(scheme, key)
     with write(db) as repo:
         version = version_or_404(repo, key, number)
-        if version.status == VERSION_PUBLISHED or not repo.replace_draft(
-            version.id, _version_values(scheme, doc, unit.now())
-        ):
+        if version.status == VERSION_PUBLISHED:
             raise Conflict("VERSION_PUBLISHED", f"{key} version {number} is published")
+        revision = _precondition(key, version, expected, "replace")
+        before = version.content_hash
+        if not repo.replace_draft(version.id, revision, _version_values(scheme, doc, unit.now())):
+            raise _lost(repo, key, version)
         repo.session.refresh(version)
-        return _view(key, version)
+        return _recorded(repo, trail, "scheme_version.replace", key, version, before)
 
 
-def publish_version(db: Database, key: str, number: int) -> VersionView:
+def publish_version(
+    db: Database,
+    key: str,
+    number: int,
+    expected: int | None,
+    trail: Trail[VersionView] | None = None,
+) -> VersionView:
     with write(db) as repo:
         version = version_or_404(repo, key, number)
         if version.status == VERSION_PUBLISHED:
             raise Conflict("VERSION_PUBLISHED", f"{key} version {number} is already published")
+        revision = _precondition(key, version, expected, "publish")
         view = _view(key, version)
         errors = [f for f in view.findings if f.severity == "error"]
         if errors:
@@ -172,10 +244,10 @@ def publish_version(db: Database, key: str, number: int) -> VersionView:
                 scheme_error_items(SchemeError(errors), ""),
                 {"findings": [f.as_dict() for f in view.findings]},
             )
-        if not repo.publish(version.id, unit.now()):
-            raise Conflict("VERSION_PUBLISHED", f"{key} version {number} is already published")
+        if not repo.publish(version.id, revision, unit.now()):
+            raise _lost(repo, key, version)
         repo.session.refresh(version)
-        return _view(key, version)
+        return _recorded(repo, trail, "scheme_version.publish", key, version, version.content_hash)
 
 
 def get_version(db: Database, key: str, number: int) -> VersionView:

@@ -130,6 +130,7 @@ class VersionSummary:
     created_at: datetime
     updated_at: datetime
     published_at: datetime | None
+    revision: int = 1
 
     @classmethod
     def of(cls, version: SchemeVersion) -> VersionSummary:
@@ -144,6 +145,7 @@ class VersionSummary:
             version.created_at,
             version.updated_at,
             version.published_at,
+            version.revision,
         )
 
 

@@ -318,17 +318,24 @@ def test_unreadable_bodies(
     assert response.json()["status"] == status
 
 
-def test_a_body_over_the_limit_is_refused(tmp_path: Any) -> None:
+def test_a_body_over_the_limit_is_refused(tmp_path: Any, sqlite_template: Any) -> None:
+    import shutil
+
     from app.main import create_app
+    from app.services.keys import create_key
     from app.settings import Settings
 
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'x.db'}", max_roster_bytes=1000)
-    with TestClient(create_app(settings)) as small:
+    shutil.copyfile(sqlite_template, tmp_path / "x.db")
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'x.db'}", max_body_bytes=1000)
+    app = create_app(settings)
+    with TestClient(app) as small:
+        secret = create_key(app.state.database, "test", ["payroll:calculate"])[1]
+        small.headers["Authorization"] = "Bearer " + secret
         response = small.post(URL, json=_body([{"id": "E-1"} for _ in range(100)]))
 
     assert response.status_code == 413
     assert response.json()["code"] == "BODY_TOO_LARGE"
-    assert "COMPCALC_MAX_ROSTER_BYTES" in response.json()["detail"]
+    assert "COMPCALC_MAX_BODY_BYTES" in response.json()["detail"]
 
 
 def test_every_swagger_example_executes(

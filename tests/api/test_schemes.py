@@ -249,12 +249,18 @@ def test_a_new_version_must_carry_the_schemes_key(api: TestClient, acme_yaml: st
 
 
 def test_a_draft_can_be_replaced(api: TestClient, acme_yaml: str) -> None:
-    first = api.post("/v1/schemes", content=acme_yaml, headers=YAML).json()
+    created = api.post("/v1/schemes", content=acme_yaml, headers=YAML)
+    first = created.json()
     changed = acme_yaml.replace("base: 45000 ", "base: 46000 ")
 
-    response = api.put("/v1/schemes/acme-sales/versions/1", content=changed, headers=YAML)
+    response = api.put(
+        "/v1/schemes/acme-sales/versions/1",
+        content=changed,
+        headers={**YAML, "If-Match": created.headers["ETag"]},
+    )
 
     assert response.status_code == 200
+    assert created.headers["ETag"] == '"1.1"' and response.headers["ETag"] == '"1.2"'
     assert response.json()["document"]["departments"]["sales"]["roles"]["rep"]["base"] == 46000
     assert response.json()["content_hash"] != first["content_hash"]
     stored = api.get("/v1/schemes/acme-sales/versions/1", headers={"accept": "application/yaml"})
@@ -284,7 +290,9 @@ def test_publish_refuses_a_version_that_fails_the_checks(api: TestClient, repo_r
     assert created.json()["valid"] is False
     assert [f["code"] for f in created.json()["findings"]] == ["BASE_GAP"]
 
-    response = api.post("/v1/schemes/acme-sales/versions/1/publish")
+    response = api.post(
+        "/v1/schemes/acme-sales/versions/1/publish", headers={"If-Match": created.headers["ETag"]}
+    )
 
     assert response.status_code == 422
     problem = response.json()

@@ -42,9 +42,26 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def server(tmp_path: Path, repo_root: Path) -> Iterator[str]:
+def database_url(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'compcalc.db'}"
     migrate.upgrade(url)
+    return url
+
+
+@pytest.fixture
+def api_key(database_url: str, repo_root: Path) -> str:
+    """The admin key ``make run`` prints on an empty database (``compcalc keys bootstrap``)."""
+    env = {**os.environ, "COMPCALC_DATABASE_URL": database_url}
+    command = [str(Path(sys.executable).with_name("compcalc")), "keys", "bootstrap"]
+    done = subprocess.run(command, cwd=repo_root, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    (secret,) = [word for word in done.stdout.split() if word.startswith("cck_")]
+    return secret
+
+
+@pytest.fixture
+def server(tmp_path: Path, repo_root: Path, database_url: str) -> Iterator[str]:
+    url = database_url
     port = _free_port()
     env = {**os.environ, "COMPCALC_DATABASE_URL": url}
     command = [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory",
@@ -84,7 +101,7 @@ def chromium() -> Path:
 
 
 def test_an_accountant_calculates_a_payroll_in_swagger_ui(
-    server: str, chromium: Path, repo_root: Path
+    server: str, api_key: str, chromium: Path, repo_root: Path
 ) -> None:
     from playwright.sync_api import expect, sync_playwright
 
@@ -98,6 +115,14 @@ def test_an_accountant_calculates_a_payroll_in_swagger_ui(
                 lambda r: None if r.url.startswith(server) else outside.append(r.url),
             )
             page.goto(f"{server}/docs")
+
+            # Authorize with the key `make run` printed, as a newcomer does.
+            page.get_by_role("button", name="Authorize").first.click()
+            dialog = page.locator(".modal-ux")
+            dialog.locator("input").first.fill(api_key)
+            dialog.locator("button.modal-btn.authorize").click()
+            expect(dialog.get_by_role("heading", name="Authorized")).to_be_visible()
+            dialog.get_by_role("button", name="Close").click()
 
             operation = page.locator("#operations-Payroll-calculate_payroll")
             expect(operation).to_be_visible(timeout=20_000)

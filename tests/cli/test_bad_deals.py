@@ -189,3 +189,17 @@ def test_unreadable_deals_file(compcalc: Invoke, tmp_path: Path) -> None:
 
     assert result.exit_code == 2
     assert result.stderr.startswith(f"{missing}: error UNREADABLE: cannot read the file: ")
+
+
+def test_too_many_deals_in_one_file(
+    compcalc: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the limit is a setting (1 000 000 by default); two deals against a limit of one
+    monkeypatch.setenv("COMPCALC_MAX_FILE_DEALS", "1")
+    second = "D-2,2027-04-06,C-1,2027-04-01,100.00,,,E-2"
+    code, _, stderr, output = run(compcalc, tmp_path, f"{HEADER}\n{SALE}\n{second}\n")
+    assert code == 2
+    assert "error TOO_MANY_DEALS: 2 deals; at most 1 in one file (COMPCALC_MAX_FILE_DEALS)" in (
+        stderr
+    )
+    assert not output.exists()

@@ -158,16 +158,18 @@ def test_draft_version_can_be_updated_and_published_once(database: Database) -> 
 
     with database.session() as session, session.begin():
         repo = Repository(session)
-        assert repo.replace_draft(version_id, {"source_text": "{ }"})
-        assert repo.publish(version_id, NOW)
+        assert not repo.replace_draft(version_id, 2, {"source_text": "{}"})  # stale revision
+        assert repo.replace_draft(version_id, 1, {"source_text": "{ }"})
+        assert not repo.publish(version_id, 1, NOW)  # the ETag of before the change
+        assert repo.publish(version_id, 2, NOW)
     with database.session() as session, session.begin():
         repo = Repository(session)
-        assert not repo.publish(version_id, NOW)  # a second publish changes nothing
-        assert not repo.replace_draft(version_id, {"source_text": "{}"})
+        assert not repo.publish(version_id, 3, NOW)  # a second publish changes nothing
+        assert not repo.replace_draft(version_id, 3, {"source_text": "{}"})
     with database.session() as session:
         version = session.get(SchemeVersion, version_id)
         assert version is not None
-        assert (version.status, version.source_text) == ("published", "{ }")
+        assert (version.status, version.source_text, version.revision) == ("published", "{ }", 3)
 
 
 def _run_key(database: Database, run_id: uuid.UUID) -> object:

@@ -1,0 +1,149 @@
+"""Administration (scope ``admin``): API keys, and the audit trail of every write."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from app.services import audit, keys
+from app.services.keys import SCOPES, KeyView
+
+from .deps import DatabaseDep
+from .errors import secured
+from .security import AdminKey
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/v1", tags=["Admin"])
+
+
+class KeyRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=100, examples=["hr-system"])
+    scopes: list[str] = Field(
+        min_length=1,
+        max_length=len(SCOPES),
+        description="Any of: " + ", ".join(f"`{s}`" for s in SCOPES) + ".",
+        examples=[["payroll:calculate", "payroll:write", "payroll:read"]],
+    )
+    expires_at: AwareDatetime | None = Field(default=None, description="None: never expires.")
+
+
+class KeyOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    prefix: str = Field(description="The key's first characters, to tell keys apart.")
+    scopes: list[str]
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+
+class NewKeyOut(KeyOut):
+    key: str = Field(description="The secret. Shown this once; only its hash is stored.")
+
+
+class AuditEventOut(BaseModel):
+    id: int
+    at: datetime
+    key_id: uuid.UUID | None
+    key_name: str
+    action: str = Field(examples=["payroll_run.approve"])
+    object_type: str
+    object_id: str
+    before_hash: str | None
+    after_hash: str | None
+
+
+class AuditPage(BaseModel):
+    items: list[AuditEventOut]
+    total: int
+    limit: int
+    offset: int
+
+
+def _key(view: KeyView) -> dict[str, object]:
+    return {
+        "id": view.id,
+        "name": view.name,
+        "prefix": view.prefix,
+        "scopes": list(view.scopes),
+        "created_at": view.created_at,
+        "expires_at": view.expires_at,
+        "revoked_at": view.revoked_at,
+    }
+
+
+@router.post(
+    "/keys",
+    operation_id="create_api_key",
+    summary="Create an API key",
+    description=(
+        "Creates a key with a name, scopes and an optional expiry. The answer holds the "
+        "secret **once**: only its SHA-256 hash is stored, so a lost key is revoked and "
+        "replaced, never recovered."
+    ),
+    status_code=201,
+    response_model=NewKeyOut,
+    responses=secured(422),
+)
+def create_api_key(who: AdminKey, body: KeyRequest, db: DatabaseDep) -> NewKeyOut:
+    view, secret = keys.create_key(db, body.name, body.scopes, body.expires_at, who)
+    return NewKeyOut.model_validate({**_key(view), "key": secret})
+
+
+@router.get(
+    "/keys",
+    operation_id="list_api_keys",
+    summary="List API keys",
+    description="Every key with its scopes and state; never a secret, nor its hash.",
+    response_model=list[KeyOut],
+    responses=secured(),
+)
+def list_api_keys(_: AdminKey, db: DatabaseDep) -> list[KeyOut]:
+    return [KeyOut.model_validate(_key(view)) for view in keys.list_keys(db)]
+
+
+@router.post(
+    "/keys/{key_id}/revoke",
+    operation_id="revoke_api_key",
+    summary="Revoke an API key",
+    description="From now on the key answers `401`. Revoking it again changes nothing.",
+    response_model=KeyOut,
+    responses=secured(404, 422),
+)
+def revoke_api_key(who: AdminKey, key_id: Annotated[uuid.UUID, Path()], db: DatabaseDep) -> KeyOut:
+    return KeyOut.model_validate(_key(keys.revoke_key(db, key_id, who)))
+
+
+@router.get(
+    "/audit",
+    operation_id="list_audit_events",
+    summary="The audit trail",
+    description=(
+        "Every write, newest first: who (key id and name), what, when, on which object, and "
+        "the content hashes before and after. Append-only: the database refuses to change "
+        "or delete an event."
+    ),
+    response_model=AuditPage,
+    responses=secured(422),
+)
+def list_audit_events(
+    _: AdminKey,
+    db: DatabaseDep,
+    action: Annotated[str | None, Query(max_length=64, examples=["payroll_run.approve"])] = None,
+    object_id: Annotated[str | None, Query(max_length=200)] = None,
+    key_id: Annotated[uuid.UUID | None, Query()] = None,
+    since: Annotated[AwareDatetime | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> AuditPage:
+    filters = {"action": action, "object_id": object_id, "key_id": key_id}
+    events, total = audit.list_events(db, filters, since, limit, offset)
+    items = [AuditEventOut.model_validate(event, from_attributes=True) for event in events]
+    return AuditPage(items=items, total=total, limit=limit, offset=offset)

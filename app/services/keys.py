@@ -1,0 +1,171 @@
+"""API keys: create (the secret is shown once), list, revoke, and authenticate a request.
+
+A key is ``cck_`` followed by 43 URL-safe characters (256 random bits).  Only its SHA-256 is
+stored; a lookup hashes the presented key and finds the row by that unique hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Final
+
+from app.db.models import ApiKey, AuditEvent
+from app.db.session import Database
+
+from .errors import ErrorItem, Invalid, NotFound
+from .unit import now, read, write
+
+__all__ = [
+    "ADMIN",
+    "SCOPES",
+    "KeyView",
+    "Principal",
+    "authenticate",
+    "bootstrap_admin_key",
+    "create_key",
+    "list_keys",
+    "revoke_key",
+]
+
+ADMIN: Final = "admin"
+SCOPES: Final = (
+    "schemes:read",
+    "schemes:write",
+    "schemes:publish",
+    "payroll:calculate",
+    "payroll:write",
+    "payroll:approve",
+    "payroll:read",
+    ADMIN,
+)
+_PREFIX: Final = "cck_"
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling: the key's id, name and scopes (``admin`` holds every scope)."""
+
+    key_id: uuid.UUID | None
+    name: str
+    scopes: frozenset[str]
+
+    def allows(self, scope: str) -> bool:
+        return ADMIN in self.scopes or scope in self.scopes
+
+
+#: The actor of writes made from the command line (``compcalc keys …``).
+CLI: Final = Principal(None, "cli", frozenset({ADMIN}))
+
+
+@dataclass(frozen=True, slots=True)
+class KeyView:
+    id: uuid.UUID
+    name: str
+    prefix: str
+    scopes: tuple[str, ...]
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+    @classmethod
+    def of(cls, key: ApiKey) -> KeyView:
+        scopes = tuple(key.scopes.split())
+        return cls(
+            key.id, key.name, key.prefix, scopes, key.created_at, key.expires_at, key.revoked_at
+        )
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def _check_scopes(scopes: list[str]) -> tuple[str, ...]:
+    unknown = [scope for scope in scopes if scope not in SCOPES]
+    if unknown or not scopes:
+        detail = f"unknown scope(s) {', '.join(unknown)}" if unknown else "no scope given"
+        item = ErrorItem(f"{detail}; known: {', '.join(SCOPES)}", pointer="/scopes")
+        raise Invalid("INVALID_SCOPES", detail, [item])
+    return tuple(dict.fromkeys(scopes))
+
+
+def create_key(
+    db: Database,
+    name: str,
+    scopes: list[str],
+    expires_at: datetime | None = None,
+    actor: Principal = CLI,
+) -> tuple[KeyView, str]:
+    """Store a new key; returns it and its secret, which is never available again."""
+    chosen = _check_scopes(scopes)
+    secret = _PREFIX + secrets.token_urlsafe(32)
+    stamp = now()
+    key = ApiKey(
+        id=uuid.uuid4(),
+        name=name,
+        prefix=secret[:12],
+        secret_hash=_hash(secret),
+        scopes=" ".join(chosen),
+        created_at=stamp,
+        expires_at=expires_at,
+        revoked_at=None,
+    )
+    with write(db) as repo:
+        repo.add_key(key)
+        repo.add_event(_event(actor, "key.create", key.id, stamp))
+    return KeyView.of(key), secret
+
+
+def bootstrap_admin_key(db: Database) -> str | None:
+    """On a database without any key, create an admin key and return its secret; else None."""
+    with read(db) as repo:
+        if repo.key_count():
+            return None
+    return create_key(db, "bootstrap admin", [ADMIN])[1]
+
+
+def list_keys(db: Database) -> list[KeyView]:
+    with read(db) as repo:
+        return [KeyView.of(key) for key in repo.api_keys()]
+
+
+def revoke_key(db: Database, key_id: uuid.UUID, actor: Principal = CLI) -> KeyView:
+    stamp = now()
+    with write(db) as repo:
+        if repo.key_by_id(key_id) is None:
+            raise NotFound("KEY_NOT_FOUND", f"there is no API key {key_id}")
+        repo.revoke_key(key_id, stamp)
+        repo.add_event(_event(actor, "key.revoke", key_id, stamp))
+        found = repo.key_by_id(key_id)
+        assert found is not None
+        repo.session.refresh(found)
+        return KeyView.of(found)
+
+
+def authenticate(db: Database, secret: str) -> Principal | None:
+    """The principal of a presented key; None when unknown, revoked or expired."""
+    if not secret.startswith(_PREFIX) or len(secret) > 100:
+        return None
+    with read(db) as repo:
+        key = repo.key_by_hash(_hash(secret))
+        if key is None or key.revoked_at is not None:
+            return None
+        if key.expires_at is not None and key.expires_at <= now():
+            return None
+        return Principal(key.id, key.name, frozenset(key.scopes.split()))
+
+
+def _event(actor: Principal, action: str, key_id: uuid.UUID, at: datetime) -> AuditEvent:
+    return AuditEvent(
+        at=at,
+        key_id=actor.key_id,
+        key_name=actor.name,
+        action=action,
+        object_type="api_key",
+        object_id=str(key_id),
+        before_hash=None,
+        after_hash=None,
+    )

@@ -1,0 +1,185 @@
+"""Who may call what: every route but the probes and the docs wants a key with a scope."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+from starlette.routing import Mount
+
+from app.db.session import Database
+from app.services import keys
+
+PROBLEM = "application/problem+json"
+OPEN = {"/healthz", "/readyz", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"}
+PARAMS = {
+    "key": "acme-sales",
+    "version": "1",
+    "old": "1",
+    "new": "2",
+    "run_id": str(uuid.uuid4()),
+    "employee_id": "E-1",
+    "key_id": str(uuid.uuid4()),
+}
+
+
+def _database(api: TestClient) -> Database:
+    database: Database = api.app.state.database  # type: ignore[attr-defined]
+    return database
+
+
+def _bare(api: TestClient) -> TestClient:
+    """A client of the same app that sends no credential."""
+    return TestClient(api.app)
+
+
+def _routes(routes: Iterable[Any]) -> Iterator[Any]:
+    """Every route of the app, including those of included routers (FastAPI ≥ 0.16x keeps
+    them behind an ``_IncludedRouter`` that lists its effective routes)."""
+    for route in routes:
+        nested = getattr(route, "effective_route_contexts", None)
+        if nested is not None:
+            yield from _routes(nested())
+        else:
+            yield route
+
+
+def test_every_route_but_the_open_ones_refuses_a_request_without_a_key(api: TestClient) -> None:
+    bare = _bare(api)
+    answered_open, refused = set(), set()
+    for route in _routes(api.app.routes):  # type: ignore[attr-defined]
+        if isinstance(route, Mount):
+            assert route.path == "/static", route.path  # the docs' own JS and CSS
+            continue
+        path = re.sub(r"{(\w+)}", lambda m: PARAMS[m[1]], route.path)
+        for method in sorted(getattr(route, "methods", None) or {"GET"}):
+            if method == "HEAD":
+                continue
+            response = bare.request(method, path, json={})
+            if route.path in OPEN:
+                assert response.status_code < 400, (method, route.path)
+                answered_open.add(route.path)
+                continue
+            assert response.status_code == 401, (method, route.path, response.text)
+            assert response.headers["www-authenticate"] == 'Bearer realm="compcalc"'
+            assert response.headers["content-type"] == PROBLEM
+            assert response.json()["code"] == "CREDENTIALS_MISSING"
+            refused.add((method, route.path))
+    assert answered_open == OPEN
+    assert len(refused) == 21  # every operation of /v1 (see test_contract.OPERATIONS)
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Bearer cck_not-a-key", "Bearer ", "Basic dXNlcjpwYXNz", "cck_without_scheme"],
+)
+def test_an_unknown_or_malformed_credential_is_refused(api: TestClient, header: str) -> None:
+    response = _bare(api).get("/v1/schemes", headers={"Authorization": header})
+
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"].startswith("Bearer")
+    assert response.json()["code"] in {"CREDENTIALS_MISSING", "CREDENTIALS_INVALID"}
+    assert "cck_not-a-key" not in response.text and "dXNlcjpwYXNz" not in response.text
+
+
+def test_a_revoked_or_expired_key_is_refused(api: TestClient) -> None:
+    database = _database(api)
+    reader, secret = keys.create_key(database, "reader", ["schemes:read"])
+    past = datetime.now(UTC) - timedelta(seconds=1)
+    _, expired = keys.create_key(database, "old", ["schemes:read"], expires_at=past)
+    bare = _bare(api)
+
+    assert bare.get("/v1/schemes", headers={"Authorization": f"Bearer {secret}"}).is_success
+    keys.revoke_key(database, reader.id)
+
+    for token in (secret, expired):
+        response = bare.get("/v1/schemes", headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 401
+        assert response.json()["code"] == "CREDENTIALS_INVALID"
+
+
+# (scopes of the key, method, path, expected status)
+SCOPE_CASES = [
+    ("schemes:read", "GET", "/v1/schemes", 200),
+    ("schemes:read", "POST", "/v1/schemes", 403),
+    ("schemes:write", "GET", "/v1/schemes", 200),
+    ("schemes:write", "POST", "/v1/schemes/acme-sales/versions/1/publish", 403),
+    ("payroll:read", "GET", "/v1/payroll-runs", 200),
+    ("payroll:read", "POST", "/v1/payroll/calculate", 403),
+    ("payroll:read", "POST", "/v1/payroll-runs", 403),
+    ("payroll:calculate", "GET", "/v1/payroll-runs", 403),
+    ("payroll:write", "POST", f"/v1/payroll-runs/{uuid.uuid4()}/approve", 403),
+    ("payroll:approve", "POST", f"/v1/payroll-runs/{uuid.uuid4()}/approve", 404),
+    ("payroll:approve payroll:read", "GET", "/v1/audit", 403),
+    ("schemes:publish", "GET", "/v1/keys", 403),
+    ("admin", "GET", "/v1/audit", 200),
+]
+
+
+@pytest.mark.parametrize(("scopes", "method", "path", "status"), SCOPE_CASES)
+def test_a_key_may_do_what_its_scopes_allow(
+    api: TestClient, scopes: str, method: str, path: str, status: int
+) -> None:
+    _, secret = keys.create_key(_database(api), "scoped", scopes.split())
+
+    response = _bare(api).request(method, path, headers={"Authorization": f"Bearer {secret}"})
+
+    assert response.status_code == status, response.text
+    if status == 403:
+        assert response.json()["code"] == "SCOPE_MISSING"
+
+
+def test_keys_are_managed_through_the_admin_api(api: TestClient) -> None:
+    created = api.post("/v1/keys", json={"name": "hr-system", "scopes": ["payroll:read"]})
+    assert created.status_code == 201, created.text
+    body: dict[str, Any] = created.json()
+    secret = body["key"]
+    assert secret.startswith("cck_") and len(secret) == 47 and body["prefix"] == secret[:12]
+    headers = {"Authorization": f"Bearer {secret}"}
+    assert _bare(api).get("/v1/payroll-runs", headers=headers).status_code == 200
+
+    listed = api.get("/v1/keys")
+    assert secret not in listed.text
+    assert {k["name"]: k["scopes"] for k in listed.json()}["hr-system"] == ["payroll:read"]
+    with _database(api).engine.connect() as connection:
+        stored = connection.execute(text("SELECT * FROM api_key")).all()
+    assert not any(secret in str(value) for row in stored for value in row)
+
+    revoked = api.post(f"/v1/keys/{body['id']}/revoke")
+    assert revoked.status_code == 200 and revoked.json()["revoked_at"]
+    assert _bare(api).get("/v1/payroll-runs", headers=headers).status_code == 401
+    assert api.post(f"/v1/keys/{uuid.uuid4()}/revoke").status_code == 404
+
+
+def test_unknown_scopes_are_refused(api: TestClient) -> None:
+    response = api.post("/v1/keys", json={"name": "x", "scopes": ["root"]})
+
+    assert response.status_code == 422
+    assert response.json()["code"] == "INVALID_SCOPES"
+
+
+def test_the_rate_limit_answers_429_with_retry_after(api: TestClient) -> None:
+    api.app.state.rate_limiter.per_minute = 3  # type: ignore[attr-defined]
+
+    statuses = [api.get("/v1/schemes").status_code for _ in range(5)]
+
+    assert statuses == [200, 200, 200, 429, 429]
+    limited = api.get("/v1/schemes")
+    assert 1 <= int(limited.headers["retry-after"]) <= 60
+    assert limited.json()["code"] == "RATE_LIMITED"
+
+
+def test_swagger_ui_offers_the_bearer_key(client: TestClient) -> None:
+    document = client.get("/openapi.json").json()
+
+    assert document["components"]["securitySchemes"]["ApiKey"]["scheme"] == "bearer"
+    calculate = document["paths"]["/v1/payroll/calculate"]["post"]
+    assert calculate["security"] == [{"ApiKey": []}]
+    assert {"401", "403", "429"} <= set(calculate["responses"])
+    assert "security" not in document["paths"]["/healthz"]["get"]

@@ -1,0 +1,183 @@
+"""The bad-input corpus: hostile or broken requests each get a 4xx problem, never a 5xx, and
+nothing of them is stored.
+
+Every case is sent to the operations that store (``POST /v1/schemes``, ``POST
+/v1/payroll-runs``) or compute (``POST /v1/payroll/calculate``); after each, the stored
+schemes, versions and runs are exactly those seeded before it.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.main import create_app
+from app.services import keys
+from app.settings import Settings
+
+PROBLEM = "application/problem+json"
+JSON = "application/json"
+YAML = "application/yaml"
+RUNS, CALCULATE, SCHEMES = "/v1/payroll-runs", "/v1/payroll/calculate", "/v1/schemes"
+HEAD = '{"scheme": {"key": "acme-sales", "version": 1}, "period": "2027-03", '
+EMPLOYEE = {"id": "E-1", "department": "sales", "role": "rep"}
+
+
+def _run(**employee: Any) -> str:
+    return json.dumps(
+        {
+            "scheme": {"key": "acme-sales", "version": 1},
+            "period": "2027-03",
+            "roster": [{**EMPLOYEE, **employee}],
+        }
+    )
+
+
+def _deal(amount: str) -> str:
+    deal = {
+        "id": "D-1",
+        "date": "2027-03-10",
+        "client_id": "C-1",
+        "amount": amount,
+        "client_since": "2027-03-10",
+        "credit": [{"employee_id": "E-1", "share": "1"}],
+    }
+    body = json.loads(_run())
+    return json.dumps({**body, "deals": [deal]})
+
+
+# (name, content type, body, expected status)
+PAYROLL_CASES: list[tuple[str, str, str | bytes, int]] = [
+    ("truncated JSON", JSON, HEAD + '"roster": [', 422),
+    (
+        "NaN",
+        JSON,
+        HEAD + '"roster": [{"id": "E-1", "department": "sales", "role": "rep", "fte": NaN}]}',
+        422,
+    ),
+    (
+        "Infinity",
+        JSON,
+        HEAD + '"roster": [{"id": "E-1", "department": "sales", "role": "rep", "fte": Infinity}]}',
+        422,
+    ),
+    ("1e400 amount", JSON, _run(credited={"new_revenue": 7}).replace(": 7}", ": 1e400}"), 422),
+    ("1e400 version", JSON, _run().replace('"version": 1', '"version": 1e400'), 422),
+    ("-0.00 FTE", JSON, _run(fte="-0.00"), 422),
+    ("-0.00 deal amount", JSON, _deal("-0.00"), 422),
+    ("12.345 RUB", JSON, _run(credited={"new_revenue": "12.345"}), 422),
+    ("amount over 10^13", JSON, _run(credited={"new_revenue": "1" + "0" * 14}), 422),
+    ("string for a number", JSON, _run(fte="one"), 422),
+    ("string for an integer", JSON, _run(unpaid_days="two"), 422),
+    ("10k-deep arrays", JSON, "[" * 10_000 + "]" * 10_000, 422),
+    ("10k-deep objects", JSON, '{"a":' * 10_000 + "1" + "}" * 10_000, 422),
+    ("huge string", JSON, _run(id="E" * 2_000_000), 422),
+    ("unknown field", JSON, json.dumps({**json.loads(_run()), "approved": True}), 422),
+    ("unknown nested field", JSON, _run(salary=1), 422),
+    (
+        "duplicate employee ids",
+        JSON,
+        json.dumps({**json.loads(_run()), "roster": [EMPLOYEE, EMPLOYEE]}),
+        422,
+    ),
+    ("duplicate JSON keys", JSON, HEAD + '"roster": [], "roster": []}', 422),
+    ("array body", JSON, "[]", 422),
+    ("null body", JSON, "null", 422),
+    ("empty body", JSON, "", 422),
+    ("invalid UTF-8", JSON, b'{"period": "\xff\xfe"}', 422),
+    ("malformed YAML", YAML, "period: [2027-03\nroster: {", 422),
+    (
+        "YAML alias bomb",
+        YAML,
+        "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+        "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n",
+        422,
+    ),
+    ("text/plain", "text/plain", _run(), 415),
+    ("XML", "application/xml", "<run/>", 415),
+    ("form", "application/x-www-form-urlencoded", "period=2027-03", 415),
+    ("multipart", "multipart/form-data; boundary=x", "--x--", 415),
+]
+
+SCHEME_CASES: list[tuple[str, str, str | bytes, int]] = [
+    ("malformed YAML scheme", YAML, "key: acme-sales\ndepartments: [", 422),
+    ("scheme with unknown field", JSON, '{"key": "x", "surprise": 1}', 422),
+    ("scheme with NaN", JSON, '{"key": "x", "currency": NaN}', 422),
+    ("10k-deep YAML", YAML, "[" * 10_000 + "]" * 10_000, 422),
+    ("huge key", JSON, json.dumps({"key": "k" * 1_000_000}), 422),
+    ("scheme as text/plain", "text/plain", "key: x", 415),
+]
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Iterator[TestClient]:
+    """An app holding a published Acme scheme and nothing else, with an admin key."""
+    path = tmp_path_factory.mktemp("corpus") / "corpus.db"
+    shutil.copyfile(sqlite_template, path)
+    app = create_app(Settings(database_url=f"sqlite:///{path}"))
+    secret = keys.create_key(app.state.database, "corpus", ["admin"])[1]
+    repo_root = Path(__file__).resolve().parents[2]
+    with TestClient(
+        app, headers={"Authorization": f"Bearer {secret}"}, raise_server_exceptions=False
+    ) as test_client:
+        yaml = (repo_root / "examples" / "acme.yaml").read_text("utf-8")
+        created = test_client.post(SCHEMES, content=yaml, headers={"content-type": YAML})
+        etag = created.headers["ETag"]
+        test_client.post(f"{SCHEMES}/acme-sales/versions/1/publish", headers={"If-Match": etag})
+        yield test_client
+
+
+def _stored(client: TestClient) -> tuple[int, int, int]:
+    schemes = client.get(SCHEMES).json()
+    versions = sum(item["versions"] for item in schemes["items"])
+    return schemes["total"], versions, client.get(RUNS).json()["total"]
+
+
+def _refused(client: TestClient, path: str, media: str, body: str | bytes, status: int) -> None:
+    response = client.post(path, content=body, headers={"content-type": media})
+
+    assert response.status_code == status, (path, response.text[:300])
+    assert response.headers["content-type"] == PROBLEM
+    problem = response.json()
+    assert problem["status"] == status and problem["code"] and problem["instance"] == path
+    assert len(response.content) < 20_000  # never an echo of a huge body
+    assert _stored(client) == (1, 1, 0)
+
+
+@pytest.mark.parametrize(("name", "media", "body", "status"), PAYROLL_CASES)
+@pytest.mark.parametrize("path", [RUNS, CALCULATE])
+def test_bad_payroll_input_is_refused_and_stores_nothing(
+    client: TestClient, path: str, name: str, media: str, body: str | bytes, status: int
+) -> None:
+    _refused(client, path, media, body, status)
+
+
+@pytest.mark.parametrize(("name", "media", "body", "status"), SCHEME_CASES)
+@pytest.mark.parametrize("path", [SCHEMES, f"{SCHEMES}/acme-sales/versions"])
+def test_bad_scheme_documents_are_refused_and_store_nothing(
+    client: TestClient, path: str, name: str, media: str, body: str | bytes, status: int
+) -> None:
+    _refused(client, path, media, body, status)
+
+
+def test_too_many_employees_are_refused(client: TestClient) -> None:
+    settings = client.app.state.settings  # type: ignore[attr-defined]
+    small = settings.model_copy(update={"max_employees": 2, "max_deals": 0})
+    client.app.state.settings = small  # type: ignore[attr-defined]
+    try:
+        roster = [{**EMPLOYEE, "id": f"E-{n}"} for n in range(3)]
+        body = json.dumps({**json.loads(_deal("100.00")), "roster": roster})
+        response = client.post(RUNS, content=body, headers={"content-type": JSON})
+    finally:
+        client.app.state.settings = settings  # type: ignore[attr-defined]
+
+    assert response.status_code == 422
+    assert response.json()["code"] == "TOO_MANY_ITEMS"
+    assert [e["pointer"] for e in response.json()["errors"]] == ["/roster", "/deals"]
+    assert _stored(client) == (1, 1, 0)
