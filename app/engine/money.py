@@ -8,6 +8,7 @@ place where digits are dropped is :func:`round_money`, called once per payslip l
 from __future__ import annotations
 
 import decimal
+import functools
 from decimal import Decimal
 from enum import StrEnum
 from typing import Final
@@ -192,6 +193,7 @@ def format_amount(value: Decimal, digits: int) -> str:
     return f"{value:,.{digits}f}".replace(",", " ")
 
 
+@functools.lru_cache(maxsize=4096)  # a scheme has a handful of rates, shown on every line
 def format_percent(rate: Decimal) -> str:
     """``Decimal('0.015')`` → ``'1.5%'``."""
     text = format((rate * 100).normalize(), "f")

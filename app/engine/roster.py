@@ -135,7 +135,7 @@ def validate_roster(
         if needed is None:
             needed = measures[key] = frozenset(role_measures(role))
         missing = set() if with_deals else needed.difference(emp.credited)
-        for measure in sorted(missing):
+        for measure in sorted(missing) if missing else ():
             problems.append(
                 Problem(
                     "MISSING_MEASURE",
