@@ -11,57 +11,46 @@ from __future__ import annotations
 import json
 import sys
 from enum import StrEnum
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 
-from app.engine import (
-    Finding,
-    InputError,
-    Payroll,
-    Period,
-    Scheme,
-    SchemeError,
-    break_even,
-    calculate,
-    check_scheme,
+from app.cli_inputs import (
+    LIVE,
+    compute_payroll,
+    fail,
+    file_limits,
+    read_deals,
+    read_period,
+    read_roster,
+    read_scheme,
 )
+from app.cli_schemetest import test_command
+from app.engine import Payroll, Scheme, break_even, check_scheme
 from app.engine.roster import work_calendar
 from app.io import (
-    DocumentError,
-    LoadedScheme,
-    Roster,
-    RosterError,
-    SchemeFileError,
     atomic_write,
     explain_text,
-    load_roster,
-    load_scheme,
     payroll_csv,
     payroll_json,
     payroll_table,
-    roster_error,
     validate_file,
 )
 from app.io.balances import balances_csv, balances_json
-from app.io.deals import DealsFile, deal_finding_line, deals_error, load_deals
-from app.io.progress import NO_PROGRESS, Steps, StepsGate
+from app.io.progress import StepsGate
 from app.io.reports import (
     break_even_json,
     break_even_text,
     finding_line,
     github_report,
     json_report,
-    load_error_line,
     summary_line,
     text_report,
 )
-from app.io.roster import PERIOD_CODES
 from app.io.validation import CollectError, collect_files, exit_code
 
 __all__ = ["cli", "main"]
 
-USAGE_ERROR = 2
 
 cli = typer.Typer(
     name="compcalc",
@@ -103,134 +92,6 @@ DealsOption = Annotated[
 ]
 
 
-#: Progress bars being drawn: stopped before a message is printed, so that it does not
-#: land in the middle of a bar's line.
-_LIVE: list[StepsGate] = []
-
-
-def fail(*lines: str) -> NoReturn:
-    """Report a problem on stderr and exit with status 2."""
-    for gate in _LIVE:
-        gate.close()
-    for line in lines:
-        typer.echo(line, err=True)
-    raise typer.Exit(USAGE_ERROR)
-
-
-def _limits() -> tuple[int, int]:
-    """The file size limits (scheme, roster) from the settings."""
-    from pydantic import ValidationError
-
-    from app.settings import get_settings
-
-    try:
-        settings = get_settings()
-    except ValidationError as exc:
-        fail(f"invalid configuration in the COMPCALC_* environment variables:\n{exc}")
-    return settings.max_scheme_bytes, settings.max_roster_bytes
-
-
-def _scheme(path: str) -> LoadedScheme:
-    try:
-        return load_scheme(path, max_bytes=_limits()[0], setting="COMPCALC_MAX_SCHEME_BYTES")
-    except DocumentError as exc:
-        fail(load_error_line(exc))
-    except SchemeFileError as exc:
-        fail(*(finding_line(exc.path, f) for f in exc.findings))
-
-
-def _roster(path: str, progress: Steps = NO_PROGRESS) -> Roster:
-    try:
-        return load_roster(
-            path, max_bytes=_limits()[1], setting="COMPCALC_MAX_ROSTER_BYTES", progress=progress
-        )
-    except RosterError as exc:
-        fail(*exc.lines())
-
-
-def _deals(path: str | None, progress: Steps = NO_PROGRESS) -> DealsFile | None:
-    if path is None:
-        return None
-    try:
-        loaded = load_deals(
-            path, max_bytes=_limits()[1], setting="COMPCALC_MAX_ROSTER_BYTES", progress=progress
-        )
-    except RosterError as exc:
-        fail(*exc.lines())
-    from app.settings import get_settings
-
-    limit = get_settings().max_file_deals
-    if len(loaded.deals) > limit:
-        fail(
-            f"{path}: error TOO_MANY_DEALS: {len(loaded.deals):,} deals; at most {limit:,} in "
-            "one file (COMPCALC_MAX_FILE_DEALS)".replace(",", " ")
-        )
-    return loaded
-
-
-def _period(text: str) -> Period:
-    try:
-        return Period.parse(text)
-    except ValueError as exc:
-        fail(f"--period: {exc}")
-
-
-def _payroll(
-    loaded: LoadedScheme,
-    roster: Roster,
-    deals: DealsFile | None,
-    period: Period,
-    progress: Steps = NO_PROGRESS,
-    warnings: list[str] | None = None,
-) -> Payroll:
-    """The payroll; its findings are printed as warnings (or added to ``warnings``)."""
-    progress.step(f"Calculating {len(roster.employees):,} payslips")
-    try:
-        payroll = calculate(
-            loaded.scheme, period, roster.employees, () if deals is None else deals.deals
-        )
-    except SchemeError as exc:
-        fail(*(finding_line(loaded.path, f) for f in loaded.locate(exc.findings)))
-    except InputError as exc:
-        fail(*_input_problems(exc, loaded, roster, deals))
-    for finding in payroll.findings:
-        line = _payroll_warning(loaded, deals, finding, payroll)
-        if warnings is None:
-            typer.echo(line, err=True)
-        else:
-            warnings.append(line)
-    return payroll
-
-
-def _input_problems(
-    exc: InputError, loaded: LoadedScheme, roster: Roster, deals: DealsFile | None
-) -> list[str]:
-    """Every problem of the inputs: the period's, then the roster's and the deals' by row."""
-    lines = [
-        f"--period: error {p.code}: {p.message} (scheme {loaded.scheme.key}, {loaded.path})"
-        for p in exc.problems
-        if p.source == "roster" and p.code in PERIOD_CODES
-    ]
-    lines += roster_error(roster, exc).lines()
-    found = None if deals is None else deals_error(deals, exc)
-    if found is not None:
-        lines += found.lines()
-    return lines
-
-
-def _payroll_warning(
-    loaded: LoadedScheme, deals: DealsFile | None, finding: Finding, payroll: Payroll
-) -> str:
-    """A finding of the scheme at its line, one about a deal at the deal's row; one about
-    the payroll itself (who out-earned whom this period) under the period."""
-    if finding.path and (finding.path[0],) in loaded.positions.values:
-        return finding_line(loaded.path, loaded.locate([finding])[0], "warning")
-    line = None if deals is None else deal_finding_line(deals, finding)
-    if line is not None:
-        return line
-    return f"{payroll.period}: warning {finding.code}: {finding.message}"
-
-
 def _is_terminal() -> bool:
     return sys.stdout.isatty()
 
@@ -254,7 +115,7 @@ def validate(
         files = collect_files(paths)
     except CollectError as exc:
         fail(str(exc))
-    limit = _limits()[0]
+    limit = file_limits()[0]
     reports = [
         validate_file(path, max_bytes=limit, setting="COMPCALC_MAX_SCHEME_BYTES") for path in files
     ]
@@ -321,8 +182,8 @@ def calculate_command(
 ) -> None:
     """Compute the payroll of a period: every payslip, line by line, and the payroll's own
     earnings check (per department, and whether sales staff out-earned client staff)."""
-    loaded = _scheme(scheme)
-    when = _period(period)
+    loaded = read_scheme(scheme)
+    when = read_period(period)
     balances_format = None
     if balances_out is not None:
         suffix = balances_out.rsplit(".", 1)[-1].lower() if "." in balances_out else ""
@@ -331,12 +192,12 @@ def calculate_command(
         balances_format = BalancesFormat(suffix)
     warnings: list[str] = []
     progress = StepsGate(sys.stderr)
-    _LIVE.append(progress)
+    LIVE.append(progress)
     try:
         with progress:
-            people = _roster(roster, progress)
-            credited = _deals(deals, progress)
-            payroll = _payroll(loaded, people, credited, when, progress, warnings)
+            people = read_roster(roster, progress)
+            credited = read_deals(deals, progress)
+            payroll = compute_payroll(loaded, people, credited, when, progress, warnings)
             to_terminal = fmt is PayrollFormat.TABLE and output is None and _is_terminal()
             progress.step(f"Writing {len(payroll.payslips):,} payslips")
             text = "" if to_terminal else _render(payroll, fmt)
@@ -346,7 +207,7 @@ def calculate_command(
             elif balances_format is BalancesFormat.JSON:
                 carried = balances_json(payroll)
     finally:
-        _LIVE.remove(progress)
+        LIVE.remove(progress)
     for line in warnings:
         typer.echo(line, err=True)
     if balances_out is not None and carried is not None:
@@ -379,13 +240,13 @@ def explain(
 ) -> None:
     """Show every line of one employee's payslip with its formula and numbers, and the
     deals behind each commission line."""
-    loaded = _scheme(scheme)
-    when = _period(period)
-    people = _roster(roster)
+    loaded = read_scheme(scheme)
+    when = read_period(period)
+    people = read_roster(roster)
     if employee not in {e.id for e in people.employees}:
         fail(f"--employee: {employee!r} is not in the roster {roster}")
-    credited = _deals(deals)
-    payroll = _payroll(loaded, people, credited, when)
+    credited = read_deals(deals)
+    payroll = compute_payroll(loaded, people, credited, when)
     days = work_calendar(loaded.scheme).working_days(when)
     sys.stdout.write(explain_text(payroll, payroll.payslip(employee), days))
 
@@ -398,7 +259,7 @@ def break_even_command(
     ] = BreakEvenFormat.TEXT,
 ) -> None:
     """At what attainment a salesperson's pay overtakes the client manager's."""
-    loaded = _scheme(scheme)
+    loaded = read_scheme(scheme)
     findings = loaded.locate(check_scheme(loaded.scheme))
     if any(f.data.get("kind") == "structure" for f in findings):
         fail(*(finding_line(loaded.path, f) for f in findings))
@@ -416,65 +277,7 @@ def break_even_command(
         sys.stdout.write(break_even_text(points, digits, currency))
 
 
-class TestFormat(StrEnum):
-    TEXT = "text"
-    GITHUB = "github"
-
-
-@cli.command("test")
-def test_command(
-    paths: Annotated[
-        list[str],
-        typer.Argument(
-            help="Test files (*.test.yaml), or directories to search for them.", metavar="PATH"
-        ),
-    ],
-    fmt: Annotated[
-        TestFormat,
-        typer.Option("--format", help="text, or github (also ::error annotations)."),
-    ] = TestFormat.TEXT,
-) -> None:
-    """Run scheme test cases: each case's payroll against the amounts it expects.
-
-    Exit status: 0 every case passed, 1 a case failed, 2 a test file (or the scheme it
-    names) could not be read or is not a valid test file; then no case is run.
-    """
-    from app.schemetest import (
-        CollectError,
-        SchemeCache,
-        TestFile,
-        TestFileError,
-        collect_test_files,
-        github_lines,
-        load_test_file,
-        result_lines,
-        run_file,
-        summary,
-    )
-
-    try:
-        files = collect_test_files(paths)
-    except CollectError as exc:
-        fail(str(exc))
-    limit = _limits()[1]
-    schemes: SchemeCache = {}
-    loaded: list[TestFile] = []
-    problems: list[str] = []
-    for path in files:
-        try:
-            loaded.append(load_test_file(path, max_bytes=limit, schemes=schemes))
-        except TestFileError as exc:
-            problems.extend(p.render() for p in exc.problems)
-    if problems:
-        files_text = f"{len(files)} test file{'' if len(files) == 1 else 's'}"
-        count = f"{len(problems)} problem{'' if len(problems) == 1 else 's'}"
-        fail(*problems, f"{files_text}, {count}: no case was run")
-    results = [result for test_file in loaded for result in run_file(test_file)]
-    lines = result_lines(results)
-    if fmt is TestFormat.GITHUB:
-        lines += github_lines(results)
-    sys.stdout.write("".join(line + "\n" for line in lines) + summary(results) + "\n")
-    raise typer.Exit(0 if all(result.passed for result in results) else 1)
+cli.command("test")(test_command)
 
 
 @cli.command()

@@ -10,6 +10,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -80,15 +81,16 @@ def postgres_server() -> Iterator[str]:
     yield base
 
 
-@pytest.fixture(scope="session")
-def postgres_template(postgres_server: str) -> Iterator[str]:
-    """A migrated PostgreSQL database that every test's database is copied from."""
-    name = f"compcalc_template_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(postgres_server, isolation_level="AUTOCOMMIT")
+@contextmanager
+def _postgres_database(server: str, prefix: str, template: str | None = None) -> Iterator[str]:
+    """A new database on ``server`` (a copy of ``template`` if given), dropped (even while
+    in use) on exit; its name."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    copy = "" if template is None else f' TEMPLATE "{template}"'
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        migrate.upgrade(_database_url(postgres_server, name))
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"{copy}')
         yield name
     finally:
         with admin.connect() as connection:
@@ -96,19 +98,19 @@ def postgres_template(postgres_server: str) -> Iterator[str]:
         admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def postgres_template(postgres_server: str) -> Iterator[str]:
+    """A migrated PostgreSQL database that every test's database is copied from."""
+    with _postgres_database(postgres_server, "compcalc_template") as name:
+        migrate.upgrade(_database_url(postgres_server, name))
+        yield name
+
+
 @pytest.fixture
 def fresh_postgres(postgres_server: str) -> Iterator[str]:
     """An empty PostgreSQL database (not migrated), dropped after the test."""
-    name = f"compcalc_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(postgres_server, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    with _postgres_database(postgres_server, "compcalc_test") as name:
         yield _database_url(postgres_server, name)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -121,16 +123,8 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         return
     server: str = request.getfixturevalue("postgres_server")
     template: str = request.getfixturevalue("postgres_template")
-    name = f"compcalc_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    with _postgres_database(server, "compcalc_test", template) as name:
         yield _database_url(server, name)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -12,7 +12,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from app.services import audit, keys
 from app.services.keys import SCOPES, KeyView
 
-from .deps import DatabaseDep
+from .deps import DatabaseDep, Limit, Offset
 from .errors import secured
 from .security import AdminKey
 
@@ -140,8 +140,8 @@ def list_audit_events(
     object_id: Annotated[str | None, Query(max_length=200)] = None,
     key_id: Annotated[uuid.UUID | None, Query()] = None,
     since: Annotated[AwareDatetime | None, Query()] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> AuditPage:
     filters = {"action": action, "object_id": object_id, "key_id": key_id}
     events, total = audit.list_events(db, filters, since, limit, offset)

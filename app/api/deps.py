@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 
 from app.db.session import Database
 
-__all__ = ["DatabaseDep", "get_database"]
+__all__ = ["DatabaseDep", "Limit", "Offset", "get_database"]
 
 
 async def get_database(request: Request) -> Database:
@@ -22,3 +22,7 @@ async def get_database(request: Request) -> Database:
 
 
 DatabaseDep = Annotated[Database, Depends(get_database)]
+
+#: A list's page: at most ``limit`` items, after skipping ``offset``.
+Limit = Annotated[int, Query(ge=1, le=500)]
+Offset = Annotated[int, Query(ge=0, le=10_000_000)]

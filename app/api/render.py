@@ -19,11 +19,11 @@ from decimal import Decimal
 from typing import Any, Final
 
 from app.engine import Payroll
-from app.io.output import CSV_COLUMNS, money
+from app.io.output import CSV_COLUMNS
 
-# The CLI's own builders of a payslip's and the report's JSON (private there for now: see
-# docs/api.md), so the two documents cannot drift apart.
-from app.io.payrolljson import report_json, slip_json
+# The CLI's own builders of the payroll's document and a payslip's JSON (private there for
+# now: see docs/api.md), so the two documents cannot drift apart.
+from app.io.payrolljson import payroll_document, slip_json
 
 __all__ = ["RenderedPayroll", "assemble", "csv_rows", "dump_document", "render"]
 
@@ -56,21 +56,8 @@ def assemble(envelope: str, payslips: Iterable[str]) -> str:
 
 
 def render(payroll: Payroll) -> RenderedPayroll:
-    digits = payroll.minor_units
-    envelope = {
-        "scheme_key": payroll.scheme_key,
-        "scheme_hash": payroll.scheme_hash,
-        "engine_version": payroll.engine_version,
-        "period": str(payroll.period),
-        "currency": payroll.currency,
-        "minor_units": digits,
-        "payslips": [],
-        "total": money(payroll.total, digits),
-        "report": report_json(payroll.report, digits),
-        "findings": [f.as_dict() for f in payroll.findings],
-    }
-    slips = [_DUMP(slip_json(slip, digits)) for slip in payroll.payslips]
-    return RenderedPayroll(_DUMP(envelope), slips)
+    slips = [_DUMP(slip_json(slip, payroll.minor_units)) for slip in payroll.payslips]
+    return RenderedPayroll(_DUMP(payroll_document(payroll, [])), slips)
 
 
 def _cell(text: str) -> str:

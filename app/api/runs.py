@@ -11,7 +11,7 @@ from app import services
 from app.services import RunView
 
 from .body import JSON, RosterBody, check_counts, decode, preferred, validate
-from .deps import DatabaseDep
+from .deps import DatabaseDep, Limit, Offset
 from .errors import secured
 from .gcpause import paused_for
 from .idempotent import IdempotencyKey, idempotent
@@ -123,8 +123,8 @@ def list_payroll_runs(
     period: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$", examples=["2027-03"])] = None,
     scheme: Annotated[str | None, Query(max_length=64, description="Scheme key.")] = None,
     status: Annotated[Literal["draft", "approved"] | None, Query()] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> RunPage:
     page = services.list_runs(db, period, scheme, status, limit, offset)
     items = [_out(view) for view in page.items]

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from app import services
-from app.services import Page, SchemeView
+from app.db.session import Database
+from app.services import Page, SchemeDocument, SchemeView, VersionView
+from app.services.keys import Principal
 from app.services.trail import Trail
 
 from . import scheme_views as views
-from .body import JSON, YAML, SchemeBody, preferred
-from .deps import DatabaseDep
+from .body import JSON, YAML, RawBody, SchemeBody, preferred
+from .deps import DatabaseDep, Limit, Offset
 from .errors import secured
 from .examples import ACME_KEY
 from .idempotent import IdempotencyKey, IfMatch, idempotent, revision
@@ -41,6 +45,27 @@ _SCHEME_BODY = request_body(
     "A scheme document (docs/rules.md) as JSON, or the YAML file itself with "
     "`Content-Type: application/yaml`.",
 )
+
+
+def _store_draft(
+    who: Principal,
+    body: RawBody,
+    db: Database,
+    request: Request,
+    idempotency_key: str | None,
+    store: Callable[[SchemeDocument, Trail[VersionView]], VersionView],
+) -> Response:
+    """Store the body's document as a draft version (``store``), answering ``201``."""
+    doc = views.document(body)
+    return idempotent(
+        request,
+        db,
+        who,
+        idempotency_key,
+        body.data,
+        lambda trail: store(doc, trail),
+        lambda view: views.version_response(view, 201),
+    )
 
 
 @router.post(
@@ -87,15 +112,8 @@ def create_scheme(
     request: Request,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
-    doc = views.document(body)
-    return idempotent(
-        request,
-        db,
-        who,
-        idempotency_key,
-        body.data,
-        lambda trail: services.create_scheme(db, doc, trail),
-        lambda view: views.version_response(view, 201),
+    return _store_draft(
+        who, body, db, request, idempotency_key, partial(services.create_scheme, db)
     )
 
 
@@ -111,8 +129,8 @@ def list_schemes(
     _: SchemesRead,
     db: DatabaseDep,
     key: Annotated[str | None, Query(max_length=64, description="Key prefix.")] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> SchemePage:
     page: Page[SchemeView] = services.list_schemes(db, key, limit, offset)
     items = [SchemeSummary.model_validate(views.scheme_summary(v)) for v in page.items]
@@ -155,15 +173,8 @@ def create_scheme_version(
     request: Request,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
-    doc = views.document(body)
-    return idempotent(
-        request,
-        db,
-        who,
-        idempotency_key,
-        body.data,
-        lambda trail: services.add_version(db, key, doc, trail),
-        lambda view: views.version_response(view, 201),
+    return _store_draft(
+        who, body, db, request, idempotency_key, partial(services.add_version, db, key)
     )
 
 

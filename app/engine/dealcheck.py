@@ -43,7 +43,8 @@ def deal_problems(
                 "client_since",
             )
         amount = deal.amount
-        if not amount.is_finite() or amount == 0 or abs(amount) > MAX_AMOUNT:
+        finite = amount.is_finite()  # NaN compares by raising: test it before comparing
+        if not finite or amount == 0 or abs(amount) > MAX_AMOUNT:
             bad(
                 "INVALID_AMOUNT",
                 f"{where}: amount {amount} must be a non-zero number up to 10^13 in absolute value",
@@ -59,14 +60,14 @@ def deal_problems(
                 f"({original.date})",
                 "date",
             )
-        if original is not None and original.amount < 0:
+        if original is not None and original.amount.is_finite() and original.amount < 0:
             bad(
                 "REFUND_SIGN",
                 f"{where} refunds {original.id!r}, which is itself a refund; refund_of names "
                 "the sale that is refunded",
                 "refund_of",
             )
-        if deal.refund_of is not None and amount > 0:
+        if deal.refund_of is not None and finite and amount > 0:
             bad(
                 "REFUND_SIGN",
                 f"{where} refunds {deal.refund_of!r} but its amount {amount} is "
@@ -80,7 +81,7 @@ def deal_problems(
         # deals credited now by their own credit must name employees of this payroll (a
         # refund of a known deal is credited by the original's split).
         credited_now = period.first_day <= deal.date <= period.last_day and not (
-            amount < 0 and original is not None
+            finite and amount < 0 and original is not None
         )
         for credit in deal.credit:
             if credited_now and credit.employee_id not in employees:
@@ -89,21 +90,27 @@ def deal_problems(
                     f"{where} is credited to {credit.employee_id!r}, who is not in the roster",
                     "credit",
                 )
-            if not _ZERO < credit.share <= _ONE:
+            if not credit.share.is_finite() or not _ZERO < credit.share <= _ONE:
                 bad(
                     "SHARE_RANGE",
                     f"{where}: share {credit.share} of {credit.employee_id!r} is outside (0, 1]",
                     "credit",
                 )
-            total += credit.share
+            if credit.share.is_finite():
+                total += credit.share
         if deal.credit and total != _ONE:
             bad("SHARES_SUM", f"{where}: shares add up to {total}, not exactly 1", "credit")
     refunded: dict[str, Decimal] = defaultdict(Decimal)
     for deal in deals:
-        if deal.refund_of in originals:
+        if deal.refund_of in originals and deal.amount.is_finite():
             refunded[deal.refund_of] -= deal.amount
     for index, deal in enumerate(deals):
-        if deal.id in refunded and deal.amount > 0 and refunded[deal.id] > deal.amount:
+        if (
+            deal.id in refunded
+            and deal.amount.is_finite()
+            and deal.amount > 0
+            and refunded[deal.id] > deal.amount
+        ):
             problems.append(
                 Problem(
                     "REFUND_EXCEEDS",

@@ -159,6 +159,7 @@ def _actual_finding(c: Comparison, digits: int) -> Finding:
         ("payroll", c.sales_role),
         f"this period the {c.statistic} pay{fte} of {c.sales_role} "
         f"{format_amount(c.sales_value, digits)} is not above {c.client_role}'s "
-        f"{format_amount(c.client_value, digits)}; below the client {c.statistic}: {names}",
+        f"{format_amount(c.client_value, digits)}; "
+        + (f"below the client {c.statistic}: {names}" if names else "but nobody is below it"),
         {"sales": str(c.sales_value), "client": str(c.client_value)},
     )

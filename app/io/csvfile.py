@@ -12,16 +12,30 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import TypeVar
 
+from .numbers import parse_date, parse_number
 from .rostermodel import Problems, RosterError, RowProblem
 
-__all__ = ["PROGRESS_EVERY", "CsvRow", "RowCallback", "csv_rows", "separator"]
+__all__ = [
+    "PROGRESS_EVERY",
+    "CsvFields",
+    "CsvRow",
+    "RowCallback",
+    "csv_records",
+    "csv_rows",
+    "separator",
+]
 
 #: Called with the number of rows read so far, every :data:`PROGRESS_EVERY` rows.
 RowCallback = Callable[[int], None]
 PROGRESS_EVERY = 1000
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +44,72 @@ class CsvRow:
 
     row: int
     cells: dict[str, str]
+
+
+class CsvFields:
+    """One row's cells (stripped) read as values; each problem is added at the row.
+
+    The ``required`` columns that are empty are reported at once; :attr:`failed` says
+    whether any problem was added for this row since.
+    """
+
+    def __init__(
+        self, row: CsvRow, problems: Problems, decimal_comma: bool, required: Sequence[str]
+    ) -> None:
+        self.row = row.row
+        self.problems = problems
+        self.decimal_comma = decimal_comma
+        self._before = len(problems.found) + problems.omitted
+        self.values = {key: value.strip() for key, value in row.cells.items()}
+        for column in required:
+            if not self.values[column]:
+                self.add(column, "MISSING_VALUE", f"{column} is empty")
+
+    @property
+    def failed(self) -> bool:
+        return len(self.problems.found) + self.problems.omitted > self._before
+
+    def add(self, column: str, code: str, message: str) -> None:
+        self.problems.add(self.row, column, code, message)
+
+    def number(self, column: str) -> Decimal | None:
+        """The cell as an exact decimal; None when empty or after reporting."""
+        raw = self.values.get(column, "")
+        if not raw:
+            return None
+        try:
+            return parse_number(raw, decimal_comma=self.decimal_comma)
+        except ValueError as exc:
+            self.add(column, "INVALID_NUMBER", f"{column} {exc}")
+            return None
+
+    def day(self, column: str) -> date | None:
+        """The cell as a date; None when empty or after reporting."""
+        raw = self.values.get(column, "")
+        try:
+            return parse_date(raw) if raw else None
+        except ValueError as exc:
+            self.add(column, "INVALID_DATE", f"{column} {exc}")
+            return None
+
+
+def csv_records(
+    rows: Iterable[CsvRow],
+    parse: Callable[[CsvFields], T | None],
+    problems: Problems,
+    decimal_comma: bool,
+    required: Sequence[str],
+) -> tuple[list[T], list[int]]:
+    """``(records, lines)``: each row read by ``parse`` (None after reporting its problems),
+    and the file line of each record."""
+    records: list[T] = []
+    lines: list[int] = []
+    for row in rows:
+        record = parse(CsvFields(row, problems, decimal_comma, required))
+        if record is not None:
+            records.append(record)
+            lines.append(row.row)
+    return records, lines
 
 
 def separator(header_line: str) -> str:

@@ -9,7 +9,7 @@ from app.engine import Line, Payroll, PayrollReport, Payslip
 
 from .output import money, rate_text
 
-__all__ = ["payroll_json", "report_json", "slip_json"]
+__all__ = ["payroll_document", "payroll_json", "report_json", "slip_json"]
 
 
 def _line_json(line: Line, digits: int) -> dict[str, Any]:
@@ -96,19 +96,26 @@ def report_json(report: PayrollReport | None, digits: int) -> dict[str, Any]:
     }
 
 
-def payroll_json(payroll: Payroll) -> str:
-    """The whole payroll; amounts are strings with exactly the currency's minor digits."""
+def payroll_document(payroll: Payroll, payslips: list[Any]) -> dict[str, Any]:
+    """The payroll's document with ``payslips`` as its list of payslips (the API stores the
+    document with an empty list, and each payslip apart)."""
     digits = payroll.minor_units
-    document = {
+    return {
         "scheme_key": payroll.scheme_key,
         "scheme_hash": payroll.scheme_hash,
         "engine_version": payroll.engine_version,
         "period": str(payroll.period),
         "currency": payroll.currency,
         "minor_units": digits,
-        "payslips": [slip_json(slip, digits) for slip in payroll.payslips],
+        "payslips": payslips,
         "total": money(payroll.total, digits),
         "report": report_json(payroll.report, digits),
         "findings": [f.as_dict() for f in payroll.findings],
     }
+
+
+def payroll_json(payroll: Payroll) -> str:
+    """The whole payroll; amounts are strings with exactly the currency's minor digits."""
+    payslips = [slip_json(slip, payroll.minor_units) for slip in payroll.payslips]
+    document = payroll_document(payroll, payslips)
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

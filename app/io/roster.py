@@ -15,15 +15,14 @@ import os
 from app.engine import InputError
 
 from .documents import document_format
-from .files import FileProblem, decode_utf8, read_limited
 from .progress import NO_PROGRESS, Steps
+from .records import engine_problems, load_records
 from .rostercsv import parse_csv_roster
 from .rosterjson import parse_json_roster
 from .rostermodel import (
     COLUMNS,
     MAX_PROBLEMS,
     REQUIRED_COLUMNS,
-    Problems,
     Roster,
     RosterError,
     RowProblem,
@@ -64,15 +63,9 @@ def load_roster(
     suffix = os.path.splitext(name)[1].lower()
     if suffix != ".csv" and document_format(name) != "json":
         raise RosterError(name, [RowProblem(None, None, "UNSUPPORTED_FORMAT", _FORMATS)])
-    try:
-        raw = read_limited(path, max_bytes, setting)
-        text = decode_utf8(raw)
-    except FileProblem as exc:
-        raise RosterError(name, [RowProblem(exc.line, None, exc.code, exc.message)]) from None
-    if suffix == ".csv":
-        update = progress.step(f"Reading {name}", max(text.count("\n") - 1, 0))
-        return parse_csv_roster(text, name, update)
-    return parse_json_roster(text, name, progress)
+    return load_records(
+        path, max_bytes, setting, progress, RosterError, parse_csv_roster, parse_json_roster
+    )
 
 
 def roster_error(roster: Roster, exc: InputError) -> RosterError:
@@ -81,20 +74,8 @@ def roster_error(roster: Roster, exc: InputError) -> RosterError:
     Problems of the deals (``source="deals"``) and of the period as a whole
     (:data:`PERIOD_CODES`) are left out: they belong to other inputs.
     """
-    problems = Problems(roster.path)
-    first: dict[str, int] = {}
-    for index, emp in enumerate(roster.employees):
-        first.setdefault(emp.id, index)
-    for problem in exc.problems:
-        if problem.source != "roster" or problem.code in PERIOD_CODES:
-            continue
-        row = roster.row(problem.index) if problem.index is not None else None
-        message = problem.message
-        if problem.code == "DUPLICATE_EMPLOYEE" and problem.index is not None:
-            emp_id = roster.employees[problem.index].id
-            first_row = roster.row(first[emp_id])
-            if first_row is not None:
-                message += f" (first at line {first_row})"
-        column = None if problem.field is None else roster.column(str(problem.field))
-        problems.add(row, column, problem.code, message)
+    ids = [employee.id for employee in roster.employees]
+    problems = engine_problems(
+        roster, roster.path, ids, exc, "roster", "DUPLICATE_EMPLOYEE", PERIOD_CODES
+    )
     return RosterError(roster.path, problems.found, problems.omitted)

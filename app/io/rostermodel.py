@@ -19,6 +19,7 @@ __all__ = [
     "Roster",
     "RosterError",
     "RowProblem",
+    "RowsOf",
 ]
 
 MEASURES: Final = tuple(m.value for m in Measure)
@@ -66,20 +67,29 @@ class RosterError(Exception):
         return "\n".join(self.lines())
 
 
-@dataclass(frozen=True, slots=True)
-class Roster:
-    """Employees read from ``path``, and the file row of each (for messages)."""
+class RowsOf:
+    """The file row of each record read (by its index in the list) and the file's name of a
+    field (for messages); mixed into :class:`Roster` and the deals file."""
 
-    path: str
-    employees: list[Employee]
-    _row: Callable[[int], int | None] = field(repr=False)
-    _column: Callable[[str], str] = field(repr=False, default=str)
+    __slots__ = ()
+    _row: Callable[[int], int | None]
+    _column: Callable[[str], str]
 
     def row(self, index: int) -> int | None:
         return self._row(index)
 
     def column(self, name: str) -> str:
         return self._column(name)
+
+
+@dataclass(frozen=True, slots=True)
+class Roster(RowsOf):
+    """Employees read from ``path``, and the file row of each (for messages)."""
+
+    path: str
+    employees: list[Employee]
+    _row: Callable[[int], int | None] = field(repr=False)
+    _column: Callable[[str], str] = field(repr=False, default=str)
 
 
 class Problems:
@@ -96,6 +106,7 @@ class Problems:
         else:
             self.omitted += 1
 
-    def check(self) -> None:
+    def check(self, error: type[RosterError] = RosterError) -> None:
+        """Raise ``error`` (a roster's, or a deals file's) with the problems, if any."""
         if self.found:
-            raise RosterError(self.path, self.found, self.omitted)
+            raise error(self.path, self.found, self.omitted)

@@ -7,9 +7,10 @@ read as a document, else 1 when any finding is an error, else 0 (warnings are fi
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.engine import (
     BreakEven,
@@ -25,6 +26,9 @@ from app.engine import (
 from .documents import DocumentError, load_document
 from .positions import Positions, locate
 
+if TYPE_CHECKING:
+    from _typeshed import SupportsRichComparison
+
 __all__ = [
     "SCHEME_SUFFIXES",
     "CollectError",
@@ -32,6 +36,7 @@ __all__ = [
     "LoadedScheme",
     "SchemeFileError",
     "collect_files",
+    "collect_paths",
     "exit_code",
     "load_scheme",
     "validate_file",
@@ -51,6 +56,19 @@ def collect_files(paths: Iterable[str]) -> list[str]:
     ``.github``) are skipped, symbolic links to directories are not followed.  A path
     that does not exist is kept so that its report says so.
     """
+    return collect_paths(paths, SCHEME_SUFFIXES, CollectError, key=lambda p: Path(p).parts)
+
+
+def collect_paths(
+    paths: Iterable[str],
+    suffixes: tuple[str, ...],
+    error: Callable[[str], Exception],
+    *,
+    key: Callable[[str], SupportsRichComparison] = str,
+) -> list[str]:
+    """Files named in ``paths``; a directory stands for every file under it whose name ends
+    with one of ``suffixes`` (any case), sorted by ``key``, hidden files and directories
+    skipped.  A directory with no such file raises ``error`` with a message naming it."""
     found: list[str] = []
     for given in paths:
         if not os.path.isdir(given):
@@ -62,11 +80,13 @@ def collect_files(paths: Iterable[str]) -> list[str]:
             under.extend(
                 os.path.join(root, name)
                 for name in files
-                if not name.startswith(".") and name.lower().endswith(SCHEME_SUFFIXES)
+                if not name.startswith(".") and name.lower().endswith(suffixes)
             )
         if not under:
-            raise CollectError(f"{given}: no *.yaml, *.yml or *.json files in this directory")
-        found.extend(sorted(under, key=lambda p: Path(p).parts))
+            patterns = [f"*{suffix}" for suffix in suffixes]
+            names = " or ".join(filter(None, [", ".join(patterns[:-1]), patterns[-1]]))
+            raise error(f"{given}: no {names} files in this directory")
+        found.extend(sorted(under, key=key))
     return found
 
 

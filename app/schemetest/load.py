@@ -21,166 +21,44 @@ cases:
 from __future__ import annotations
 
 import os
-import re
-from collections.abc import Callable, Mapping
-from decimal import Decimal
-from typing import Any, Final
+from collections.abc import Callable
+from typing import Any, Final, TypeVar
 
-from app.engine import Deal, Employee, Finding, Measure, Period, to_decimal
+from app.engine import Deal, Employee, Finding, Period
 from app.engine.findings import Path
-from app.engine.payroll import BALANCE_KINDS
 from app.io.deals import deal_from_json
 from app.io.documents import DocumentError, load_document
 from app.io.positions import Positions
-from app.io.rosterjson import employee_from_json
+from app.io.rosterjson import Report, employee_from_json
 from app.io.validation import LoadedScheme, SchemeFileError, load_scheme
 
-from .model import Amounts, Case, CodeSet, EmployeeExpect, Located, TestFile, TestFileError
+from .collect import CollectError, collect_test_files
+from .model import Case, TestFile, TestFileError
 from .model import TestProblem as Problem
+from .values import LINE_CODES, ValueReader
 
 __all__ = ["LINE_CODES", "CollectError", "SchemeCache", "collect_test_files", "load_test_file"]
-
-#: Line codes the engine writes on a payslip; an expectation on any other is a typo.
-LINE_CODES: Final = frozenset(
-    {"base", "commission", "override", "bonus", "clawback", "draw", "draw_recovery"}
-)
-TEST_SUFFIXES: Final = (".test.yaml", ".test.yml")
 
 _FILE_KEYS: Final = ("scheme", "description", "cases")
 _CASE_KEYS: Final = (
     "name", "description", "scheme", "period", "roster", "deals", "expect", "findings", "error",
 )  # fmt: skip
-_EXPECT_KEYS: Final = ("gross", "lines", "balances", "credited")
-_CODE_RE: Final = re.compile(r"[A-Z][A-Z0-9_]*")
-_COLUMN_PART: Final = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+T = TypeVar("T")
 
 #: Loaded schemes by path, shared by the files of one run.
 SchemeCache = dict[str, LoadedScheme | list[Problem]]
 
 
-class CollectError(Exception):
-    """A path on the command line that names no test file."""
-
-
-def collect_test_files(paths: list[str]) -> list[str]:
-    """Files named in ``paths``; a directory stands for every ``*.test.yaml`` (``.yml``)
-    file under it, sorted, hidden files and directories skipped.
-
-    Only files named ``*.test.yaml`` are collected from a directory so that tests can
-    sit next to the scheme files they test.
-    """
-    found: list[str] = []
-    for given in paths:
-        if not os.path.isdir(given):
-            found.append(given)
-            continue
-        under: list[str] = []
-        for root, dirs, files in os.walk(given):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            under.extend(
-                os.path.join(root, name)
-                for name in files
-                if not name.startswith(".") and name.lower().endswith(TEST_SUFFIXES)
-            )
-        if not under:
-            raise CollectError(f"{given}: no *.test.yaml or *.test.yml files in this directory")
-        found.extend(sorted(under))
-    return found
-
-
-def _column_path(column: str | None) -> Path:
-    """``credit[1].share`` → ``("credit", 1, "share")``."""
-    if column is None:
-        return ()
-    return tuple(name if name else int(index) for name, index in _COLUMN_PART.findall(column))
-
-
-class _Reader:
+class _Reader(ValueReader):
     """Builds cases from the decoded document, collecting every problem."""
 
     def __init__(
         self, path: str, positions: Positions, max_bytes: int, schemes: SchemeCache
     ) -> None:
-        self.path = path
-        self.positions = positions
+        super().__init__(path, positions)
         self.max_bytes = max_bytes
         self.schemes = schemes
-        self.problems: list[Problem] = []
-
-    # --- positions and problems --------------------------------------------------------
-
-    def line(self, at: Path) -> int | None:
-        found = self.positions.find(at)
-        return None if found is None else found[0]
-
-    def add(self, at: Path, code: str, message: str, *, key: bool = False) -> None:
-        found = self.positions.find(at, key=key)
-        line, column = (None, None) if found is None else found
-        self.problems.append(Problem(self.path, line, column, code, message))
-
-    def mapping(self, value: object, at: Path, keys: tuple[str, ...], what: str) -> dict[Any, Any]:
-        if not isinstance(value, dict):
-            self.add(at, "INVALID_TYPE", f"{what} must be a mapping")
-            return {}
-        for key in value:
-            if key not in keys:
-                self.add(
-                    (*at, key),
-                    "UNKNOWN_KEY",
-                    f"unknown key {key!r} in {what}; the keys are {', '.join(keys)}",
-                    key=True,
-                )
-        return value
-
-    # --- values ------------------------------------------------------------------------
-
-    def text(self, value: object, at: Path, what: str) -> str | None:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return str(value)
-        if not isinstance(value, str) or not value.strip():
-            self.add(at, "INVALID_TYPE", f"{what} must be a non-empty text")
-            return None
-        return value.strip()
-
-    def amount(self, value: object, at: Path, what: str) -> Located[Decimal] | None:
-        try:
-            if isinstance(value, str):
-                value = value.replace(" ", "").replace("\u00a0", "")
-            number = to_decimal(value)
-        except ValueError as exc:
-            self.add(at, "INVALID_NUMBER", f"{what}: {exc}")
-            return None
-        return Located(number, self.line(at))
-
-    def codes(self, value: object, at: Path, what: str) -> CodeSet | None:
-        """``CODE``, ``[CODE, ...]`` (exactly these) or ``{include: [...], exclude: [...]}``."""
-        line = self.line(at)
-        if isinstance(value, dict):
-            given = self.mapping(value, at, ("include", "exclude"), what)
-            include = self.code_list(given.get("include", []), (*at, "include"), what)
-            exclude = self.code_list(given.get("exclude", []), (*at, "exclude"), what)
-            if include is None or exclude is None:
-                return None
-            return CodeSet(None, include, exclude, line)
-        exact = self.code_list(value, at, what)
-        return None if exact is None else CodeSet(exact, line=line)
-
-    def code_list(self, value: object, at: Path, what: str) -> frozenset[str] | None:
-        items = [value] if isinstance(value, str) else value
-        if not isinstance(items, list):
-            self.add(at, "INVALID_TYPE", f"{what} must be a code, a list of codes or "
-                     "{include: [...], exclude: [...]}")  # fmt: skip
-            return None
-        codes = set()
-        ok = True
-        for index, code in enumerate(items):
-            where = at if isinstance(value, str) else (*at, index)
-            if not isinstance(code, str) or not _CODE_RE.fullmatch(code):
-                self.add(where, "INVALID_VALUE", f"{code!r} is not a code (like SHARES_SUM)")
-                ok = False
-            else:
-                codes.add(code)
-        return frozenset(codes) if ok else None
 
     # --- the file ----------------------------------------------------------------------
 
@@ -313,111 +191,24 @@ class _Reader:
             return []
         return value
 
-    def _reporter(self, at: Path) -> Callable[[str | None, str, str], None]:
-        def report(column: str | None, code: str, message: str) -> None:
-            self.add((*at, *_column_path(column)), code, message, key=code == "UNKNOWN_KEY")
-
-        return report
-
     def roster(self, value: object, at: Path) -> tuple[list[Employee], list[int | None]]:
-        employees: list[Employee] = []
-        lines: list[int | None] = []
-        for index, item in enumerate(self._items(value, at, "roster", empty=False)):
-            employee = employee_from_json(item, self._reporter((*at, index)))
-            if employee is not None:
-                employees.append(employee)
-                lines.append(self.line((*at, index)))
-        return employees, lines
+        return self._records(self._items(value, at, "roster", empty=False), at, employee_from_json)
 
     def deals(self, value: object, at: Path) -> tuple[list[Deal], list[int | None]]:
-        deals: list[Deal] = []
+        return self._records(self._items(value, at, "deals", empty=True), at, deal_from_json)
+
+    def _records(
+        self, items: list[Any], at: Path, parse: Callable[[object, Report], T | None]
+    ) -> tuple[list[T], list[int | None]]:
+        """Each item read by ``parse`` (the JSON roster's or deals file's), and its line."""
+        records: list[T] = []
         lines: list[int | None] = []
-        for index, item in enumerate(self._items(value, at, "deals", empty=True)):
-            deal = deal_from_json(item, self._reporter((*at, index)))
-            if deal is not None:
-                deals.append(deal)
+        for index, item in enumerate(items):
+            record = parse(item, self.reporter((*at, index)))
+            if record is not None:
+                records.append(record)
                 lines.append(self.line((*at, index)))
-        return deals, lines
-
-    def expectations(self, value: object, at: Path, ids: set[str]) -> list[EmployeeExpect]:
-        if value is None:
-            return []
-        if not isinstance(value, dict):
-            self.add(at, "INVALID_TYPE", "expect must be a mapping of employee id → expectations")
-            return []
-        found = []
-        for key, entry in value.items():
-            where = (*at, key)
-            employee_id = str(key)
-            if employee_id not in ids:
-                self.add(
-                    where,
-                    "UNKNOWN_EMPLOYEE",
-                    f"{employee_id!r} is not in the case's roster",
-                    key=True,
-                )
-                continue
-            expected = self.employee(employee_id, entry, where)
-            if expected is not None:
-                found.append(expected)
-        return found
-
-    def employee(self, employee_id: str, value: object, at: Path) -> EmployeeExpect | None:
-        item = self.mapping(value, at, _EXPECT_KEYS, f"the expectations of {employee_id}")
-        if isinstance(value, dict) and not item:
-            self.add(at, "NOTHING_EXPECTED", f"nothing is expected of {employee_id}")
-        gross = self.amount(item["gross"], (*at, "gross"), "gross") if "gross" in item else None
-        lines: dict[str, Amounts] = {}
-        for code, amount in self.named(item.get("lines"), (*at, "lines"), LINE_CODES).items():
-            where = (*at, "lines", code)
-            if isinstance(amount, list):
-                parts = [self.amount(a, (*where, i), code) for i, a in enumerate(amount)]
-                if all(p is not None for p in parts):
-                    values = tuple(p.value for p in parts if p is not None)
-                    lines[code] = Located(values, self.line(where))
-            else:
-                single = self.amount(amount, where, code)
-                if single is not None:
-                    lines[code] = single
-        kinds = frozenset(BALANCE_KINDS)
-        measures = frozenset(m.value for m in Measure)
-        return EmployeeExpect(
-            employee_id,
-            self.line(at),
-            gross,
-            lines,
-            self.amounts(item.get("balances"), (*at, "balances"), kinds),
-            self.amounts(item.get("credited"), (*at, "credited"), measures),
-        )
-
-    def named(self, value: object, at: Path, names: frozenset[str]) -> Mapping[str, object]:
-        if value is None:
-            return {}
-        if not isinstance(value, dict):
-            self.add(at, "INVALID_TYPE", "expected a mapping of name → amount")
-            return {}
-        known = {}
-        for name, amount in value.items():
-            if name not in names:
-                self.add(
-                    (*at, name),
-                    "UNKNOWN_KEY",
-                    f"{name!r} is not one of {', '.join(sorted(names))}",
-                    key=True,
-                )
-            else:
-                known[str(name)] = amount
-        return known
-
-    def amounts(
-        self, value: object, at: Path, names: frozenset[str]
-    ) -> dict[str, Located[Decimal]]:
-        found = {}
-        for name, amount in self.named(value, at, names).items():
-            located = self.amount(amount, (*at, name), name)
-            if located is not None:
-                found[name] = located
-        return found
+        return records, lines
 
 
 def _load_scheme(path: str, max_bytes: int) -> LoadedScheme | list[Problem]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -20,6 +22,43 @@ class Run:
 
 
 Invoke = Callable[..., Run]
+
+#: The acme example of March 2027: ``calculate`` (or ``explain``) options.
+ACME_INPUT = (
+    "--scheme", "examples/acme.yaml", "--roster", "examples/acme-roster.csv",
+    "--period", "2027-03",
+)  # fmt: skip
+
+#: A sales rep below the threshold (250 000 credited: 45 000 of pay) and a client rep whose
+#: 2 500 000 of repeat revenue pays 85 000 + 37 500 = 122 500.
+BELOW_THRESHOLD_ROSTER = (
+    "id,department,role,new_revenue,repeat_revenue\nS-1,sales,rep,250000,\n"
+    "C-1,clients,rep,,2500000\n"
+)
+
+
+def payroll(compcalc: Invoke, *args: str) -> dict[str, Any]:
+    """The JSON payroll of the acme example (with ``args`` added), which must succeed."""
+    run = compcalc("calculate", *ACME_INPUT, "--format", "json", *args)
+    assert run.exit_code == 0, run.stderr
+    result: dict[str, Any] = json.loads(run.stdout)
+    return result
+
+
+def slip(document: dict[str, Any], employee_id: str) -> dict[str, Any]:
+    """The payslip of ``employee_id`` in a JSON payroll."""
+    found: dict[str, Any] = next(s for s in document["payslips"] if s["employee_id"] == employee_id)
+    return found
+
+
+def write_file(tmp_path: Path, name: str, content: str | bytes) -> str:
+    """``content`` (text as UTF-8, or bytes as they are) in ``tmp_path/name``; its path."""
+    path = tmp_path / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return str(path)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import Invoke
+from tests.cli.conftest import Invoke, write_file
 
 SCHEME = ("--scheme", "examples/acme.yaml")
 HEADER = "id,date,client_id,client_since,amount,refund_of,kind,credit"
@@ -16,19 +16,13 @@ ROSTER = "id,department,role,balance_draw\nE-1,sales,rep,\nE-2,sales,rep,\nC-1,c
 SALE = "D-1,2027-04-05,C-1,2027-04-01,100000.00,,,E-1"
 
 
-def write(tmp_path: Path, name: str, text: str) -> str:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return str(path)
-
-
 def run(
     compcalc: Invoke, tmp_path: Path, deals: str, roster: str = ROSTER, name: str = "deals.csv"
 ) -> tuple[int, str, str, Path]:
     """``calculate --output`` with the deals; returns the exit code, both streams and the
     output file's path (which must not exist after a failure)."""
-    deals_path = write(tmp_path, name, deals)
-    roster_path = write(tmp_path, "roster.csv", roster)
+    deals_path = write_file(tmp_path, name, deals)
+    roster_path = write_file(tmp_path, "roster.csv", roster)
     output = tmp_path / "payroll.json"
     result = compcalc(
         "calculate", *SCHEME, "--roster", roster_path, "--deals", deals_path,
@@ -180,7 +174,7 @@ def test_refund_of_an_unknown_deal_is_a_warning(compcalc: Invoke, tmp_path: Path
 
 
 def test_unreadable_deals_file(compcalc: Invoke, tmp_path: Path) -> None:
-    roster = write(tmp_path, "roster.csv", ROSTER)
+    roster = write_file(tmp_path, "roster.csv", ROSTER)
     missing = tmp_path / "nowhere.csv"
 
     result = compcalc(

@@ -6,19 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import Invoke
+from tests.cli.conftest import Invoke, write_file
 
 SCHEME = ("--scheme", "examples/acme.yaml")
 HEADER = "id,name,department,role,start_date,end_date,fte,unpaid_days,new_revenue,repeat_revenue"
 
 
 def roster(tmp_path: Path, text: str | bytes, name: str = "roster.csv") -> str:
-    path = tmp_path / name
-    if isinstance(text, bytes):
-        path.write_bytes(text)
-    else:
-        path.write_text(text, encoding="utf-8")
-    return str(path)
+    return write_file(tmp_path, name, text)
 
 
 def calculate(compcalc: Invoke, path: str, period: str = "2027-03") -> tuple[int, str, str]:

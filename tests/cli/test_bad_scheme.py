@@ -8,20 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import Invoke
-
-
-def write(tmp_path: Path, name: str, content: str | bytes) -> str:
-    path = tmp_path / name
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
-    return str(path)
+from tests.cli.conftest import Invoke, write_file
 
 
 def test_unparseable_yaml_reports_line_and_column(tmp_path: Path, compcalc: Invoke) -> None:
-    path = write(tmp_path, "s.yaml", "key: a\ndepartments: {sales: [1, 2}\n")
+    path = write_file(tmp_path, "s.yaml", "key: a\ndepartments: {sales: [1, 2}\n")
 
     run = compcalc("validate", path)
 
@@ -33,7 +24,7 @@ def test_unparseable_yaml_reports_line_and_column(tmp_path: Path, compcalc: Invo
 
 
 def test_unparseable_json_reports_line_and_column(tmp_path: Path, compcalc: Invoke) -> None:
-    path = write(tmp_path, "s.json", '{\n  "key": "a",\n  "name": }\n')
+    path = write_file(tmp_path, "s.json", '{\n  "key": "a",\n  "name": }\n')
 
     run = compcalc("validate", path)
 
@@ -45,7 +36,7 @@ def test_unparseable_json_reports_line_and_column(tmp_path: Path, compcalc: Invo
 def test_document_that_is_not_a_mapping_is_a_rule_error(
     tmp_path: Path, compcalc: Invoke, content: str
 ) -> None:
-    path = write(tmp_path, "s.yaml", content)
+    path = write_file(tmp_path, "s.yaml", content)
 
     run = compcalc("validate", path)
 
@@ -57,7 +48,7 @@ def test_document_that_is_not_a_mapping_is_a_rule_error(
 
 
 def test_empty_document_is_not_a_mapping(tmp_path: Path, compcalc: Invoke) -> None:
-    path = write(tmp_path, "s.yaml", "# nothing but a comment\n")
+    path = write_file(tmp_path, "s.yaml", "# nothing but a comment\n")
 
     run = compcalc("validate", path)
 
@@ -68,7 +59,7 @@ def test_empty_document_is_not_a_mapping(tmp_path: Path, compcalc: Invoke) -> No
 def test_duplicate_yaml_keys_name_both_positions(
     tmp_path: Path, compcalc: Invoke, acme_text: str
 ) -> None:
-    path = write(tmp_path, "s.yaml", acme_text.replace("period: month", "currency: EUR", 1))
+    path = write_file(tmp_path, "s.yaml", acme_text.replace("period: month", "currency: EUR", 1))
 
     run = compcalc("validate", path)
 
@@ -80,7 +71,7 @@ def test_duplicate_yaml_keys_name_both_positions(
 
 
 def test_duplicate_json_keys_are_refused(tmp_path: Path, compcalc: Invoke) -> None:
-    path = write(tmp_path, "s.json", '{"key": "a",\n "key": "b"}')
+    path = write_file(tmp_path, "s.json", '{"key": "a",\n "key": "b"}')
 
     run = compcalc("validate", path)
 
@@ -108,7 +99,7 @@ def test_non_finite_numbers_are_refused_with_their_position(
     else:
         text = '{"key": "a",\n  "base": ' + value + "}"
         where = "2:11"
-    path = write(tmp_path, name, text)
+    path = write_file(tmp_path, name, text)
 
     run = compcalc("validate", path)
 
@@ -129,7 +120,7 @@ def test_1e400_is_read_exactly_and_refused_as_too_large(
 
         data = parse_document(text, "yaml").data
         text = json.dumps(data, default=str).replace('"1E+400"', "1e400")
-    path = write(tmp_path, name, text)
+    path = write_file(tmp_path, name, text)
 
     run = compcalc("validate", "--format", "json", path)
 
@@ -147,7 +138,7 @@ def test_1e400_is_read_exactly_and_refused_as_too_large(
 def test_more_decimals_than_the_currency_has_is_an_error_not_rounding(
     tmp_path: Path, compcalc: Invoke, acme_text: str
 ) -> None:
-    path = write(tmp_path, "s.yaml", acme_text.replace("base: 45000 ", "base: 45000.001 ", 1))
+    path = write_file(tmp_path, "s.yaml", acme_text.replace("base: 45000 ", "base: 45000.001 ", 1))
 
     run = compcalc("validate", path)
 
@@ -201,7 +192,7 @@ def test_invalid_configuration_is_reported_without_traceback(
 
 
 def test_non_utf8_bytes_are_reported_with_offset_and_line(tmp_path: Path, compcalc: Invoke) -> None:
-    path = write(tmp_path, "s.yaml", "key: a\nname: Acme \xe9t\xe9\n".encode("latin-1"))
+    path = write_file(tmp_path, "s.yaml", "key: a\nname: Acme \xe9t\xe9\n".encode("latin-1"))
 
     run = compcalc("validate", path)
 
@@ -213,7 +204,7 @@ def test_non_utf8_bytes_are_reported_with_offset_and_line(tmp_path: Path, compca
 
 
 def test_unsupported_file_type_is_unreadable(tmp_path: Path, compcalc: Invoke) -> None:
-    path = write(tmp_path, "s.toml", "key = 'a'\n")
+    path = write_file(tmp_path, "s.toml", "key = 'a'\n")
 
     run = compcalc("validate", path)
 
@@ -222,10 +213,10 @@ def test_unsupported_file_type_is_unreadable(tmp_path: Path, compcalc: Invoke) -
 
 
 def test_directory_skips_hidden_entries(tmp_path: Path, compcalc: Invoke, acme_text: str) -> None:
-    write(tmp_path, "acme.yml", acme_text)
+    write_file(tmp_path, "acme.yml", acme_text)
     (tmp_path / ".github").mkdir()
-    write(tmp_path / ".github", "ci.yaml", "on: push\n")
-    write(tmp_path, "notes.txt", "not a scheme")
+    write_file(tmp_path / ".github", "ci.yaml", "on: push\n")
+    write_file(tmp_path, "notes.txt", "not a scheme")
 
     run = compcalc("validate", str(tmp_path))
 
@@ -234,7 +225,7 @@ def test_directory_skips_hidden_entries(tmp_path: Path, compcalc: Invoke, acme_t
 
 
 def test_unreadable_file_is_reported(tmp_path: Path, compcalc: Invoke) -> None:
-    path = write(tmp_path, "s.yaml", "key: a\n")
+    path = write_file(tmp_path, "s.yaml", "key: a\n")
     os.chmod(path, 0)
     if os.access(path, os.R_OK):  # root reads anything
         pytest.skip("running as a user who can read any file")

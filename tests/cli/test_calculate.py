@@ -14,22 +14,10 @@ from typing import Any
 
 import pytest
 
-from tests.cli.conftest import Invoke
+from tests.cli.conftest import BELOW_THRESHOLD_ROSTER, Invoke, payroll, slip, write_file
 
 ACME = ("--scheme", "examples/acme.yaml", "--period", "2027-03")
 CSV_ROSTER = ("--roster", "examples/acme-roster.csv")
-
-
-def payroll(compcalc: Invoke, *args: str) -> dict[str, Any]:
-    run = compcalc("calculate", *ACME, *CSV_ROSTER, "--format", "json", *args)
-    assert run.exit_code == 0, run.stderr
-    result: dict[str, Any] = json.loads(run.stdout)
-    return result
-
-
-def slip(document: dict[str, Any], employee_id: str) -> dict[str, Any]:
-    found: dict[str, Any] = next(s for s in document["payslips"] if s["employee_id"] == employee_id)
-    return found
 
 
 def amounts(payslip: dict[str, Any]) -> list[tuple[str, str]]:
@@ -250,15 +238,10 @@ def test_scheme_that_cannot_be_applied_exits_2(compcalc: Invoke, scheme: str, me
 
 
 def test_payroll_findings_are_warnings_under_the_period(tmp_path: Path, compcalc: Invoke) -> None:
-    roster = tmp_path / "r.csv"
-    roster.write_text(
-        "id,department,role,new_revenue,repeat_revenue\nS-1,sales,rep,250000,\n"
-        "C-1,clients,rep,,2500000\n",
-        encoding="utf-8",
-    )
+    roster = write_file(tmp_path, "r.csv", BELOW_THRESHOLD_ROSTER)
 
     run = compcalc(
-        "calculate", "--scheme", "examples/acme.yaml", "--roster", str(roster),
+        "calculate", "--scheme", "examples/acme.yaml", "--roster", roster,
         "--period", "2027-03", "--format", "csv",
     )  # fmt: skip
 

@@ -15,25 +15,10 @@ import io
 import json
 from typing import Any
 
-from tests.cli.conftest import Invoke
+from tests.cli.conftest import ACME_INPUT, Invoke, payroll, slip
 
-INPUT = (
-    "--scheme", "examples/acme.yaml", "--roster", "examples/acme-roster.csv",
-    "--period", "2027-03",
-)  # fmt: skip
+INPUT = ACME_INPUT
 DEALS = ("--deals", "examples/acme-deals.csv")
-
-
-def payroll(compcalc: Invoke, *args: str) -> dict[str, Any]:
-    run = compcalc("calculate", *INPUT, "--format", "json", *args)
-    assert run.exit_code == 0, run.stderr
-    result: dict[str, Any] = json.loads(run.stdout)
-    return result
-
-
-def slip(document: dict[str, Any], employee_id: str) -> dict[str, Any]:
-    found: dict[str, Any] = next(s for s in document["payslips"] if s["employee_id"] == employee_id)
-    return found
 
 
 def test_deals_add_to_the_rosters_totals(compcalc: Invoke) -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.cli.conftest import Invoke
+from tests.cli.conftest import BELOW_THRESHOLD_ROSTER, Invoke, write_file
 
 INPUT = (
     "--scheme", "examples/acme.yaml", "--roster", "examples/acme-roster.csv",
@@ -90,15 +90,10 @@ def test_json_includes_the_report(compcalc: Invoke) -> None:
 
 
 def test_no_prorated_employee_no_note(compcalc: Invoke, tmp_path: Path) -> None:
-    roster = tmp_path / "r.csv"
-    roster.write_text(
-        "id,department,role,new_revenue,repeat_revenue\nS-1,sales,rep,250000,\n"
-        "C-1,clients,rep,,2500000\n",
-        encoding="utf-8",
-    )
+    roster = write_file(tmp_path, "r.csv", BELOW_THRESHOLD_ROSTER)
 
     run = compcalc(
-        "calculate", "--scheme", "examples/acme.yaml", "--roster", str(roster),
+        "calculate", "--scheme", "examples/acme.yaml", "--roster", roster,
         "--period", "2027-03",
     )  # fmt: skip
 

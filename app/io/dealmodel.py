@@ -1,0 +1,81 @@
+"""What a deals file is: its columns, the deals read, the credit encoding and measure names."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Final
+
+from app.engine import Credit, Deal, Measure
+
+from .numbers import parse_number
+from .records import Report
+from .rostermodel import MEASURES, RosterError, RowsOf
+
+__all__ = [
+    "DEAL_COLUMNS",
+    "REQUIRED_DEAL_COLUMNS",
+    "DealReport",
+    "DealsError",
+    "DealsFile",
+    "parse_credit",
+    "parse_measure",
+]
+
+DEAL_COLUMNS: Final = (
+    "id", "date", "client_id", "client_since", "amount", "refund_of", "kind", "credit",
+)  # fmt: skip
+REQUIRED_DEAL_COLUMNS: Final = ("id", "date", "client_id", "client_since", "amount", "credit")
+
+#: ``report(column, code, message)``
+DealReport = Report
+
+
+class DealsError(RosterError):
+    """A deals file that cannot be used; every problem found, up to 100."""
+
+
+@dataclass(frozen=True, slots=True)
+class DealsFile(RowsOf):
+    """Deals read from ``path``, and the file row of each (for messages)."""
+
+    path: str
+    deals: list[Deal]
+    _row: Callable[[int], int | None] = field(repr=False)
+    _column: Callable[[str], str] = field(repr=False, default=str)
+
+
+def parse_credit(text: str, *, decimal_comma: bool = False) -> tuple[Credit, ...]:
+    """``E-1:0.5|E-2:0.5`` → two credits; ``E-1`` alone → share 1.
+
+    The share follows the last ``:`` (so an id may contain ``:`` when a share is
+    written).  ValueError says what is wrong.
+    """
+    credits = []
+    for part in text.split("|"):
+        item = part.strip()
+        if not item:
+            raise ValueError(f"{text!r} has an empty entry; write E-1:0.5|E-2:0.5")
+        who, colon, share_text = item.rpartition(":")
+        if not colon:
+            credits.append(Credit(item, Decimal(1)))
+            continue
+        who = who.strip()
+        if not who:
+            raise ValueError(f"{item!r} has no employee id before ':'")
+        try:
+            share = parse_number(share_text, decimal_comma=decimal_comma)
+        except ValueError as exc:
+            raise ValueError(f"the share of {who!r}: {exc}") from None
+        credits.append(Credit(who, share))
+    return tuple(credits)
+
+
+def parse_measure(text: str, report: DealReport) -> Measure | None:
+    """A deal's ``kind``: a measure name, or None after reporting."""
+    try:
+        return Measure(text)
+    except ValueError:
+        report("kind", "UNKNOWN_MEASURE", f"kind {text!r} is not a measure ({', '.join(MEASURES)})")
+        return None
