@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Final
 
 from .calendar import Period
 from .dealtypes import EARLIEST, LATEST, Deal
 from .findings import Problem
-from .money import MAX_AMOUNT, decimal_places
+from .money import EXACT, MAX_AMOUNT, decimal_places, quantum
 
 __all__ = ["deal_problems"]
 
@@ -19,90 +20,194 @@ _ONE: Final = Decimal(1)
 
 
 def deal_problems(
-    deals: Sequence[Deal], employees: set[str], digits: int, period: Period
+    deals: Sequence[Deal],
+    employees: set[str],
+    digits: int,
+    period: Period,
+    originals: Mapping[str, Deal] | None = None,
 ) -> list[Problem]:
+    """Every problem of ``deals``, in deal order, then REFUND_EXCEEDS.
+
+    ``originals`` maps each id to its (last) deal, as refunds see them; the caller may pass
+    the one it built.  A deal that is plainly fine (dates in range, a sane amount, shares
+    known to be fine, credited to people on the payroll, no refund_of) is passed over
+    without building any message; any other deal goes through :func:`_problems_of`.
+    """
     problems: list[Problem] = []
-    seen: set[str] = set()
-    originals = {deal.id: deal for deal in deals}
+    if originals is None:
+        originals = {deal.id: deal for deal in deals}
+    seen: set[str] | None = set() if len(originals) < len(deals) else None  # ids twice?
+    fine_shares: set[tuple[Decimal, ...]] = set()  # splits already found in range, summing to 1
+    first, last = period.first_day, period.last_day
+    step = quantum(digits)
+    refunds = False
     for index, deal in enumerate(deals):
-        where = f"deal {deal.id!r}"
+        if seen is not None:
+            if deal.id in seen:
+                _problems_of(index, deal, employees, digits, period, originals, True, problems)
+                continue
+            seen.add(deal.id)
+        if deal.refund_of is not None:
+            refunds = True
+        try:
+            if _plainly_fine(deal, employees, originals, fine_shares, first, last, step):
+                continue
+        except (ArithmeticError, TypeError):  # a signalling NaN: the full check reports it
+            pass
+        _problems_of(index, deal, employees, digits, period, originals, False, problems)
+    if refunds:
+        _refunds_exceeding(deals, originals, problems)
+    return problems
 
-        def bad(code: str, message: str, column: str, index: int = index) -> None:
-            problems.append(Problem(code, message, index, column, "deals"))
 
-        if deal.id in seen:
-            bad("DUPLICATE_DEAL", f"{where} appears twice", "id")
-        seen.add(deal.id)
-        for name, day in (("date", deal.date), ("client_since", deal.client_since)):
-            if not EARLIEST <= day <= LATEST:
-                bad("DATE_RANGE", f"{where}: {name} {day} is outside {EARLIEST}..{LATEST}", name)
-        if deal.client_since > deal.date:
-            bad(
-                "DATE_RANGE",
-                f"{where}: client_since {deal.client_since} is after the deal date {deal.date}",
-                "client_since",
-            )
-        amount = deal.amount
-        finite = amount.is_finite()  # NaN compares by raising: test it before comparing
-        if not finite or amount == 0 or abs(amount) > MAX_AMOUNT:
-            bad(
-                "INVALID_AMOUNT",
-                f"{where}: amount {amount} must be a non-zero number up to 10^13 in absolute value",
-                "amount",
-            )
-        elif decimal_places(amount) > digits:
-            bad("PRECISION", f"{where}: amount {amount} has more than {digits} decimals", "amount")
-        original = originals.get(deal.refund_of) if deal.refund_of is not None else None
-        if original is not None and original.date > deal.date:
-            bad(
-                "DATE_RANGE",
-                f"{where} is dated {deal.date}, before the deal {original.id!r} it refunds "
-                f"({original.date})",
-                "date",
-            )
-        if original is not None and original.amount.is_finite() and original.amount < 0:
-            bad(
-                "REFUND_SIGN",
-                f"{where} refunds {original.id!r}, which is itself a refund; refund_of names "
-                "the sale that is refunded",
-                "refund_of",
-            )
-        if deal.refund_of is not None and finite and amount > 0:
-            bad(
-                "REFUND_SIGN",
-                f"{where} refunds {deal.refund_of!r} but its amount {amount} is "
-                "positive; a refund or credit note is a negative amount",
-                "amount",
-            )
-        if not deal.credit:
-            bad("NO_CREDIT", f"{where} credits nobody", "credit")
-        total = _ZERO
-        # History (deals before the period) may name people who have left since: only the
-        # deals credited now by their own credit must name employees of this payroll (a
-        # refund of a known deal is credited by the original's split).
-        credited_now = period.first_day <= deal.date <= period.last_day and not (
-            finite and amount < 0 and original is not None
+def _plainly_fine(
+    deal: Deal,
+    employees: set[str],
+    originals: Mapping[str, Deal],
+    fine_shares: set[tuple[Decimal, ...]],
+    first: dt.date,
+    last: dt.date,
+    step: Decimal,
+) -> bool:
+    """Whether ``deal`` certainly has no problem, decided without building any message.
+
+    Dates in range, a non-zero amount with the currency's decimals, a refund that is
+    negative and comes after a sale, shares known to be fine, and (for a deal credited
+    by its own split in the period) everyone in it on the payroll.
+    """
+    day = deal.date
+    amount = deal.amount
+    credit = deal.credit
+    if not (
+        EARLIEST <= deal.client_since <= day <= LATEST
+        and amount.is_finite()
+        and amount
+        and -MAX_AMOUNT <= amount <= MAX_AMOUNT
+        and amount.quantize(step, context=EXACT) == amount
+        and credit
+    ):
+        return False
+    credited_now = first <= day <= last
+    if deal.refund_of is not None:
+        if amount > _ZERO:
+            return False  # REFUND_SIGN
+        original = originals.get(deal.refund_of)
+        if original is not None:  # credited by the original's split: its own names anybody
+            if original.date > day or not original.amount >= _ZERO:
+                return False
+            credited_now = False
+    if len(credit) == 1:
+        only = credit[0]
+        return only.share == _ONE and (not credited_now or only.employee_id in employees)
+    shares = tuple([c.share for c in credit])
+    return (shares in fine_shares or _shares_fine(shares, fine_shares)) and (
+        not credited_now or all(c.employee_id in employees for c in credit)
+    )
+
+
+def _shares_fine(shares: tuple[Decimal, ...], fine: set[tuple[Decimal, ...]]) -> bool:
+    """Each share in (0, 1] and all adding up to exactly 1; remembered in ``fine``."""
+    if (
+        all(share.is_finite() and _ZERO < share <= _ONE for share in shares)
+        and sum(shares, _ZERO) == _ONE
+    ):
+        fine.add(shares)
+        return True
+    return False
+
+
+def _problems_of(
+    index: int,
+    deal: Deal,
+    employees: set[str],
+    digits: int,
+    period: Period,
+    originals: Mapping[str, Deal],
+    duplicate: bool,
+    problems: list[Problem],
+) -> None:
+    """Every problem of one deal, in a fixed order."""
+    where = f"deal {deal.id!r}"
+
+    def bad(code: str, message: str, column: str) -> None:
+        problems.append(Problem(code, message, index, column, "deals"))
+
+    if duplicate:
+        bad("DUPLICATE_DEAL", f"{where} appears twice", "id")
+    for name, day in (("date", deal.date), ("client_since", deal.client_since)):
+        if not EARLIEST <= day <= LATEST:
+            bad("DATE_RANGE", f"{where}: {name} {day} is outside {EARLIEST}..{LATEST}", name)
+    if deal.client_since > deal.date:
+        bad(
+            "DATE_RANGE",
+            f"{where}: client_since {deal.client_since} is after the deal date {deal.date}",
+            "client_since",
         )
-        for credit in deal.credit:
-            if credited_now and credit.employee_id not in employees:
-                bad(
-                    "UNKNOWN_EMPLOYEE",
-                    f"{where} is credited to {credit.employee_id!r}, who is not in the roster",
-                    "credit",
-                )
-            if not credit.share.is_finite() or not _ZERO < credit.share <= _ONE:
-                bad(
-                    "SHARE_RANGE",
-                    f"{where}: share {credit.share} of {credit.employee_id!r} is outside (0, 1]",
-                    "credit",
-                )
-            if credit.share.is_finite():
-                total += credit.share
-        if deal.credit and total != _ONE:
-            bad("SHARES_SUM", f"{where}: shares add up to {total}, not exactly 1", "credit")
+    amount = deal.amount
+    if not amount.is_finite() or amount == 0 or abs(amount) > MAX_AMOUNT:
+        bad(
+            "INVALID_AMOUNT",
+            f"{where}: amount {amount} must be a non-zero number up to 10^13 in absolute value",
+            "amount",
+        )
+    elif decimal_places(amount) > digits:
+        bad("PRECISION", f"{where}: amount {amount} has more than {digits} decimals", "amount")
+    original = originals.get(deal.refund_of) if deal.refund_of is not None else None
+    if original is not None and original.date > deal.date:
+        bad(
+            "DATE_RANGE",
+            f"{where} is dated {deal.date}, before the deal {original.id!r} it refunds "
+            f"({original.date})",
+            "date",
+        )
+    if original is not None and original.amount.is_finite() and original.amount < 0:
+        bad(
+            "REFUND_SIGN",
+            f"{where} refunds {original.id!r}, which is itself a refund; refund_of names "
+            "the sale that is refunded",
+            "refund_of",
+        )
+    if deal.refund_of is not None and amount.is_finite() and amount > 0:
+        bad(
+            "REFUND_SIGN",
+            f"{where} refunds {deal.refund_of!r} but its amount {amount} is "
+            "positive; a refund or credit note is a negative amount",
+            "amount",
+        )
+    if not deal.credit:
+        bad("NO_CREDIT", f"{where} credits nobody", "credit")
+    total = _ZERO
+    # History (deals before the period) may name people who have left since: only the
+    # deals credited now by their own credit must name employees of this payroll (a
+    # refund of a known deal is credited by the original's split).
+    credited_now = period.first_day <= deal.date <= period.last_day and not (
+        amount.is_finite() and amount < 0 and original is not None
+    )
+    for credit in deal.credit:
+        if credited_now and credit.employee_id not in employees:
+            bad(
+                "UNKNOWN_EMPLOYEE",
+                f"{where} is credited to {credit.employee_id!r}, who is not in the roster",
+                "credit",
+            )
+        if not (credit.share.is_finite() and _ZERO < credit.share <= _ONE):
+            bad(
+                "SHARE_RANGE",
+                f"{where}: share {credit.share} of {credit.employee_id!r} is outside (0, 1]",
+                "credit",
+            )
+        if credit.share.is_finite():
+            total += credit.share
+    if deal.credit and total != _ONE:
+        bad("SHARES_SUM", f"{where}: shares add up to {total}, not exactly 1", "credit")
+
+
+def _refunds_exceeding(
+    deals: Sequence[Deal], originals: Mapping[str, Deal], problems: list[Problem]
+) -> None:
     refunded: dict[str, Decimal] = defaultdict(Decimal)
-    for deal in deals:
-        if deal.refund_of in originals and deal.amount.is_finite():
+    for deal in deals:  # (a non-finite amount is INVALID_AMOUNT already)
+        if deal.refund_of is not None and deal.refund_of in originals and deal.amount.is_finite():
             refunded[deal.refund_of] -= deal.amount
     for index, deal in enumerate(deals):
         if (
@@ -121,4 +226,3 @@ def deal_problems(
                     "deals",
                 )
             )
-    return problems

@@ -7,15 +7,25 @@ among them (classification, split and clawback window come from the original).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Final
 
 from .calendar import Period
 from .dealcheck import deal_problems
-from .dealtypes import Credit, CreditedDeal, Deal, DealCredits, add_months, allocate
+from .dealtypes import (
+    Credit,
+    CreditedDeal,
+    Deal,
+    DealCredits,
+    _largest_remainder,
+    add_months,
+    allocate,
+)
 from .findings import Finding, Problem
+from .money import EXACT
 from .scheme import Measure, Scheme
 
 __all__ = [
@@ -29,6 +39,8 @@ __all__ = [
 ]
 
 _ZERO: Final = Decimal(0)
+_NEW: Final = Measure.NEW_REVENUE
+_REPEAT: Final = Measure.REPEAT_REVENUE
 
 
 class _Classifier:
@@ -36,6 +48,7 @@ class _Classifier:
 
     def __init__(self, scheme: Scheme, deals: Sequence[Deal], digits: int) -> None:
         self.months = scheme.handoff.new_client_months
+        self.ends: dict[dt.date, dt.date] = {}  # client_since → the new-client window's end
         self.digits = digits
         accounts = scheme.key_accounts
         key_clients = set(accounts.client_ids) | set(accounts.baseline)
@@ -60,9 +73,11 @@ class _Classifier:
             self.parts[deal.id] = parts
 
     def by_age(self, deal: Deal) -> Measure:
-        if deal.date < add_months(deal.client_since, self.months):
-            return Measure.NEW_REVENUE
-        return Measure.REPEAT_REVENUE
+        since = deal.client_since
+        end = self.ends.get(since)
+        if end is None:
+            end = self.ends[since] = add_months(since, self.months)
+        return _NEW if deal.date < end else _REPEAT
 
     def classify(self, deal: Deal) -> list[tuple[Measure, Decimal]]:
         if deal.kind is not None:
@@ -78,18 +93,18 @@ def credit_deals(
 ) -> tuple[DealCredits, list[Problem]]:
     """Credit the period's deals to employees; every problem of the deals at once."""
     digits = scheme.minor_units
-    problems = deal_problems(deals, employees, digits, period)
+    originals = {deal.id: deal for deal in deals}  # the last deal of an id
+    problems = deal_problems(deals, employees, digits, period, originals)
     result = DealCredits()
     if problems:
         return result, problems
     classifier = _Classifier(scheme, deals, digits)
-    originals = {deal.id: deal for deal in deals}
     window = scheme.clawback.window_days
     first, last = period.first_day, period.last_day
     earlier = _refunded_before(deals, originals, window)
-    for index, deal in enumerate(deals):
-        if not first <= deal.date <= last:
-            continue
+
+    def other(index: int, deal: Deal) -> None:
+        """A deal of the period that is not a plain sale: refunds, overrides, key accounts."""
         source, note = deal, ""
         if deal.amount < 0:
             original = originals.get(deal.refund_of) if deal.refund_of else None
@@ -102,7 +117,7 @@ def credit_deals(
                         "the scheme's clawback policy is 'none': the refund takes nothing back",
                     )
                 )
-                continue
+                return
             if original is None:
                 what = (
                     f"refunds unknown deal {deal.refund_of!r}"
@@ -129,7 +144,7 @@ def credit_deals(
                         f"{window}-day clawback window: not taken back",
                     )
                 )
-                continue
+                return
             else:
                 source, note = original, f"refund of {original.id}"
                 gone = [c.employee_id for c in original.credit if c.employee_id not in employees]
@@ -146,7 +161,52 @@ def credit_deals(
                     )
         before = earlier.get(deal.id, _ZERO) if source is not deal else None
         _credit(result, deal, source, classifier, digits, note, employees, before)
+
+    _credit_period(result, classifier, deals, first, last, other)
     return result, []
+
+
+def _credit_period(
+    result: DealCredits,
+    classifier: _Classifier,
+    deals: Sequence[Deal],
+    first: dt.date,
+    last: dt.date,
+    other: Callable[[int, Deal], None],
+) -> None:
+    """Credit the deals dated ``first``..``last`` in order: the plain sale inline, the rest
+    by ``other``.  A plain sale (positive, no ``kind``, not a key account's) is classified
+    by age alone and credited by its own split, everyone in it being on the payroll."""
+    all_totals, all_lines = result.totals, result.lines
+    key_deals, by_age, digits = classifier.parts, classifier.by_age, classifier.digits
+    credited = 0
+    for index, deal in enumerate(deals):
+        day = deal.date
+        if day < first or day > last:
+            continue
+        amount = deal.amount
+        if amount < _ZERO or deal.kind is not None or (key_deals and deal.id in key_deals):
+            other(index, deal)
+            continue
+        credited += 1
+        measure = by_age(deal)
+        credit = deal.credit
+        if len(credit) == 1:
+            pairs: Iterable[tuple[Credit, Decimal]] = ((credit[0], amount),)
+        else:
+            pairs = zip(credit, allocate(amount, [c.share for c in credit], digits))  # noqa: B905
+        for c, part in pairs:
+            employee_id = c.employee_id
+            totals = all_totals.get(employee_id)
+            if totals is None:
+                totals = all_totals[employee_id] = {}
+                all_lines[employee_id] = []
+            previous = totals.get(measure)
+            totals[measure] = part if previous is None else previous + part
+            all_lines[employee_id].append(
+                CreditedDeal(deal.id, day, deal.client_id, measure, c.share, part)
+            )
+    result.credited_deals += credited
 
 
 def _refunded_before(
@@ -185,9 +245,10 @@ def _split(
     digits: int,
 ) -> list[tuple[Measure, list[Decimal]]]:
     """``amount`` over ``parts``' measures in proportion, then over the credit shares."""
-    if len(parts) > 1:
-        whole = sum((value for _, value in parts), _ZERO)
-        by_measure = allocate(amount, [value / whole for _, value in parts], digits)
+    if len(parts) > 1:  # in proportion to the parts' minor units: exact integers
+        weights = [int(value.scaleb(digits, EXACT)) for _, value in parts]
+        units = _largest_remainder(int(amount.scaleb(digits, EXACT)), weights, sum(weights))
+        by_measure = [Decimal(part).scaleb(-digits, EXACT) for part in units]
     else:
         by_measure = [amount]
     return [

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import calendar as _stdlib_calendar
 import datetime as dt
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, Inexact
+from functools import lru_cache
 from typing import Final
 
 from .findings import Finding
+from .money import EXACT, quantum
 from .scheme import Measure
 
 __all__ = [
@@ -84,18 +87,58 @@ def allocate(amount: Decimal, shares: Sequence[Decimal], digits: int) -> list[De
     """Split ``amount`` by ``shares`` (summing to 1) to the minor unit, largest remainder.
 
     The parts always add up to ``amount`` and each differs from its exact share by less
-    than one minor unit; ties go to the earlier share.
+    than one minor unit; ties go to the earlier share.  A negative amount is split as the
+    mirror image of the positive one.  Exact in any decimal context.
     """
-    if len(shares) == 1:
+    count = len(shares)
+    if count == 1:
         return [amount]
-    scale = 10**digits
-    units = int(amount.scaleb(digits))
-    sign = -1 if units < 0 else 1
-    units = abs(units)
-    exact = [share * units for share in shares]
-    floors = [int(value) for value in exact]  # shares ≥ 0, so int() is floor
-    left = units - sum(floors)
-    order = sorted(range(len(shares)), key=lambda i: (-(exact[i] - floors[i]), i))
-    for i in order[:left]:
-        floors[i] += 1
-    return [Decimal(sign * part) / scale for part in floors]
+    if count == 2:
+        # Between two, the remainders add up to 0 or to 1 unit: the first part takes the
+        # unit when its remainder is at least half of it (the larger one, or a tie), which
+        # is its exact share rounded half away from zero; the second part is the rest.
+        try:
+            product = _STRICT.multiply(amount, shares[0])
+        except Inexact:  # a share of some 40 digits: the general way below
+            pass
+        else:
+            first = product.quantize(quantum(digits), ROUND_HALF_UP, EXACT)
+            return [first, EXACT.subtract(amount, first)]
+    parts = _largest_remainder(int(amount.scaleb(digits, EXACT)), *_weights(tuple(shares)))
+    return [Decimal(part).scaleb(-digits, EXACT) for part in parts]
+
+
+# Multiplies exactly or raises Inexact: allocate's two-way shortcut needs an exact product.
+_STRICT: Final = EXACT.copy()
+_STRICT.traps[Inexact] = True
+
+
+@lru_cache(maxsize=256)
+def _weights(shares: tuple[Decimal, ...]) -> tuple[tuple[int, ...], int]:
+    """Shares as whole numbers over a common denominator: (0.5, 0.25, 0.25) → (2, 1, 1), 4."""
+    ratios = [share.as_integer_ratio() for share in shares]
+    denominator = math.lcm(*(den for _, den in ratios))
+    weights = tuple(num * (denominator // den) for num, den in ratios)
+    return weights, sum(weights)
+
+
+def _largest_remainder(units: int, weights: Sequence[int], total: int) -> list[int]:
+    """``units × weight / total`` for each weight (``total`` is their sum), in whole units.
+
+    Integer arithmetic: every part gets the floor of its exact value and the units left
+    over go to the largest remainders, ties to the earlier weight (``sorted`` is stable,
+    also with ``reverse``).  The parts add up to ``units``; negative ``units`` mirror.
+    """
+    size = -units if units < 0 else units
+    floors = []
+    remainders = []
+    for weight in weights:
+        whole, remainder = divmod(size * weight, total)
+        floors.append(whole)
+        remainders.append(remainder)
+    left = size - sum(floors)
+    if left:
+        order = sorted(range(len(floors)), key=remainders.__getitem__, reverse=True)
+        for i in order[:left]:
+            floors[i] += 1
+    return floors if units >= 0 else [-part for part in floors]
