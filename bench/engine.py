@@ -11,8 +11,7 @@ A measurement script, not a test: it prints figures and asserts nothing about ti
     .venv/bin/python bench/engine.py --deals 100000 --profile     # cProfile of the deals run
 
 Each size runs in a fresh child process, so the peak RSS (``ru_maxrss``) is that size's
-own.  The scheme is ``examples/acme.yaml`` when it loads, otherwise an inline copy of the
-issue's sketch.  Rosters are deterministic (seeded): the acme mix of roles, revenue drawn
+own.  The scheme is ``examples/acme.yaml``, read with the project's loader.  Rosters are deterministic (seeded): the acme mix of roles, revenue drawn
 around each role's target, and about one employee in eight prorated (hired or left in the
 month, part-time, or with unpaid days).
 
@@ -60,7 +59,6 @@ from app.engine import (  # noqa: E402
     Period,
     Scheme,
     calculate,
-    parse_scheme,
 )
 from app.engine.deals import DealCredits, add_months, credit_deals  # noqa: E402
 from app.engine.money import EXACT  # noqa: E402
@@ -71,76 +69,13 @@ SEED: Final = 20270301
 DEFAULT_SIZES: Final = (1_000, 10_000, 100_000)
 ACME_YAML: Final = ROOT / "examples" / "acme.yaml"
 
-# The issue's sketch, used when examples/acme.yaml is missing or does not load.
-INLINE_ACME: Final[dict[str, Any]] = {
-    "key": "acme-sales",
-    "name": "Acme sales organisation",
-    "currency": "RUB",
-    "effective_from": "2027-01-01",
-    "calendar": {"holidays": ["2027-01-01", "2027-01-07", "2027-02-23", "2027-03-08"]},
-    "departments": {
-        "sales": {
-            "kind": "acquisition",
-            "roles": {
-                "rep": {
-                    "headcount": 5,
-                    "base": 45000,
-                    "target": {"new_revenue": 600000},
-                    "commission": [
-                        {
-                            "measure": "new_revenue",
-                            "threshold": "0.5",
-                            "tiers": [
-                                {"from": 0, "rate": "0.15"},
-                                {"from": 600000, "rate": "0.20"},
-                            ],
-                            "cap": 250000,
-                        }
-                    ],
-                    "bonuses": [{"attainment": "1.2", "amount": 15000}],
-                },
-                "head": {
-                    "headcount": 1,
-                    "base": 66000,
-                    "override": {"measure": "new_revenue", "rate": "0.03"},
-                },
-            },
-        },
-        "clients": {
-            "kind": "retention",
-            "roles": {
-                "rep": {
-                    "headcount": 4,
-                    "base": 85000,
-                    "target": {"repeat_revenue": 2500000},
-                    "commission": [
-                        {"measure": "repeat_revenue", "tiers": [{"from": 0, "rate": "0.015"}]}
-                    ],
-                },
-                "head": {
-                    "headcount": 1,
-                    "base": 120000,
-                    "override": {"measure": "repeat_revenue", "rate": "0.003"},
-                },
-            },
-        },
-    },
-}
-
 
 def load_scheme() -> tuple[Scheme, str]:
-    """examples/acme.yaml if it parses, else the inline sketch; and where it came from."""
-    try:
-        import yaml
+    """examples/acme.yaml, read with the project's own loader; and where it came from."""
+    from app.io import load_scheme as load_scheme_file
 
-        document = yaml.safe_load(ACME_YAML.read_text(encoding="utf-8"))
-        return parse_scheme(document), str(ACME_YAML.relative_to(ROOT))
-    except Exception as exc:  # any failure: fall back, and say so
-        print(
-            f"note: {ACME_YAML.name} not used ({type(exc).__name__}); inline scheme",
-            file=sys.stderr,
-        )
-        return parse_scheme(INLINE_ACME), "inline sketch"
+    loaded = load_scheme_file(str(ACME_YAML), max_bytes=2**21)
+    return loaded.scheme, str(ACME_YAML.relative_to(ROOT))
 
 
 def _cents(rng: random.Random, low: int, high: int) -> Decimal:
