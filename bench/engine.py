@@ -11,9 +11,10 @@ A measurement script, not a test: it prints figures and asserts nothing about ti
     .venv/bin/python bench/engine.py --deals 100000 --profile     # cProfile of the deals run
 
 Each size runs in a fresh child process, so the peak RSS (``ru_maxrss``) is that size's
-own.  The scheme is ``examples/acme.yaml``, read with the project's loader.  Rosters are deterministic (seeded): the acme mix of roles, revenue drawn
-around each role's target, and about one employee in eight prorated (hired or left in the
-month, part-time, or with unpaid days).
+own.  The scheme is ``examples/acme.yaml``, read with the project's loader.  Rosters are
+deterministic (seeded): the acme mix of roles, revenue drawn around each role's target, and
+about one employee in eight prorated (hired or left in the month, part-time, or with unpaid
+days).
 
 ``--deals N`` measures the deals path instead: N deals (seeded) credited to a roster of
 ``--deal-employees`` (10 000) employees that has no totals of its own, timing
