@@ -232,6 +232,13 @@ def _handle_body(request: Request, exc: Exception) -> JSONResponse:
 def _handle_http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     status = exc.status_code
+    if status == 400:
+        # FastAPI's own body parsing (a JSON body that is not UTF-8 or not JSON) answers 400;
+        # every other route reads its body itself and calls that 422 "unparseable body",
+        # which is what each operation documents.  One answer for one fault.
+        slug, title = _BODY_KINDS[422]
+        detail = "the request body is not valid JSON (UTF-8)"
+        return problem_response(request, 422, slug, title, "UNPARSEABLE_BODY", detail)
     title = _STATUS_TITLES.get(status, "Error")
     detail = exc.detail if isinstance(exc.detail, str) else title
     slug = title.lower().replace(" ", "-")
