@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, make_url
+from sqlalchemy import create_engine
 from sqlalchemy.exc import OperationalError
 
 from app.db import migrate
+from app.localserver import database_url, scratch_database
 from app.settings import get_settings
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -51,10 +50,6 @@ def _in_ci() -> bool:
     return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
-def _database_url(base: str, name: str) -> str:
-    return make_url(base).set(database=name).render_as_string(hide_password=False)
-
-
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("sqlite-template") / "compcalc.db"
@@ -81,36 +76,19 @@ def postgres_server() -> Iterator[str]:
     yield base
 
 
-@contextmanager
-def _postgres_database(server: str, prefix: str, template: str | None = None) -> Iterator[str]:
-    """A new database on ``server`` (a copy of ``template`` if given), dropped (even while
-    in use) on exit; its name."""
-    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    copy = "" if template is None else f' TEMPLATE "{template}"'
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}"{copy}')
-        yield name
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
-
-
 @pytest.fixture(scope="session")
 def postgres_template(postgres_server: str) -> Iterator[str]:
     """A migrated PostgreSQL database that every test's database is copied from."""
-    with _postgres_database(postgres_server, "compcalc_template") as name:
-        migrate.upgrade(_database_url(postgres_server, name))
+    with scratch_database(postgres_server, "compcalc_template") as name:
+        migrate.upgrade(database_url(postgres_server, name))
         yield name
 
 
 @pytest.fixture
 def fresh_postgres(postgres_server: str) -> Iterator[str]:
     """An empty PostgreSQL database (not migrated), dropped after the test."""
-    with _postgres_database(postgres_server, "compcalc_test") as name:
-        yield _database_url(postgres_server, name)
+    with scratch_database(postgres_server, "compcalc_test") as name:
+        yield database_url(postgres_server, name)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -123,8 +101,8 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         return
     server: str = request.getfixturevalue("postgres_server")
     template: str = request.getfixturevalue("postgres_template")
-    with _postgres_database(server, "compcalc_test", template) as name:
-        yield _database_url(server, name)
+    with scratch_database(server, "compcalc_test", template) as name:
+        yield database_url(server, name)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -9,17 +9,15 @@ internet access: every asset comes from the service itself.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from app.db import migrate
+from app.localserver import ServiceDidNotStart, running_service
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -32,13 +30,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.fixture
@@ -60,35 +51,14 @@ def api_key(database_url: str, repo_root: Path) -> str:
 
 
 @pytest.fixture
-def server(tmp_path: Path, repo_root: Path, database_url: str) -> Iterator[str]:
-    url = database_url
-    port = _free_port()
-    env = {**os.environ, "COMPCALC_DATABASE_URL": url}
-    command = [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory",
-               "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]  # fmt: skip
-    log = (tmp_path / "uvicorn.log").open("wb")
-    process = subprocess.Popen(command, cwd=repo_root, env=env, stdout=log, stderr=log)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("uvicorn did not start: " + (tmp_path / "uvicorn.log").read_text())
-            time.sleep(0.1)
-        yield base
-    finally:
-        process.terminate()
+def server(tmp_path: Path, database_url: str) -> Iterator[str]:
+    log_path = tmp_path / "uvicorn.log"
+    with log_path.open("wb") as log:
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+            with running_service(database_url, log=log) as base:
+                yield base
+        except ServiceDidNotStart as exc:
+            pytest.fail(f"{exc}: {log_path.read_text()}")
 
 
 @pytest.fixture

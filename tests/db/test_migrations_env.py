@@ -10,7 +10,6 @@ import io
 import os
 import re
 import shutil
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,12 +26,12 @@ from sqlalchemy import (
     String,
     Table,
     create_engine,
-    make_url,
     text,
 )
 from sqlalchemy.schema import CreateTable
 
 from app.db.base import NAMING_CONVENTION, Base
+from app.localserver import database_url, scratch_database
 
 
 def _config(repo_root: Path, url: str | None = None, sql_out: io.StringIO | None = None) -> Config:
@@ -147,16 +146,8 @@ def scratch_postgres_url() -> Iterator[str]:
     base_url = os.environ.get("COMPCALC_TEST_POSTGRES_URL")
     if not base_url:
         pytest.skip("COMPCALC_TEST_POSTGRES_URL is not set (.ci/run sets it)")
-    name = f"compcalc_migrations_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        yield make_url(base_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+    with scratch_database(base_url, "compcalc_migrations") as name:
+        yield database_url(base_url, name)
 
 
 def test_generated_revision_upgrades_and_downgrades_postgresql(

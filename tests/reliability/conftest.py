@@ -7,21 +7,22 @@ except under CI, where a missing PostgreSQL fails the run (see tests/conftest.py
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
-import sys
-import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, make_url
 
 from app.db.session import Database
+from app.localserver import (
+    ServiceDidNotStart,
+    database_url,
+    scratch_database,
+    start_service,
+    stop_service,
+)
 from app.services import keys
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -39,57 +40,24 @@ class Service:
         return httpx.Client(base_url=self.base, headers=headers, timeout=timeout)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 def start(url: str, log: Path, workers: int = 2, **env: str) -> tuple[str, subprocess.Popen[bytes]]:
-    port = free_port()
-    command = [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory",
-               "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
-               "--log-level", "warning"]  # fmt: skip
-    environment = {**os.environ, "COMPCALC_DATABASE_URL": url, **env}
+    """The service with ``workers`` processes on ``url``; the test fails with its log if it
+    does not start."""
     with log.open("ab") as out:
-        process = subprocess.Popen(command, cwd=REPO_ROOT, env=environment, stdout=out, stderr=out)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
         try:
-            if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                return base, process
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            stop(process)
-            pytest.fail("uvicorn did not start: " + log.read_text())
-        time.sleep(0.1)
+            return start_service(url, workers=workers, log=out, env=env)
+        except ServiceDidNotStart as exc:
+            pytest.fail(f"{exc}: {log.read_text()}")
 
 
-def stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+stop = stop_service
 
 
 @pytest.fixture
 def postgres_url(postgres_server: str, postgres_template: str) -> Iterator[str]:
     """A fresh PostgreSQL database at the latest migration, dropped after the test."""
-    name = f"compcalc_rel_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(postgres_server, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{postgres_template}"')
-        yield make_url(postgres_server).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+    with scratch_database(postgres_server, "compcalc_rel", postgres_template) as name:
+        yield database_url(postgres_server, name)
 
 
 @pytest.fixture
