@@ -79,6 +79,14 @@ class Settings(BaseSettings):
         description="How long a request holds its Idempotency-Key before a retry may take it "
         "over (the holder is presumed dead): longer than the slowest write.",
     )
+    key_cache_seconds: float = Field(
+        default=5,
+        ge=0,
+        le=300,
+        description="How long a worker process remembers a verified API key before reading it "
+        "again; a key revoked by another process (the CLI, another worker) is refused within "
+        "this time. 0: read the key on every request.",
+    )
     rate_limit_per_minute: int = Field(
         default=0,
         ge=0,

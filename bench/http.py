@@ -33,6 +33,7 @@ if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
 import argparse  # noqa: E402
+import asyncio  # noqa: E402
 import gc  # noqa: E402
 import http.client  # noqa: E402
 import json  # noqa: E402
@@ -43,7 +44,7 @@ import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
-from collections.abc import Iterator, Sequence  # noqa: E402
+from collections.abc import Callable, Iterator, Sequence  # noqa: E402
 from contextlib import contextmanager  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from typing import Any, Final  # noqa: E402
@@ -302,12 +303,124 @@ def large(employees: int) -> dict[str, float]:
     }
 
 
+# --- where a small request's time goes ---------------------------------------------------------
+
+
+def _cpu_ms(action: Callable[[], object], count: int = 2000, batches: int = 7) -> float:
+    """Least process CPU time of ``action`` per call, over ``batches`` batches."""
+    for _ in range(count // 10):
+        action()
+    best = float("inf")
+    for _ in range(batches):
+        began = time.process_time()
+        for _ in range(count):
+            action()
+        best = min(best, (time.process_time() - began) / count)
+    return best * 1000
+
+
+async def _asgi_cpu_ms(app: Any, body: bytes, headers: list[tuple[bytes, bytes]]) -> float:
+    """Like :func:`_cpu_ms`, for one POST of ``body`` to ``app`` through ASGI (no sockets)."""
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+        "scheme": "http", "path": PATH, "raw_path": PATH.encode(), "query_string": b"",
+        "root_path": "", "headers": headers, "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 80), "state": {},
+    }  # fmt: skip
+    statuses: list[int] = []
+
+    async def call() -> None:
+        messages = [{"type": "http.request", "body": body, "more_body": False}]
+
+        async def receive() -> dict[str, Any]:
+            return messages.pop() if messages else {"type": "http.disconnect"}
+
+        async def send(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                statuses.append(message["status"])
+
+        await app(dict(scope), receive, send)
+
+    count, best = 2000, float("inf")
+    for _ in range(count // 10):
+        await call()
+    for _ in range(7):
+        began = time.process_time()
+        for _ in range(count):
+            await call()
+        best = min(best, (time.process_time() - began) / count)
+    if set(statuses) != {200}:
+        raise RuntimeError(f"answered {sorted(set(statuses))}")
+    return best * 1000
+
+
+def breakdown() -> list[tuple[str, float]]:
+    """CPU milliseconds per one-employee calculate, layer by layer, in this process."""
+    from app import services
+    from app.api.body import RawBody, decode, validate
+    from app.api.inputs import CalculateRequest
+    from app.main import create_app
+    from app.settings import Settings
+
+    body = request_body(1)
+    raw = RawBody(body, "json")
+    data = decode(raw).data
+    request = validate(CalculateRequest, data)
+    figures = [
+        ("decode the JSON body (exact decimals)", _cpu_ms(lambda: decode(raw))),
+        ("validate it (Pydantic)", _cpu_ms(lambda: validate(CalculateRequest, data))),
+        (
+            "compute and render (engine, report, JSON)",
+            _cpu_ms(lambda: services.calculate_payroll(None, request.scheme, request)),  # type: ignore[arg-type]
+        ),
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        from app.db import migrate
+        from app.db.session import Database
+        from app.services.keys import create_key
+
+        url = f"sqlite:///{os.path.join(tmp, 'bench.db')}"
+        migrate.upgrade(url)
+        database = Database(url)
+        try:
+            secret = create_key(database, "bench", ["admin"])[1]
+        finally:
+            database.dispose()
+        app = create_app(Settings(database_url=url))
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"authorization", f"Bearer {secret}".encode()),
+            (b"content-length", str(len(body)).encode()),
+        ]
+        ours = asyncio.run(_asgi_cpu_ms(app, body, headers))
+        app.state.database.dispose()
+    bare = FastAPI()
+    prepared = b"x" * 1556
+
+    @bare.post(PATH)
+    async def endpoint(request: Request) -> Response:
+        await request.body()
+        return Response(prepared, media_type="application/json")
+
+    bare_ms = asyncio.run(_asgi_cpu_ms(bare, body, headers))
+    work = sum(ms for _, ms in figures)
+    figures += [
+        ("the whole calculate request through ASGI", ours),
+        ("  of which FastAPI, key check, body reading", ours - work),
+        ("the bare endpoint through ASGI", bare_ms),
+    ]
+    return figures
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0, help="per endpoint (default 10)")
     parser.add_argument("--concurrency", type=int, default=8, help="client connections")
     parser.add_argument("--employees", type=int, default=100_000, help="the large payroll")
     parser.add_argument("--skip-large", action="store_true", help="only the throughput part")
+    parser.add_argument(
+        "--breakdown", action="store_true", help="only the CPU cost per layer, in-process"
+    )
     parser.add_argument("--serve-bare", nargs=2, type=int, metavar=("PORT", "SIZE"),
                         help=argparse.SUPPRESS)  # fmt: skip
     args = parser.parse_args(argv)
@@ -316,6 +429,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
+    if args.breakdown:
+        print("\none-employee calculate, CPU ms per request in this process (least of 7 batches)")
+        for name, ms in breakdown():
+            print(f"{name:<46}{ms:8.3f}")
+        return 0
     calc, bare, size = throughput(args.seconds, args.concurrency)
     print(
         f"\none-employee calculate vs bare endpoint ({size:,} byte response, "

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from app.services import audit, keys
@@ -14,7 +14,7 @@ from app.services.keys import SCOPES, KeyView
 
 from .deps import DatabaseDep, Limit, Offset
 from .errors import secured
-from .security import AdminKey
+from .security import AdminKey, KeyCache
 
 __all__ = ["router"]
 
@@ -113,12 +113,20 @@ def list_api_keys(_: AdminKey, db: DatabaseDep) -> list[KeyOut]:
     "/keys/{key_id}/revoke",
     operation_id="revoke_api_key",
     summary="Revoke an API key",
-    description="From now on the key answers `401`. Revoking it again changes nothing.",
+    description=(
+        "From now on the key answers `401` (on the other worker processes, within "
+        "`COMPCALC_KEY_CACHE_SECONDS`). Revoking it again changes nothing."
+    ),
     response_model=KeyOut,
     responses=secured(404, 422),
 )
-def revoke_api_key(who: AdminKey, key_id: Annotated[uuid.UUID, Path()], db: DatabaseDep) -> KeyOut:
-    return KeyOut.model_validate(_key(keys.revoke_key(db, key_id, who)))
+def revoke_api_key(
+    who: AdminKey, key_id: Annotated[uuid.UUID, Path()], db: DatabaseDep, request: Request
+) -> KeyOut:
+    revoked = keys.revoke_key(db, key_id, who)
+    cache: KeyCache = request.app.state.key_cache
+    cache.clear()  # this worker refuses the key at once (others within COMPCALC_KEY_CACHE_SECONDS)
+    return KeyOut.model_validate(_key(revoked))
 
 
 @router.get(

@@ -47,7 +47,7 @@ _EXAMPLE = {"status": "ok", "version": "0.1.0"}
         }
     },
 )
-def health() -> HealthResponse:
+async def health() -> HealthResponse:
     """Report that the process is alive and which release it runs."""
     return HealthResponse(status="ok", version=__version__)
 

@@ -4,27 +4,36 @@ Every operation but the probes and the documentation depends on one of the alias
 (``tests/api/test_security.py`` walks every route to prove it).  A missing, unknown, revoked
 or expired key answers 401 with ``WWW-Authenticate``; a valid key without the scope, 403.
 The optional per-key rate limit (``COMPCALC_RATE_LIMIT_PER_MINUTE``) answers 429.
+
+A verified key is remembered by the worker for ``COMPCALC_KEY_CACHE_SECONDS`` (5 s), so that
+most requests need no database read and no trip to the thread pool: the key check is an
+``async`` dependency that only goes to the database (in the thread pool) on a miss.  Revoking
+a key through the API forgets every remembered key of that worker at once; a key revoked
+elsewhere (the CLI, another worker) is refused within the cache time.  The cache keeps the
+secret's SHA-256, never the secret, and a key expires in the cache when it expires.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Final
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from app.services import Forbidden, RateLimited, Unauthenticated
 from app.services.keys import Principal, authenticate
-
-from .deps import DatabaseDep
+from app.services.unit import now
 
 __all__ = [
     "AdminKey",
+    "KeyCache",
     "PayrollApprove",
     "PayrollCalculate",
     "PayrollRead",
@@ -75,15 +84,67 @@ class RateLimiter:
             )
 
 
-def requires(*scopes: str) -> Callable[[Request, DatabaseDep, Credentials], Principal]:
+class KeyCache:
+    """Principals of keys verified in the last ``seconds``, in this process, by secret hash."""
+
+    #: More distinct keys than this within the cache time start the cache afresh.
+    MAX_KEYS: Final = 10_000
+
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.seconds = seconds
+        self._clock = clock
+        self._entries: dict[bytes, tuple[Principal, float]] = {}
+
+    @staticmethod
+    def _digest(secret: str) -> bytes:
+        return hashlib.sha256(secret.encode()).digest()
+
+    def get(self, secret: str) -> Principal | None:
+        """The remembered principal of ``secret``; None when unknown, stale or expired."""
+        if self.seconds <= 0:
+            return None
+        digest = self._digest(secret)
+        entry = self._entries.get(digest)
+        if entry is None:
+            return None
+        principal, until = entry
+        if until <= self._clock() or (
+            principal.expires_at is not None and principal.expires_at <= now()
+        ):
+            self._entries.pop(digest, None)
+            return None
+        return principal
+
+    def put(self, secret: str, principal: Principal) -> None:
+        if self.seconds <= 0:
+            return
+        if len(self._entries) >= self.MAX_KEYS:
+            self._entries.clear()
+        self._entries[self._digest(secret)] = (principal, self._clock() + self.seconds)
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
+async def _verified(request: Request, secret: str) -> Principal | None:
+    cache: KeyCache = request.app.state.key_cache
+    found = cache.get(secret)
+    if found is None:
+        found = await run_in_threadpool(authenticate, request.app.state.database, secret)
+        if found is not None:
+            cache.put(secret, found)
+    return found
+
+
+def requires(*scopes: str) -> Callable[[Request, Credentials], Awaitable[Principal]]:
     """A dependency admitting a valid key that holds any of ``scopes`` (or ``admin``)."""
 
-    def principal(request: Request, db: DatabaseDep, credentials: Credentials) -> Principal:
+    async def principal(request: Request, credentials: Credentials) -> Principal:
         if credentials is None:
             raise Unauthenticated(
                 "CREDENTIALS_MISSING", "send an API key as 'Authorization: Bearer <key>'"
             )
-        found = authenticate(db, credentials.credentials)
+        found = await _verified(request, credentials.credentials)
         if found is None:
             raise Unauthenticated(
                 "CREDENTIALS_INVALID", "the API key is unknown, revoked or expired"

@@ -52,6 +52,8 @@ class Principal:
     key_id: uuid.UUID | None
     name: str
     scopes: frozenset[str]
+    #: When the key stops working (None: never), so that a cached principal expires with it.
+    expires_at: datetime | None = None
 
     def allows(self, scope: str) -> bool:
         return ADMIN in self.scopes or scope in self.scopes
@@ -155,7 +157,7 @@ def authenticate(db: Database, secret: str) -> Principal | None:
             return None
         if key.expires_at is not None and key.expires_at <= now():
             return None
-        return Principal(key.id, key.name, frozenset(key.scopes.split()))
+        return Principal(key.id, key.name, frozenset(key.scopes.split()), key.expires_at)
 
 
 def _event(actor: Principal, action: str, key_id: uuid.UUID, at: datetime) -> AuditEvent:

@@ -36,7 +36,7 @@ def test_create_list_revoke(tmp_path: Path, sqlite_template: Path) -> None:
     assert (prefix, name, scopes, state) == (secret[:12] + "…", "hr", "payroll:read", "active")
     assert secret not in listed.stdout
 
-    app = create_app(Settings(database_url=url))
+    app = create_app(Settings(database_url=url, key_cache_seconds=0))  # read on every request
     with TestClient(app, headers={"Authorization": f"Bearer {secret}"}) as client:
         assert client.get("/v1/payroll-runs").status_code == 200
         revoked = runner.invoke(cli, ["keys", "revoke", key_id, "--url", url])
@@ -72,6 +72,6 @@ def test_bootstrap_prints_an_admin_key_only_on_an_empty_database(
 
     (secret,) = [word for word in first.stdout.split() if word.startswith("cck_")]
     assert "/docs" in first.stdout and second.stdout == ""
-    app = create_app(Settings(database_url=url))
+    app = create_app(Settings(database_url=url, key_cache_seconds=0))  # read on every request
     with TestClient(app, headers={"Authorization": f"Bearer {secret}"}) as client:
         assert client.get("/v1/audit").status_code == 200  # admin

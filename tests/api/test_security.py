@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from starlette.routing import Mount
 
+from app.api.security import KeyCache
 from app.db.session import Database
 from app.services import keys
 
@@ -88,20 +89,65 @@ def test_an_unknown_or_malformed_credential_is_refused(api: TestClient, header: 
     assert "cck_not-a-key" not in response.text and "dXNlcjpwYXNz" not in response.text
 
 
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
 def test_a_revoked_or_expired_key_is_refused(api: TestClient) -> None:
+    clock = _Clock()
+    api.app.state.key_cache = KeyCache(5, clock=clock)  # type: ignore[attr-defined]
     database = _database(api)
     reader, secret = keys.create_key(database, "reader", ["schemes:read"])
     past = datetime.now(UTC) - timedelta(seconds=1)
     _, expired = keys.create_key(database, "old", ["schemes:read"], expires_at=past)
     bare = _bare(api)
+    headers = {"Authorization": f"Bearer {secret}"}
 
-    assert bare.get("/v1/schemes", headers={"Authorization": f"Bearer {secret}"}).is_success
-    keys.revoke_key(database, reader.id)
+    assert bare.get("/v1/schemes", headers=headers).is_success
+    keys.revoke_key(database, reader.id)  # as `compcalc keys revoke` does, in another process
 
+    clock.now += 4.9  # this worker still remembers the key it verified...
+    assert bare.get("/v1/schemes", headers=headers).is_success
+    clock.now += 0.2  # ...for COMPCALC_KEY_CACHE_SECONDS (5 s here), then reads it again
     for token in (secret, expired):
         response = bare.get("/v1/schemes", headers={"Authorization": f"Bearer {token}"})
         assert response.status_code == 401
         assert response.json()["code"] == "CREDENTIALS_INVALID"
+
+
+def test_the_key_cache_forgets_stale_and_expired_keys_and_keeps_no_secret() -> None:
+    clock = _Clock()
+    cache = KeyCache(5, clock=clock)
+    fresh = keys.Principal(uuid.uuid4(), "hr", frozenset({"payroll:read"}))
+    past = datetime.now(UTC) - timedelta(seconds=1)
+    lapsed = keys.Principal(uuid.uuid4(), "old", frozenset({"payroll:read"}), past)
+
+    cache.put("cck_fresh", fresh)
+    cache.put("cck_lapsed", lapsed)
+
+    assert cache.get("cck_fresh") is fresh
+    assert cache.get("cck_lapsed") is None  # the key's own expiry wins over the cache time
+    assert cache.get("cck_unknown") is None
+    assert "cck_fresh" not in repr(vars(cache)) and "cck_fresh" not in repr(cache._entries)
+    clock.now += 5
+    assert cache.get("cck_fresh") is None
+    cache.put("cck_fresh", fresh)
+    cache.clear()
+    assert cache.get("cck_fresh") is None
+
+    off = KeyCache(0, clock=clock)
+    off.put("cck_fresh", fresh)
+    assert off.get("cck_fresh") is None  # 0: every request reads the key
+
+    full = KeyCache(5, clock=clock)
+    for n in range(KeyCache.MAX_KEYS):
+        full.put(f"cck_{n}", fresh)
+    full.put("cck_one_more", fresh)  # starts afresh rather than growing without bound
+    assert full.get("cck_0") is None and full.get("cck_one_more") is fresh
 
 
 # (scopes of the key, method, path, expected status)
