@@ -90,7 +90,8 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(
         default=0,
         ge=0,
-        description="Requests per minute allowed to each API key and process; 0: no limit.",
+        description="Requests per minute allowed to each API key (counted in the database, so "
+        "across every worker process); 0: no limit.",
     )
 
 

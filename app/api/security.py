@@ -3,7 +3,8 @@
 Every operation but the probes and the documentation depends on one of the aliases below
 (``tests/api/test_security.py`` walks every route to prove it).  A missing, unknown, revoked
 or expired key answers 401 with ``WWW-Authenticate``; a valid key without the scope, 403.
-The optional per-key rate limit (``COMPCALC_RATE_LIMIT_PER_MINUTE``) answers 429.
+The optional per-key rate limit (``COMPCALC_RATE_LIMIT_PER_MINUTE``) answers 429; requests are
+counted in the database, so the limit holds for the key across all workers and replicas.
 
 A verified key is remembered by the worker for ``COMPCALC_KEY_CACHE_SECONDS`` (5 s), so that
 most requests need no database read and no trip to the thread pool: the key check is an
@@ -17,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import threading
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -28,7 +28,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
 from app.services import Forbidden, RateLimited, Unauthenticated
-from app.services.keys import Principal, authenticate
+from app.services.keys import Principal, authenticate, count_request
 from app.services.unit import now
 
 __all__ = [
@@ -56,26 +56,19 @@ Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)]
 
 
 class RateLimiter:
-    """A fixed one-minute window per key, in this process (each worker counts its own)."""
+    """A fixed one-minute window per key, counted in the database (shared by every worker)."""
 
-    def __init__(self, per_minute: int) -> None:
+    def __init__(self, per_minute: int, clock: Callable[[], float] = time.time) -> None:
         self.per_minute = per_minute
-        self._lock = threading.Lock()
-        self._windows: dict[uuid.UUID | None, tuple[int, int]] = {}
+        self._clock = clock
 
-    def check(self, key_id: uuid.UUID | None) -> None:
-        if self.per_minute <= 0:
+    async def check(self, request: Request, key_id: uuid.UUID | None) -> None:
+        if self.per_minute <= 0 or key_id is None:
             return
-        now = time.monotonic()
-        window = int(now // 60)
-        with self._lock:
-            start, count = self._windows.get(key_id, (window, 0))
-            if start != window:
-                start, count = window, 0
-            count += 1
-            self._windows[key_id] = (start, count)
+        at = self._clock()
+        count = await run_in_threadpool(count_request, request.app.state.database, key_id, at)
         if count > self.per_minute:
-            retry_after = max(1, math.ceil((window + 1) * 60 - now))
+            retry_after = max(1, math.ceil((at // 60 + 1) * 60 - at))
             raise RateLimited(
                 "RATE_LIMITED",
                 f"more than {self.per_minute} requests a minute with this key; "
@@ -154,7 +147,7 @@ def requires(*scopes: str) -> Callable[[Request, Credentials], Awaitable[Princip
                 "SCOPE_MISSING", f"this operation needs the scope {' or '.join(scopes)}"
             )
         limiter: RateLimiter = request.app.state.rate_limiter
-        limiter.check(found.key_id)
+        await limiter.check(request, found.key_id)
         return found
 
     return principal

@@ -17,7 +17,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, U
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base
-from .trust import ApiKey, AuditEvent, IdempotencyRecord
+from .trust import ApiKey, AuditEvent, IdempotencyRecord, RateWindow
 from .types import Money, UTCDateTime
 
 __all__ = [
@@ -31,13 +31,14 @@ __all__ = [
     "IdempotencyRecord",
     "PayrollRun",
     "PayslipRecord",
+    "RateWindow",
     "SchemeRecord",
     "SchemeVersion",
 ]
 
 #: The Alembic revision these models describe; /readyz wants the database at exactly this one.
 #: tests/db/test_migrations.py fails when it is not the head of migrations/versions.
-SCHEMA_REVISION: Final = "c7d8e9f0a1b2"
+SCHEMA_REVISION: Final = "d9e0f1a2b3c4"
 
 VERSION_DRAFT: Final = "draft"
 VERSION_PUBLISHED: Final = "published"

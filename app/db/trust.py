@@ -18,7 +18,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 from .base import Base
 from .types import UTCDateTime
 
-__all__ = ["CLAIM_DONE", "CLAIM_PENDING", "ApiKey", "AuditEvent", "IdempotencyRecord"]
+__all__ = [
+    "CLAIM_DONE",
+    "CLAIM_PENDING",
+    "ApiKey",
+    "AuditEvent",
+    "IdempotencyRecord",
+    "RateWindow",
+]
 
 CLAIM_PENDING: Final = "pending"
 CLAIM_DONE: Final = "done"
@@ -38,6 +45,20 @@ class ApiKey(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class RateWindow(Base):
+    """How many requests one key sent in one minute, for the optional rate limit.
+
+    Counted in the database, so every worker process and every replica shares one limit
+    per key.  Rows of past minutes are deleted as new minutes begin.
+    """
+
+    __tablename__ = "rate_window"
+
+    key_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("api_key.id"), primary_key=True)
+    minute: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)  # since 1970
+    count: Mapped[int]
 
 
 class IdempotencyRecord(Base):

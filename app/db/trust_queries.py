@@ -11,9 +11,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import CursorResult, delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from .trust import CLAIM_DONE, CLAIM_PENDING, ApiKey, AuditEvent, IdempotencyRecord
+from .trust import CLAIM_DONE, CLAIM_PENDING, ApiKey, AuditEvent, IdempotencyRecord, RateWindow
 
 __all__ = ["TrustQueries"]
 
@@ -119,6 +120,31 @@ class TrustQueries:
         total = self.session.scalar(select(func.count()).select_from(query.subquery()))
         ordered = query.order_by(AuditEvent.id.desc()).limit(limit).offset(offset)
         return list(self.session.scalars(ordered)), int(total or 0)
+
+    # --- rate windows ----------------------------------------------------------------------
+
+    def count_request(self, key_id: uuid.UUID, minute: int) -> int:
+        """Count one request of ``key_id`` in ``minute``; the minute's count so far.
+
+        One atomic upsert (``INSERT … ON CONFLICT DO UPDATE … RETURNING``, on PostgreSQL and
+        SQLite alike), so concurrent requests from any number of processes all count.
+        """
+        dialect = self.session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = (
+            insert(RateWindow)
+            .values(key_id=key_id, minute=minute, count=1)
+            .on_conflict_do_update(
+                index_elements=[RateWindow.key_id, RateWindow.minute],
+                set_={"count": RateWindow.count + 1},
+            )
+            .returning(RateWindow.count)
+        )
+        return int(self.session.execute(statement).scalar_one())
+
+    def forget_windows(self, before: int) -> int:
+        """Delete the counts of minutes before ``before``."""
+        return self._rowcount(delete(RateWindow).where(RateWindow.minute < before))
 
     def _rowcount(self, statement: Any) -> int:
         result = self.session.execute(statement.execution_options(synchronize_session=False))

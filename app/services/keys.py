@@ -26,6 +26,7 @@ __all__ = [
     "Principal",
     "authenticate",
     "bootstrap_admin_key",
+    "count_request",
     "create_key",
     "list_keys",
     "revoke_key",
@@ -158,6 +159,19 @@ def authenticate(db: Database, secret: str) -> Principal | None:
         if key.expires_at is not None and key.expires_at <= now():
             return None
         return Principal(key.id, key.name, frozenset(key.scopes.split()), key.expires_at)
+
+
+def count_request(db: Database, key_id: uuid.UUID, at: float) -> int:
+    """Count a request of ``key_id`` at ``at`` (seconds since 1970); its minute's count so far.
+
+    The first request of a key in a new minute also deletes the counts of earlier minutes.
+    """
+    minute = int(at // 60)
+    with write(db) as repo:
+        count = repo.count_request(key_id, minute)
+        if count == 1:
+            repo.forget_windows(minute)
+        return count
 
 
 def _event(actor: Principal, action: str, key_id: uuid.UUID, at: datetime) -> AuditEvent:

@@ -13,9 +13,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from starlette.routing import Mount
 
-from app.api.security import KeyCache
+from app.api.security import KeyCache, RateLimiter
 from app.db.session import Database
+from app.main import create_app
 from app.services import keys
+from app.settings import Settings
 
 PROBLEM = "application/problem+json"
 OPEN = {"/healthz", "/readyz", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"}
@@ -219,6 +221,30 @@ def test_the_rate_limit_answers_429_with_retry_after(api: TestClient) -> None:
     limited = api.get("/v1/schemes")
     assert 1 <= int(limited.headers["retry-after"]) <= 60
     assert limited.json()["code"] == "RATE_LIMITED"
+
+
+def test_the_rate_limit_is_one_limit_per_key_across_workers_and_restarts_each_minute(
+    api: TestClient, db_url: str
+) -> None:
+    clock = _Clock()
+    clock.now = 60 * 29_000_000 + 50.0  # ten seconds before a minute ends
+    other_app = create_app(Settings(database_url=db_url, rate_limit_per_minute=3))
+    for app in (api.app, other_app):  # two worker processes of one service
+        app.state.rate_limiter = RateLimiter(3, clock=clock)  # type: ignore[attr-defined]
+    with TestClient(other_app, headers=dict(api.headers)) as other:
+        statuses = [client.get("/v1/schemes").status_code for client in (api, other, api, other)]
+        assert statuses == [200, 200, 200, 429]  # 3 a minute in all, not 3 per worker
+        limited = other.get("/v1/schemes")
+        assert limited.headers["retry-after"] == "10"
+
+        clock.now += 10  # a new minute: the count starts again, for both workers
+        assert [api.get("/v1/schemes").status_code, other.get("/v1/schemes").status_code] == [
+            200,
+            200,
+        ]
+    with _database(api).engine.connect() as connection:
+        minutes = connection.execute(text("SELECT minute, count FROM rate_window")).all()
+    assert minutes == [(29_000_001, 2)]  # the earlier minute's count is gone
 
 
 def test_swagger_ui_offers_the_bearer_key(client: TestClient) -> None:
