@@ -1,10 +1,11 @@
 """Payroll preview: compute a payroll without storing anything.
 
 The route is ``async``, against the plain-``def`` rule of the other routes, for a measured
-reason: a small preview with its scheme inline is pure computation (well under a millisecond),
-and the two trips through the thread pool that a ``def`` route and its key check cost were
-most of its time (docs/benchmarks.md, "HTTP"). Such a request is computed on the event loop.
-A large body, or a scheme read from the database, goes to the thread pool as before.
+reason: a small preview with its scheme inline, or naming a published version this process
+has already read, is pure computation (well under a millisecond), and the two trips through
+the thread pool that a ``def`` route and its key check cost were most of its time
+(docs/benchmarks.md, "HTTP"). Such a request is computed on the event loop. A large body,
+or a scheme that must be read from the database, goes to the thread pool as before.
 """
 
 from __future__ import annotations
@@ -64,9 +65,9 @@ async def calculate_payroll(
     if len(body.data) > SMALL_BODY:
         return await run_in_threadpool(_calculate, body, db, http)
     request = _request(body, http)
-    if not isinstance(request.scheme, dict):  # a stored version: read from the database
-        return await run_in_threadpool(_respond, db, request)
-    return _respond(db, request)
+    if isinstance(request.scheme, dict) or services.published_scheme(db, request.scheme):
+        return _respond(db, request)  # nothing to read from the database
+    return await run_in_threadpool(_respond, db, request)
 
 
 def _request(body: RawBody, http: Request) -> CalculateRequest:

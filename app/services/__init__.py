@@ -32,6 +32,7 @@ from .payroll import (
     get_payslip,
     get_run,
     list_runs,
+    published_scheme,
     recompute_run,
 )
 from .schemes import (
@@ -90,6 +91,7 @@ __all__ = [
     "list_runs",
     "list_schemes",
     "publish_version",
+    "published_scheme",
     "recompute_run",
     "replace_draft",
     "scheme_error_items",

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import threading
 import uuid
+import weakref
+from typing import Final
 
 from app.api import render as rendering
 from app.api.inputs import PayrollInputs, SchemeOnDate, SchemeVersionRef
@@ -26,8 +29,36 @@ __all__ = [
     "get_payslip",
     "get_run",
     "list_runs",
+    "published_scheme",
     "recompute_run",
 ]
+
+#: Published versions this process has read, per database, by (scheme key, version number).
+#: A published version never changes again (the database refuses it), so it can be kept;
+#: drafts and ``{key, on}`` references are read from the database every time.
+_PUBLISHED: Final[weakref.WeakKeyDictionary[Database, dict[tuple[str, int], Scheme]]] = (
+    weakref.WeakKeyDictionary()
+)
+_PUBLISHED_LOCK: Final = threading.Lock()
+_PUBLISHED_MAX: Final = 256
+
+
+def published_scheme(db: Database, source: object) -> Scheme | None:
+    """The scheme of ``source`` when it names a published version this process has read."""
+    if not isinstance(source, SchemeVersionRef):
+        return None
+    with _PUBLISHED_LOCK:
+        return _PUBLISHED.get(db, {}).get((source.key, source.version))
+
+
+def _remember(db: Database, version: SchemeVersion, key: str, scheme: Scheme) -> None:
+    if version.status != VERSION_PUBLISHED:
+        return
+    with _PUBLISHED_LOCK:
+        known = _PUBLISHED.setdefault(db, {})
+        if len(known) >= _PUBLISHED_MAX:
+            known.clear()
+        known[key, version.number] = scheme
 
 
 # --- payroll -------------------------------------------------------------------------------
@@ -70,9 +101,13 @@ def calculate_payroll(
     if isinstance(source, dict):
         scheme = parse(SchemeDocument.inline(source), "/scheme")
         return rendering.render(_compute(scheme, inputs, "/scheme")).text()
-    with read(db) as repo:
-        version = _resolve(repo, source)
-    return rendering.render(_compute(stored(version)[1], inputs, None)).text()
+    known = published_scheme(db, source)
+    if known is None:
+        with read(db) as repo:
+            version = _resolve(repo, source)
+        known = stored(version)[1]
+        _remember(db, version, source.key, known)
+    return rendering.render(_compute(known, inputs, None)).text()
 
 
 def create_run(

@@ -10,9 +10,11 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 
 from app.api.examples import acme_scheme, calculate_examples
 from app.api.outputs import PayrollResult
+from app.db.session import Database
 from app.engine import Period, calculate, parse_scheme
 from app.io.documents import parse_document
 from app.io.payrolljson import payroll_json
@@ -156,6 +158,42 @@ def test_a_stored_version_by_number_or_date(
 
     assert by_version.status_code == by_date.status_code == 200
     assert by_version.json() == inline == by_date.json()
+
+
+def test_a_published_version_is_read_once_a_draft_every_time(
+    api: TestClient, acme_yaml: str, acme_roster: list[dict[str, Any]]
+) -> None:
+    created = api.post(
+        "/v1/schemes", content=acme_yaml, headers={"content-type": "application/yaml"}
+    )
+    body = {**_body(acme_roster), "scheme": {"key": "acme-sales", "version": 1}}
+    database: Database = api.app.state.database  # type: ignore[attr-defined]
+    statements: list[str] = []
+
+    def record(*args: Any) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(database.engine, "before_cursor_execute", record)
+    try:
+        assert api.post(URL, json=body).status_code == 200  # a draft: read from the database
+        assert api.post(URL, json=body).status_code == 200  # ... every time: it may change
+        drafts = len(statements)
+        published = api.post(
+            "/v1/schemes/acme-sales/versions/1/publish",
+            headers={"If-Match": created.headers["ETag"]},
+        )
+        assert published.status_code == 200
+        statements.clear()
+        first = api.post(URL, json=body)
+        read = len(statements)
+        second = api.post(URL, json=body)
+    finally:
+        event.remove(database.engine, "before_cursor_execute", record)
+
+    assert drafts >= 2 and read >= 1
+    assert len(statements) == read  # the published version, once read, is not read again
+    assert first.status_code == second.status_code == 200
+    assert first.json() == second.json() == api.post(URL, json=_body(acme_roster)).json()
 
 
 def test_a_draft_version_can_be_previewed(
