@@ -39,7 +39,7 @@ $(STAMP): requirements.lock requirements-dev.lock pyproject.toml
 run: venv
 	$(BIN)/alembic upgrade head
 	$(BIN)/compcalc keys bootstrap
-	$(BIN)/uvicorn app.main:create_app --factory --host 127.0.0.1 --port 8000
+	$(BIN)/compcalc serve --host 127.0.0.1 --port 8000
 
 lint: venv
 	$(BIN)/ruff check .

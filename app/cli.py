@@ -288,6 +288,34 @@ def openapi() -> None:
     sys.stdout.write(openapi_document())
 
 
+@cli.command()
+def serve(
+    host: Annotated[
+        str | None, typer.Option(help="Interface to listen on (default COMPCALC_HOST, 127.0.0.1).")
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option(min=1, max=65535, help="TCP port (default COMPCALC_PORT, 8000).")
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Worker processes (default COMPCALC_WORKERS, 1).")
+    ] = None,
+    log_level: Annotated[str, typer.Option(help="uvicorn's log level.")] = "info",
+    access_log: Annotated[bool, typer.Option(help="Log every request.")] = True,
+) -> None:
+    """Serve the HTTP API (run `compcalc db upgrade` first: this does not migrate)."""
+    from app.serve import serve as run
+    from app.settings import get_settings
+
+    settings = get_settings()
+    run(
+        host or settings.host,
+        port or settings.port,
+        workers or settings.workers,
+        log_level=log_level,
+        access_log=access_log,
+    )
+
+
 def _register() -> None:
     from app.cli_db import db_cli
     from app.cli_keys import keys_cli
@@ -302,3 +330,7 @@ _register()
 def main() -> None:
     """Entry point of the ``compcalc`` console script."""
     cli()
+
+
+if __name__ == "__main__":  # python -m app.cli, as the local service helpers start it
+    main()

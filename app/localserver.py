@@ -79,7 +79,7 @@ def start_service(
     """Start uvicorn on a free port serving database ``url``; return its base URL and process
     once /readyz answers 200.  Raises :class:`ServiceDidNotStart` (the process is stopped)."""
     port = free_port()
-    command = [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory",
+    command = [sys.executable, "-m", "app.cli", "serve",
                "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
                "--log-level", "warning", *args]  # fmt: skip
     environment = {**os.environ, "COMPCALC_DATABASE_URL": url, **(env or {})}

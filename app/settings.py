@@ -38,6 +38,20 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", description="Interface the HTTP server binds to.")
     port: int = Field(default=8000, ge=1, le=65535, description="TCP port of the HTTP server.")
     workers: int = Field(default=1, ge=1, description="Number of server worker processes.")
+    db_pool_size: int = Field(
+        default=10,
+        ge=1,
+        le=1000,
+        description="Database connections each worker keeps open (PostgreSQL); a connection "
+        "opened beyond them is closed again after each use.",
+    )
+    db_max_overflow: int = Field(
+        default=10,
+        ge=0,
+        le=1000,
+        description="Connections a worker may open beyond the pool at peaks (PostgreSQL); "
+        "workers × (pool + overflow) must stay below the server's max_connections.",
+    )
     max_scheme_bytes: int = Field(
         default=2 * MIB,
         gt=0,

@@ -170,12 +170,11 @@ def test_entrypoint_migrates_before_serving(repo_root: Path, final: Stage) -> No
         if line.strip() and not line.strip().startswith("#")
     ]
     migrate = next(i for i, line in enumerate(lines) if line == "alembic upgrade head")
-    serve = next(i for i, line in enumerate(lines) if line.startswith("exec uvicorn"))
+    serve = next(i for i, line in enumerate(lines) if line.startswith("exec compcalc serve"))
 
     assert migrate < serve
     assert "set -eu" in lines  # a failed migration must stop the container
     server = " ".join(line.rstrip("\\").strip() for line in lines[serve:])
-    assert "app.main:create_app --factory" in server
     assert "--host 0.0.0.0 --port 8000" in server
     assert '--workers "${COMPCALC_WORKERS:-1}"' in server
 

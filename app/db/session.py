@@ -33,14 +33,17 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 class Database:
     """The engine and session factory of one database URL."""
 
-    def __init__(self, url: str, *, pool_size: int = 5) -> None:
+    def __init__(self, url: str, *, pool_size: int = 5, max_overflow: int = 10) -> None:
         self.url = url
         options: dict[str, Any] = {"pool_pre_ping": True}
         if is_sqlite(url):
             # Wait for a competing writer instead of failing at once with "database is locked".
             options["connect_args"] = {"timeout": 30}
         else:
+            # Connections beyond pool_size are closed when returned: under steady load that
+            # is a new server process per burst; size the pool for the usual concurrency.
             options["pool_size"] = pool_size
+            options["max_overflow"] = max_overflow
         self.engine: Engine = create_engine(url, **options)
         if is_sqlite(url):
             event.listen(self.engine, "connect", _sqlite_pragmas)
