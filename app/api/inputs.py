@@ -166,6 +166,12 @@ class EmployeeInput(_Input):
 class CreditInput(_Input):
     employee_id: Text
     share: Amount = Field(description="Share of the deal, the shares adding up to exactly 1.")
+    commission: Amount | None = Field(
+        default=None,
+        description="On a deal of an earlier period: the commission that period paid this "
+        "employee on it (the sum of the deal's `commission` on their commission lines). A "
+        "refund of the deal then takes back the refunded fraction of it.",
+    )
 
 
 class DealInput(_Input):
@@ -187,7 +193,7 @@ class DealInput(_Input):
             client_id=self.client_id,
             client_since=self.client_since,
             amount=self.amount,
-            credit=tuple(Credit(c.employee_id, c.share) for c in self.credit),
+            credit=tuple(Credit(c.employee_id, c.share, c.commission) for c in self.credit),
             refund_of=self.refund_of,
             kind=self.kind,
         )

@@ -93,12 +93,20 @@ class CreditedDealOut(_Out):
     client_id: str
     measure: str
     share: str
-    amount: Money
+    amount: Money = Field(description="The part of the deal credited to this employee.")
+    commission: Money = Field(
+        description="On a commission line: the commission this deal earned (the line's "
+        "amount shared by credited amount; send it back on the deal's credit when a later "
+        "period refunds it). On a commission_clawback line: what the refund takes back."
+    )
     note: str
 
 
 class LineOut(_Out):
-    code: str = Field(description="base, commission, override, bonus, clawback, draw, ...")
+    code: str = Field(
+        description="base, commission, commission_clawback, override, bonus, clawback, draw, "
+        "draw_recovery"
+    )
     label: str
     measure: str | None
     basis: Money | None = Field(description="The amount a rate applies to.")

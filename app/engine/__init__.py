@@ -4,6 +4,7 @@ Pure core: standard library and Pydantic only.  It takes plain values and return
 result objects; the web API, the database and the CLI are shells around it.
 """
 
+from .attribution import commission_by_deal
 from .breakeven import BreakEven
 from .calculate import calculate
 from .calendar import Period, WorkCalendar
@@ -44,6 +45,7 @@ __all__ = [
     "calculate",
     "canonical_json",
     "check_scheme",
+    "commission_by_deal",
     "format_amount",
     "parse_scheme",
     "round_money",

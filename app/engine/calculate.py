@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from decimal import Decimal, localcontext
 from typing import Final
 
 from .calendar import Period
 from .checks import check_scheme
+from .collector import collector_paused
 from .deals import CreditedDeal, Deal, DealCredits, credit_deals
 from .findings import InputError, SchemeError
 from .ledger import settle
@@ -27,6 +26,7 @@ __all__ = ["calculate"]
 
 _ZERO: Final = Decimal(0)
 _ONE: Final = Decimal(1)
+_NONE: Final[dict[Measure, Decimal]] = {}
 
 
 class _Calculator:
@@ -83,6 +83,9 @@ class _Calculator:
         lines = [self.base_line(role, scale, described)]
         for rule in role.commission:
             lines.append(self.commission_line(role, rule, emp, credited, scale, described))
+        recovered = self.deals.recovered.get(emp.id)
+        if recovered:
+            lines.append(self.taken_back_line(recovered))
         if role.override is not None:
             lines.append(self.override_line(role, emp))
         lines.extend(self.bonus_lines(role, credited, scale))
@@ -146,6 +149,9 @@ class _Calculator:
     ) -> Line:
         den = scale.den
         credited = credits.get(rule.measure, _ZERO)
+        refunded = self.deals.excluded.get(emp.id, _NONE).get(rule.measure)
+        if refunded:  # taken back at the commission paid on those deals, not from this base
+            credited -= refunded
         deals = self.deal_lines(emp.id, rule.measure)
         target = role.target.get(rule.measure)
         scaled_target = None if target is None else target * scale.num
@@ -153,6 +159,11 @@ class _Calculator:
         amount = self.round(outcome.total, den)
         label = rule.label or f"Commission on {rule.measure}"
         head = f"{rule.measure} {self.fmt(credited)}"
+        if refunded:
+            head += (
+                f" (refunds {self.fmt(refunded)} left out: the commission paid on those deals "
+                "is taken back below)"
+            )
         if outcome.status == "below_threshold":
             assert outcome.threshold is not None and target is not None
             prorated = "" if scale.is_full else f", prorated {described}"
@@ -175,6 +186,19 @@ class _Calculator:
         text = f"{head}: {formula} = {self.fmt(amount)}"
         rate = outcome.slices[0][1] if len(outcome.slices) == 1 else None
         return Line("commission", label, amount, text, rule.measure, credited, rate, deals)
+
+    def taken_back_line(self, recovered: Sequence[tuple[CreditedDeal, Decimal]]) -> Line:
+        amount = sum((taken for _, taken in recovered), _ZERO)
+        count = len(recovered)
+        text = (
+            f"the commission paid on refunded deals, in proportion to the part refunded: "
+            f"{count} refund{'' if count == 1 else 's'} = {self.fmt(amount)}"
+        )
+        deals = tuple(deal for deal, _ in recovered)
+        paid = tuple(taken for _, taken in recovered)
+        return Line(
+            "commission_clawback", "Commission taken back", amount, text, deals=deals, paid=paid
+        )
 
     def deal_lines(self, employee_id: str, measure: Measure) -> tuple[CreditedDeal, ...]:
         lines = self.deals.lines.get(employee_id)
@@ -220,25 +244,6 @@ def _build(calc: _Calculator, roster: Sequence[Employee]) -> tuple[Payslip, ...]
     return tuple(calc.payslip(emp) for emp in roster)
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a payroll is built.
-
-    A payroll allocates a few objects per employee and creates no reference cycles, yet
-    every allocation counts towards a collection, and for 100,000 employees the
-    collector's repeated passes over the growing result took a third of the time.
-    Pausing it here (and restoring it whatever happens) frees nothing later than it
-    would have been freed anyway: cycles are not made here.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def calculate(
     scheme: Scheme,
     period: Period,
@@ -259,7 +264,7 @@ def calculate(
     structural = [f for f in findings if f.data.get("kind") == "structure"]
     if structural:
         raise SchemeError(structural)
-    with localcontext(EXACT), _collector_paused():
+    with localcontext(EXACT), collector_paused():
         problems = validate_roster(scheme, period, roster, with_deals=bool(deals))
         employees = {emp.id for emp in roster}
         credits, deal_problems = credit_deals(scheme, period, deals, employees)

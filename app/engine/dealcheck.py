@@ -98,10 +98,16 @@ def _plainly_fine(
             credited_now = False
     if len(credit) == 1:
         only = credit[0]
-        return only.share == _ONE and (not credited_now or only.employee_id in employees)
+        return (
+            only.share == _ONE
+            and only.commission is None
+            and (not credited_now or only.employee_id in employees)
+        )
     shares = tuple([c.share for c in credit])
-    return (shares in fine_shares or _shares_fine(shares, fine_shares)) and (
-        not credited_now or all(c.employee_id in employees for c in credit)
+    return (
+        (shares in fine_shares or _shares_fine(shares, fine_shares))
+        and all(c.commission is None for c in credit)
+        and (not credited_now or all(c.employee_id in employees for c in credit))
     )
 
 
@@ -200,6 +206,35 @@ def _problems_of(
             total += credit.share
     if deal.credit and total != _ONE:
         bad("SHARES_SUM", f"{where}: shares add up to {total}, not exactly 1", "credit")
+    for position, credit in enumerate(deal.credit):
+        if credit.commission is not None:
+            problem = _commission_problem(deal, credit.commission, digits, period)
+            if problem:
+                column = f"credit.{position}.commission"
+                bad(
+                    "INVALID_COMMISSION",
+                    f"{where}: commission of {credit.employee_id!r} {problem}",
+                    column,
+                )
+
+
+def _commission_problem(deal: Deal, paid: Decimal, digits: int, period: Period) -> str:
+    """What is wrong with the commission paid on a deal, as a phrase; "" when nothing."""
+    if deal.refund_of is not None or (deal.amount.is_finite() and deal.amount < 0):
+        return (
+            "on a refund: the commission paid goes on the credit of the deal refunded, "
+            "which the refund takes it back from"
+        )
+    if deal.date >= period.first_day:
+        return (
+            "on a deal dated in this period or later: its commission is computed here; "
+            "a credit carries what an earlier period paid"
+        )
+    if not paid.is_finite() or paid < 0 or paid > MAX_AMOUNT:
+        return f"{paid} must be an amount from 0 to 10^13, not negative"
+    if decimal_places(paid) > digits:
+        return f"{paid} has more than {digits} decimals"
+    return ""
 
 
 def _refunds_exceeding(

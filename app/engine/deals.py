@@ -13,7 +13,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Final
 
+from .attribution import take_back
 from .calendar import Period
+from .collector import collector_paused
 from .dealcheck import deal_problems
 from .dealtypes import (
     Credit,
@@ -25,7 +27,7 @@ from .dealtypes import (
     allocate,
 )
 from .findings import Finding, Problem
-from .money import EXACT
+from .money import EXACT, format_amount
 from .scheme import Measure, Scheme
 
 __all__ = [
@@ -91,7 +93,18 @@ class _Classifier:
 def credit_deals(
     scheme: Scheme, period: Period, deals: Sequence[Deal], employees: set[str]
 ) -> tuple[DealCredits, list[Problem]]:
-    """Credit the period's deals to employees; every problem of the deals at once."""
+    """Credit the period's deals to employees; every problem of the deals at once.
+
+    The cyclic garbage collector is paused meanwhile (:mod:`.collector`), as ``calculate``
+    pauses it for a whole payroll.
+    """
+    with collector_paused():
+        return _credit_deals(scheme, period, deals, employees)
+
+
+def _credit_deals(
+    scheme: Scheme, period: Period, deals: Sequence[Deal], employees: set[str]
+) -> tuple[DealCredits, list[Problem]]:
     digits = scheme.minor_units
     originals = {deal.id: deal for deal in deals}  # the last deal of an id
     problems = deal_problems(deals, employees, digits, period, originals)
@@ -284,12 +297,58 @@ def _credit(
             (measure, [now - then for now, then in zip(amounts, earlier[i][1], strict=True)])
             for i, (measure, amounts) in enumerate(split)
         ]
+    takes = _takes(deal, source, employees, before, digits)
+    taken: dict[str, list[CreditedDeal]] = {}
     for measure, amounts in split:
         for credit, part in zip(source.credit, amounts, strict=True):
-            if credit.employee_id not in employees:
+            who = credit.employee_id
+            if who not in employees:
                 continue
-            totals = result.totals.setdefault(credit.employee_id, {})
+            totals = result.totals.setdefault(who, {})
             totals[measure] = totals.get(measure, _ZERO) + part
-            result.lines.setdefault(credit.employee_id, []).append(
+            if who in takes:  # out of the commission base: taken back at the commission paid
+                result.lines.setdefault(who, [])  # the sales loop keeps totals and lines paired
+                left_out = result.excluded.setdefault(who, {})
+                left_out[measure] = left_out.get(measure, _ZERO) + part
+                text = f"{note}, {takes[who][1]}"
+                record = CreditedDeal(
+                    deal.id, deal.date, deal.client_id, measure, credit.share, part, text
+                )
+                taken.setdefault(who, []).append(record)
+                continue
+            result.lines.setdefault(who, []).append(
                 CreditedDeal(deal.id, deal.date, deal.client_id, measure, credit.share, part, note)
             )
+    for who, records in taken.items():
+        amount = takes[who][0]
+        if len(records) == 1:
+            shares = [amount]
+        else:  # a key account's deal: the take over its measures, in proportion to the parts
+            weights = [abs(int(r.amount.scaleb(digits, EXACT))) for r in records]
+            units = _largest_remainder(int(amount.scaleb(digits, EXACT)), weights, sum(weights))
+            shares = [Decimal(u).scaleb(-digits, EXACT) for u in units]
+        result.recovered.setdefault(who, []).extend(zip(records, shares, strict=True))
+
+
+def _takes(
+    deal: Deal, source: Deal, employees: set[str], before: Decimal | None, digits: int
+) -> dict[str, tuple[Decimal, str]]:
+    """For a refund of ``source`` whose credits carry the commission paid on it: what this
+    refund takes back from each of them (negative), and the words that explain it."""
+    if source is deal:
+        return {}
+    refunded_before = -(before or _ZERO)
+    refunded_after = refunded_before - deal.amount
+    takes = {}
+    for credit in source.credit:
+        paid = credit.commission
+        if paid is None or credit.employee_id not in employees:
+            continue
+        amount = take_back(paid, source.amount, refunded_before, refunded_after, digits)
+        words = (
+            f"{format_amount(refunded_after - refunded_before, digits)} of "
+            f"{format_amount(source.amount, digits)} refunded: {format_amount(amount, digits)} "
+            f"of the {format_amount(paid, digits)} commission paid"
+        )
+        takes[credit.employee_id] = (amount, words)
+    return takes

@@ -34,8 +34,13 @@ LATEST: Final = dt.date(2100, 12, 31)
 
 @dataclass(frozen=True, slots=True)
 class Credit:
+    """Who a deal credits, with what share; on a deal of an earlier period, optionally the
+    commission that period paid this employee on it (what ``recover: paid_commission`` takes
+    back, in proportion, when the deal is refunded)."""
+
     employee_id: str
     share: Decimal
+    commission: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +78,10 @@ class DealCredits:
     lines: dict[str, list[CreditedDeal]] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     credited_deals: int = 0
+    #: Refund parts left out of the commission base (their commission paid is taken back).
+    excluded: dict[str, dict[Measure, Decimal]] = field(default_factory=dict)
+    #: Per employee, each refund part taken back at the commission paid, and how much.
+    recovered: dict[str, list[tuple[CreditedDeal, Decimal]]] = field(default_factory=dict)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -45,7 +45,7 @@ class Employee:
 class Line:
     """One payslip line: rounded once, with the numbers that produced it."""
 
-    code: str  # base | commission | override | bonus
+    code: str  # base | commission | commission_clawback | override | bonus | clawback | draw…
     label: str
     amount: Decimal
     explanation: str
@@ -53,6 +53,8 @@ class Line:
     basis: Decimal | None = None  # the amount the rate applies to, where one does
     rate: Decimal | None = None  # the rate, where a single one applies
     deals: tuple[CreditedDeal, ...] = ()  # the deals behind a commission line
+    # On a commission_clawback line: what each of ``deals`` takes back (see attribution).
+    paid: tuple[Decimal, ...] = ()
 
 
 @dataclass(slots=True)

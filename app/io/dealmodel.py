@@ -21,10 +21,12 @@ __all__ = [
     "DealsFile",
     "parse_credit",
     "parse_measure",
+    "with_commission",
 ]
 
 DEAL_COLUMNS: Final = (
     "id", "date", "client_id", "client_since", "amount", "refund_of", "kind", "credit",
+    "commission",
 )  # fmt: skip
 REQUIRED_DEAL_COLUMNS: Final = ("id", "date", "client_id", "client_since", "amount", "credit")
 
@@ -70,6 +72,31 @@ def parse_credit(text: str, *, decimal_comma: bool = False) -> tuple[Credit, ...
             raise ValueError(f"the share of {who!r}: {exc}") from None
         credits.append(Credit(who, share))
     return tuple(credits)
+
+
+def with_commission(
+    credits: tuple[Credit, ...], text: str, *, decimal_comma: bool = False
+) -> tuple[Credit, ...]:
+    """``credits`` with the commission paid on each, from ``E-1:250.00|E-2:80.00``.
+
+    Each id must be one of the deal's credits, once.  ValueError says what is wrong.
+    """
+    paid: dict[str, Decimal] = {}
+    for part in text.split("|"):
+        who, colon, amount_text = part.strip().rpartition(":")
+        who = who.strip()
+        if not colon or not who:
+            raise ValueError(f"{part.strip()!r} is not employee:amount; write E-1:250.00|E-2:80.00")
+        if who in paid:
+            raise ValueError(f"{who!r} is named twice")
+        try:
+            paid[who] = parse_number(amount_text, decimal_comma=decimal_comma)
+        except ValueError as exc:
+            raise ValueError(f"the commission of {who!r}: {exc}") from None
+    unknown = sorted(set(paid) - {c.employee_id for c in credits})
+    if unknown:
+        raise ValueError(f"{', '.join(map(repr, unknown))} not in the deal's credit")
+    return tuple(Credit(c.employee_id, c.share, paid.get(c.employee_id)) for c in credits)
 
 
 def parse_measure(text: str, report: DealReport) -> Measure | None:

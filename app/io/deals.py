@@ -1,13 +1,16 @@
 """Deals files: the period's (and earlier) deals from CSV or JSON, every problem with its row.
 
 CSV columns (header names, any order, case-insensitive): ``id,date,client_id,client_since,
-amount,refund_of,kind,credit``; ``refund_of`` and ``kind`` may be left out.  ``credit``
-lists who is credited and with what share: ``E-1:0.5|E-2:0.5``, or just ``E-1`` for a deal
-credited wholly to one employee (share 1).  The same encoding, byte-order mark, separator
-and number rules as rosters apply (``1 234,56`` in a ``;`` file; shares too: ``E-1:0,5``).
+amount,refund_of,kind,credit,commission``; ``refund_of``, ``kind`` and ``commission`` may be
+left out.  ``credit`` lists who is credited and with what share: ``E-1:0.5|E-2:0.5``, or just
+``E-1`` for a deal credited wholly to one employee (share 1).  ``commission``, on a deal of an
+earlier period, is what that period paid each of them on it: ``E-1:250.00|E-2:80.00``.  The
+same encoding, byte-order mark, separator and number rules as rosters apply (``1 234,56`` in a
+``;`` file; shares too: ``E-1:0,5``).
 
 JSON: ``{"deals": [...]}`` or a bare list; each deal an object with those keys and
-``credit`` a list of ``{"employee_id": ..., "share": ...}`` (or a string in the CSV form).
+``credit`` a list of ``{"employee_id": ..., "share": ..., "commission": ...}`` (commission
+optional; or a string in the CSV form).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from .dealmodel import (
     DealsFile,
     parse_credit,
     parse_measure,
+    with_commission,
 )
 from .dealsjson import deal_from_json, parse_json_deals
 from .progress import NO_PROGRESS, Steps
@@ -73,7 +77,12 @@ def parse_csv_deals(
         raise DealsError(exc.path, exc.problems, exc.omitted) from None
     deals, lines = csv_records(rows, _csv_deal, problems, decimal_comma, REQUIRED_DEAL_COLUMNS)
     problems.check(DealsError)
-    return DealsFile(name, deals, lambda index: lines[index])
+    return DealsFile(name, deals, lambda index: lines[index], _csv_column)
+
+
+def _csv_column(name: str) -> str:
+    """The CSV column of an engine field: ``credit.0.commission`` is in ``commission``."""
+    return "commission" if name.endswith(".commission") else name
 
 
 def _csv_deal(fields: CsvFields) -> Deal | None:
@@ -89,6 +98,13 @@ def _csv_deal(fields: CsvFields) -> Deal | None:
             credit = parse_credit(values["credit"], decimal_comma=fields.decimal_comma)
         except ValueError as exc:
             fields.add("credit", "INVALID_CREDIT", f"credit: {exc}")
+        if credit and values.get("commission"):
+            try:
+                credit = with_commission(
+                    credit, values["commission"], decimal_comma=fields.decimal_comma
+                )
+            except ValueError as exc:
+                fields.add("commission", "INVALID_CREDIT", f"commission: {exc}")
     if fields.failed:
         return None
     assert when is not None and since is not None and amount is not None

@@ -58,9 +58,9 @@ def _json_credit(value: object, report: DealReport) -> tuple[Credit, ...] | None
             ok = False
             continue
         for key in entry:
-            if key not in ("employee_id", "share"):
+            if key not in ("employee_id", "share", "commission"):
                 report(f"{at}.{key}", "UNKNOWN_KEY", f"unknown key {key!r}; the keys are "
-                       "employee_id, share")  # fmt: skip
+                       "employee_id, share, commission")  # fmt: skip
                 ok = False
         who = _identifier(entry, "employee_id", _prefixed(report, at))
         share = None
@@ -68,10 +68,14 @@ def _json_credit(value: object, report: DealReport) -> tuple[Credit, ...] | None
             report(f"{at}.share", "MISSING_VALUE", "share is missing")
         else:
             share = json_number(entry["share"], f"{at}.share", report)
+        paid = None
+        if entry.get("commission") is not None:
+            paid = json_number(entry["commission"], f"{at}.commission", report)
+            ok = ok and paid is not None
         if who is None or share is None:
             ok = False
             continue
-        credits.append(Credit(who, share))
+        credits.append(Credit(who, share, paid))
     return tuple(credits) if ok else None
 
 
@@ -110,4 +114,13 @@ def parse_json_deals(text: str, name: str = "<deals>", progress: Steps = NO_PROG
     deals, indexes, row = json_records(
         text, name, "deals", "NOT_A_DEALS_FILE", deal_from_json, progress, DealsError
     )
-    return DealsFile(name, deals, lambda index: row(indexes[index]))
+    return DealsFile(name, deals, lambda index: row(indexes[index]), _json_column)
+
+
+def _json_column(name: str) -> str:
+    """``credit.0.commission``, an engine field, as JSON names it: ``credit[0].commission``."""
+    head, dot, rest = name.partition(".")
+    if not dot:
+        return name
+    index, _, key = rest.partition(".")
+    return f"{head}[{index}].{key}"

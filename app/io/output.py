@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Final
 
-from app.engine import Line, Payroll, Payslip, format_amount
+from app.engine import Line, Payroll, Payslip, commission_by_deal, format_amount
 
 from .tables import Column, plain_table
 
@@ -281,17 +281,23 @@ def _sum_text(amounts: Sequence[Decimal], digits: int) -> str:
 
 
 def deal_rows(line: Line, digits: int) -> list[list[str]]:
-    """The deals behind a payslip line: id, date, client, measure, share, amount, note;
-    first the roster's own total for the measure, when it has one."""
+    """The deals behind a payslip line: id, date, client, measure, share, amount, the
+    commission on it, note; first the roster's own total for the measure, when it has one."""
+    paid = commission_by_deal(line, digits)
     rows = [
         [d.deal_id, d.date.isoformat(), d.client_id, d.measure.value, rate_text(d.share),
-         format_amount(d.amount, digits), d.note]
-        for d in line.deals
+         format_amount(d.amount, digits), format_amount(c, digits), d.note]
+        for d, c in zip(line.deals, paid, strict=True)
     ]  # fmt: skip
     from_deals = sum((d.amount for d in line.deals), Decimal(0))
-    if line.basis is not None and line.measure is not None and line.basis != from_deals:
+    if (
+        line.code == "commission"
+        and line.basis is not None
+        and line.measure is not None
+        and line.basis != from_deals
+    ):
         typed = format_amount(line.basis - from_deals, digits)
-        rows.insert(0, ["roster", "", "", line.measure.value, "", typed, "the roster's total"])
+        rows.insert(0, ["roster", "", "", line.measure.value, "", typed, "", "the roster's total"])
     return rows
 
 
@@ -326,8 +332,9 @@ def explain_text(payroll: Payroll, slip: Payslip, working_days: int) -> str:
         if line.deals:
             count = len(line.deals)
             out.append(f"    credited from {count} deal{'' if count == 1 else 's'}:")
-            header = ["deal", "date", "client", "measure", "share", "credited", "note"]
-            table = _aligned([header, *deal_rows(line, digits)], right=(4, 5))
+            header = ["deal", "date", "client", "measure", "share", "credited", "commission",
+                      "note"]  # fmt: skip
+            table = _aligned([header, *deal_rows(line, digits)], right=(4, 5, 6))
             out += [f"      {row}" for row in table]
     paid_on = {line.measure for line in slip.lines if line.code == "commission"}
     unpaid = [(m, v) for m, v in slip.credited.items() if m not in paid_on and v]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from app.engine import Line, Payroll, PayrollReport, Payslip
+from app.engine import Line, Payroll, PayrollReport, Payslip, commission_by_deal
 
 from .output import money, rate_text
 
@@ -31,9 +31,10 @@ def _line_json(line: Line, digits: int) -> dict[str, Any]:
                 "measure": deal.measure.value,
                 "share": rate_text(deal.share),
                 "amount": money(deal.amount, digits),
+                "commission": money(paid, digits),
                 "note": deal.note,
             }
-            for deal in line.deals
+            for deal, paid in zip(line.deals, commission_by_deal(line, digits), strict=True)
         ]
     return result
 

@@ -20,7 +20,16 @@ __all__ = ["LINE_CODES", "ValueReader"]
 
 #: Line codes the engine writes on a payslip; an expectation on any other is a typo.
 LINE_CODES: Final = frozenset(
-    {"base", "commission", "override", "bonus", "clawback", "draw", "draw_recovery"}
+    {
+        "base",
+        "commission",
+        "commission_clawback",
+        "override",
+        "bonus",
+        "clawback",
+        "draw",
+        "draw_recovery",
+    }
 )
 _EXPECT_KEYS: Final = ("gross", "lines", "balances", "credited")
 _CODE_RE: Final = re.compile(r"[A-Z][A-Z0-9_]*")

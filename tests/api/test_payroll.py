@@ -297,6 +297,36 @@ def test_deal_problems_point_at_the_deal(client: TestClient) -> None:
     }
 
 
+def test_a_refund_takes_back_the_commission_paid_and_a_bad_one_points_at_it(
+    client: TestClient,
+) -> None:
+    sale = {
+        "id": "D-1",
+        "date": "2027-02-10",
+        "client_id": "C",
+        "client_since": "2027-02-01",
+        "amount": "700000.00",
+        "credit": [{"employee_id": "E-1", "share": 1, "commission": "110000.00"}],
+    }
+    refund = {"id": "R-1", "date": "2027-03-05", "client_id": "C", "client_since": "2027-02-01",
+              "amount": "-350000.00", "refund_of": "D-1",
+              "credit": [{"employee_id": "E-1", "share": 1}]}  # fmt: skip
+    roster = [{"id": "E-1", "department": "sales", "role": "rep", "credited": {"new_revenue": 0}}]
+
+    response = client.post(URL, json=_body(roster, deals=[sale, refund]))
+    late = client.post(URL, json=_body(roster, deals=[{**sale, "date": "2027-03-01"}]))
+
+    assert response.status_code == 200, response.text
+    lines = {line["code"]: line for line in _slip(response.json(), "E-1")["lines"]}
+    assert lines["commission_clawback"]["amount"] == "-55000.00"  # half of the 110 000 paid
+    assert lines["commission_clawback"]["deals"][0]["commission"] == "-55000.00"
+    assert _slip(response.json(), "E-1")["balances"]["clawback"] == "55000.00"
+    assert late.status_code == 422
+    assert [(e["pointer"], e["code"]) for e in late.json()["errors"]] == [
+        ("/deals/0/credit/0/commission", "INVALID_COMMISSION")
+    ]
+
+
 def test_an_empty_roster_is_refused(client: TestClient) -> None:
     problem = _problem(client, _body([]))
 

@@ -71,7 +71,7 @@ CASES = {
     "an extra column": (
         f"{HEADER},region\n{SALE},north\n",
         ":1: error UNKNOWN_COLUMN: unknown column 'region'; the columns are id, date, "
-        "client_id, client_since, amount, refund_of, kind, credit (column region)",
+        "client_id, client_since, amount, refund_of, kind, credit, commission (column region)",
     ),
     "a ragged row": (
         f"{HEADER}\n{SALE}\nD-2,2027-04-05,C-1,2027-04-01,100.00\n",
@@ -93,6 +93,16 @@ CASES = {
         f'{HEADER}\nD-1,2027-04-05,C-1,2027-04-01,100.00,,,"E-1:0,5|E-2:0,5"\n',
         ":2: error INVALID_CREDIT: credit: the share of 'E-1': '0,5' has a ',' which is "
         "ambiguous in a ','-separated file; use '.' as the decimal mark (column credit)",
+    ),
+    "a commission paid on a deal of this period": (
+        f"{HEADER},commission\nD-1,2027-04-05,C-1,2027-04-01,100000.00,,,E-1,E-1:15000.00\n",
+        ":2: error INVALID_COMMISSION: deal 'D-1': commission of 'E-1' on a deal dated in this "
+        "period or later: its commission is computed here; a credit carries what an earlier "
+        "period paid (column commission)",
+    ),
+    "a commission naming someone the deal does not credit": (
+        f"{HEADER},commission\nD-1,2027-03-05,C-1,2027-03-01,100000.00,,,E-1,E-2:15000.00\n",
+        ":2: error INVALID_CREDIT: commission: 'E-2' not in the deal's credit (column commission)",
     ),
 }
 
@@ -154,6 +164,26 @@ def test_json_deals_problems_name_the_line_and_key(compcalc: Invoke, tmp_path: P
     assert err == (
         f"{tmp_path / 'deals.json'}:2: error SHARES_SUM: deal 'D-1': shares add up to 0.9, "
         "not exactly 1 (column credit)\n"
+    )
+    assert not output.exists()
+
+
+def test_a_json_commission_problem_names_its_credit(compcalc: Invoke, tmp_path: Path) -> None:
+    deals = (
+        '{"deals": [\n'
+        '  {"id": "D-1", "date": "2027-03-05", "client_id": "C-1",\n'
+        '   "client_since": "2027-03-01", "amount": "100000.00",\n'
+        '   "credit": [{"employee_id": "E-1", "share": 0.5, "commission": "1.005"},\n'
+        '              {"employee_id": "E-2", "share": 0.5}]}\n'
+        "]}\n"
+    )
+
+    code, _, err, output = run(compcalc, tmp_path, deals, name="deals.json")
+
+    assert code == 2
+    assert err == (
+        f"{tmp_path / 'deals.json'}:2: error INVALID_COMMISSION: deal 'D-1': commission of "
+        "'E-1' 1.005 has more than 2 decimals (column credit[0].commission)\n"
     )
     assert not output.exists()
 

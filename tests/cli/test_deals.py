@@ -47,11 +47,15 @@ def test_deals_add_to_the_rosters_totals(compcalc: Invoke) -> None:
 def test_every_commission_line_lists_its_deals(compcalc: Invoke) -> None:
     e15 = slip(payroll(compcalc, *DEALS), "E-15")
 
+    # The line's 49 500.00 is shared by the positive credits: the roster's own 250 000.00 and
+    # D-102's 100 000.00 (the refund earns nothing).  D-102: 49 500 × 100/350 = 14 142.857…,
+    # the roster 35 357.142…; the leftover kopeck goes to the larger remainder, D-102's.
     assert e15["lines"][1]["deals"] == [
         {"deal_id": "D-102", "date": "2027-03-04", "client_id": "C-502",
-         "measure": "new_revenue", "share": "0.5", "amount": "100000.00", "note": ""},
+         "measure": "new_revenue", "share": "0.5", "amount": "100000.00",
+         "commission": "14142.86", "note": ""},
         {"deal_id": "D-104", "date": "2027-03-22", "client_id": "C-501",
-         "measure": "new_revenue", "share": "1", "amount": "-20000.00",
+         "measure": "new_revenue", "share": "1", "amount": "-20000.00", "commission": "0.00",
          "note": "refund of D-101"},
     ]  # fmt: skip
     assert "deals" not in e15["lines"][0]
@@ -78,10 +82,12 @@ def test_explain_lists_the_deals_behind_each_line(compcalc: Invoke) -> None:
         " 2. Commission on new clients  49 500.00",
         "    new_revenue 330 000.00: 330 000.00 × 15% = 49 500.00",
         "    credited from 2 deals:",
-        "      deal    date        client  measure      share    credited  note",
-        "      roster                      new_revenue         250 000.00  the roster's total",
-        "      D-102   2027-03-04  C-502   new_revenue    0.5  100 000.00",
-        "      D-104   2027-03-22  C-501   new_revenue      1  -20 000.00  refund of D-101",
+        "      deal    date        client  measure      share    credited  commission  note",
+        "      roster                      new_revenue         250 000.00              "
+        "the roster's total",
+        "      D-102   2027-03-04  C-502   new_revenue    0.5  100 000.00   14 142.86",
+        "      D-104   2027-03-22  C-501   new_revenue      1  -20 000.00        0.00  "
+        "refund of D-101",
     ]
 
 
@@ -128,3 +134,33 @@ def test_csv_output_has_payslip_rows_only(compcalc: Invoke) -> None:
     rows = list(csv.DictReader(io.StringIO(run.stdout)))
     assert {r["code"] for r in rows} == {"base", "commission", "override", "bonus", "gross"}
     assert "Departments" not in run.stdout
+
+
+def test_a_refund_takes_back_the_commission_paid_on_the_deal(
+    compcalc: Invoke, tmp_path: Any
+) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id,department,role,new_revenue\nE-1,sales,rep,0\n", encoding="utf-8")
+    deals = tmp_path / "deals.csv"
+    # March paid E-1 49 500.00 on D-1 (330 000 × 15%): April refunds a third of it.
+    deals.write_text(
+        "id,date,client_id,client_since,amount,refund_of,credit,commission\n"
+        "D-1,2027-03-10,C-1,2027-03-01,330000.00,,E-1,E-1:49500.00\n"
+        "R-1,2027-04-10,C-1,2027-03-01,-110000.00,D-1,E-1,\n",
+        encoding="utf-8",
+    )
+    args = ("--scheme", "examples/acme.yaml", "--roster", str(roster), "--period", "2027-04")
+
+    run = compcalc("calculate", *args, "--deals", str(deals), "--format", "json")
+    explained = compcalc("explain", *args, "--deals", str(deals), "--employee", "E-1")
+
+    assert run.exit_code == explained.exit_code == 0, run.stderr
+    lines = {line["code"]: line for line in slip(json.loads(run.stdout), "E-1")["lines"]}
+    assert lines["commission"]["amount"] == "0.00"  # the refund is not in April's base
+    taken = lines["commission_clawback"]
+    assert taken["amount"] == "-16500.00"  # 49 500.00 × 110 000 / 330 000
+    assert [(d["deal_id"], d["commission"]) for d in taken["deals"]] == [("R-1", "-16500.00")]
+    assert "Commission taken back" in explained.stdout
+    assert "110 000.00 of 330 000.00 refunded: -16 500.00 of the 49 500.00 commission paid" in (
+        explained.stdout
+    )

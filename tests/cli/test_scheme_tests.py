@@ -87,7 +87,7 @@ def test_an_invalid_test_file_exits_2_and_runs_nothing(compcalc: Invoke) -> None
         f"{path}:11:7: error UNKNOWN_EMPLOYEE: 'E-2' is not in the case's roster",
         f"{path}:12:43: error INVALID_NUMBER: gross: 'lots' is not a number",
         f"{path}:12:21: error UNKNOWN_KEY: 'comission' is not one of base, bonus, clawback, "
-        "commission, draw, draw_recovery, override",
+        "commission, commission_clawback, draw, draw_recovery, override",
         f"{path}:13:11: error DUPLICATE_CASE: case 'typos everywhere' appears twice (first at "
         "line 3)",
         f"{path}:13:5: error NOTHING_EXPECTED: a case needs expect, findings or error",
