@@ -103,11 +103,12 @@ def _plainly_fine(
             and only.commission is None
             and (not credited_now or only.employee_id in employees)
         )
+    for c in credit:
+        if c.commission is not None:
+            return False
     shares = tuple([c.share for c in credit])
-    return (
-        (shares in fine_shares or _shares_fine(shares, fine_shares))
-        and all(c.commission is None for c in credit)
-        and (not credited_now or all(c.employee_id in employees for c in credit))
+    return (shares in fine_shares or _shares_fine(shares, fine_shares)) and (
+        not credited_now or all(c.employee_id in employees for c in credit)
     )
 
 
