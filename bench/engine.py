@@ -39,7 +39,7 @@ import subprocess
 import sys
 import time
 import tracemalloc
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal, localcontext
@@ -404,14 +404,28 @@ def profile_deals(count: int, employees: int, top: int) -> str:
     scheme, _ = deal_scheme()
     roster = deal_roster(scheme, employees)
     deals = make_deals(scheme, roster, count)
+    return _profiled(lambda: calculate(scheme, PERIOD, roster, deals), top, ("tottime",))
+
+
+def _profiled(run: Callable[[], object], top: int, orders: Sequence[str]) -> str:
+    """cProfile's ``top`` entries of ``run()``, sorted by each of ``orders`` in turn."""
     profiler = cProfile.Profile()
     profiler.enable()
-    calculate(scheme, PERIOD, roster, deals)
+    run()
     profiler.disable()
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out).strip_dirs()
-    stats.sort_stats("tottime").print_stats(top)
+    for order in orders:
+        stats.sort_stats(order).print_stats(top)
     return out.getvalue()
+
+
+def _aligned(head: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """``head`` and ``rows`` as right-aligned columns two spaces apart."""
+    widths = [max(len(head[i]), *(len(row[i]) for row in rows)) for i in range(len(head))]
+    lines = ["  ".join(h.rjust(w) for h, w in zip(head, widths, strict=True))]
+    lines += ["  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)) for row in rows]
+    return "\n".join(lines)
 
 
 def _deals_table(results: Sequence[dict[str, Any]]) -> str:
@@ -427,24 +441,13 @@ def _deals_table(results: Sequence[dict[str, Any]]) -> str:
         ]
         for r in results
     ]
-    widths = [max(len(head[i]), *(len(row[i]) for row in rows)) for i in range(len(head))]
-    lines = ["  ".join(h.rjust(w) for h, w in zip(head, widths, strict=True))]
-    lines += ["  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)) for row in rows]
-    return "\n".join(lines)
+    return _aligned(head, rows)
 
 
 def profile(size: int, top: int) -> str:
     scheme, _ = load_scheme()
     roster = make_roster(scheme, size)
-    profiler = cProfile.Profile()
-    profiler.enable()
-    calculate(scheme, PERIOD, roster)
-    profiler.disable()
-    out = io.StringIO()
-    stats = pstats.Stats(profiler, stream=out).strip_dirs()
-    stats.sort_stats("tottime").print_stats(top)
-    stats.sort_stats("cumulative").print_stats(top)
-    return out.getvalue()
+    return _profiled(lambda: calculate(scheme, PERIOD, roster), top, ("tottime", "cumulative"))
 
 
 def _table(results: Sequence[dict[str, Any]]) -> str:
@@ -460,10 +463,7 @@ def _table(results: Sequence[dict[str, Any]]) -> str:
         ]
         for r in results
     ]
-    widths = [max(len(head[i]), *(len(row[i]) for row in rows)) for i in range(len(head))]
-    lines = ["  ".join(h.rjust(w) for h, w in zip(head, widths, strict=True))]
-    lines += ["  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)) for row in rows]
-    return "\n".join(lines)
+    return _aligned(head, rows)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -65,9 +65,10 @@ async def calculate_payroll(
     if len(body.data) > SMALL_BODY:
         return await run_in_threadpool(_calculate, body, db, http)
     request = _request(body, http)
-    if isinstance(request.scheme, dict) or services.published_scheme(db, request.scheme):
-        return _respond(db, request)  # nothing to read from the database
-    return await run_in_threadpool(_respond, db, request)
+    text = services.calculate_in_memory(db, request.scheme, request)
+    if text is None:  # the scheme must be read from the database
+        text = await run_in_threadpool(services.calculate_payroll, db, request.scheme, request)
+    return Response(text, media_type=JSON)
 
 
 def _request(body: RawBody, http: Request) -> CalculateRequest:

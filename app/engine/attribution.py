@@ -15,17 +15,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Final
 
-from .dealtypes import _largest_remainder
-from .money import EXACT
+from .dealtypes import apportion
+from .money import EXACT, to_units
 from .payroll import Line
 
 __all__ = ["commission_by_deal", "take_back"]
 
 _ZERO: Final = Decimal(0)
-
-
-def _units(value: Decimal, digits: int) -> int:
-    return int(value.scaleb(digits, EXACT))
 
 
 def commission_by_deal(line: Line, digits: int) -> list[Decimal]:
@@ -38,15 +34,13 @@ def commission_by_deal(line: Line, digits: int) -> list[Decimal]:
     zero = _ZERO.scaleb(-digits)
     if line.amount <= 0:
         return [zero] * len(line.deals)
-    amounts = [_units(deal.amount, digits) for deal in line.deals]
+    amounts = [to_units(deal.amount, digits) for deal in line.deals]
     weights = [max(units, 0) for units in amounts]
-    typed = 0 if line.basis is None else _units(line.basis, digits) - sum(amounts)
+    typed = 0 if line.basis is None else to_units(line.basis, digits) - sum(amounts)
     weights.append(max(typed, 0))
-    total = sum(weights)
-    if total <= 0:
+    if not any(weights):
         return [zero] * len(line.deals)
-    parts = _largest_remainder(_units(line.amount, digits), weights, total)
-    return [Decimal(part).scaleb(-digits, EXACT) for part in parts[:-1]]
+    return apportion(line.amount, weights, digits)[:-1]
 
 
 def take_back(
@@ -57,10 +51,10 @@ def take_back(
     all refunds of the deal so far) less the share refunded before it (``before``), each
     rounded half up to the minor unit.  The pieces of a full refund take back exactly
     ``paid``.  Negative (it is taken back)."""
-    whole, cents = _units(deal, digits), _units(paid, digits)
+    whole, cents = to_units(deal, digits), to_units(paid, digits)
 
     def share(refunded: Decimal) -> int:
-        quotient, remainder = divmod(cents * _units(refunded, digits), whole)
+        quotient, remainder = divmod(cents * to_units(refunded, digits), whole)
         return quotient + (1 if 2 * remainder >= whole else 0)
 
     return Decimal(share(before) - share(after)).scaleb(-digits, EXACT)

@@ -22,12 +22,12 @@ from .dealtypes import (
     CreditedDeal,
     Deal,
     DealCredits,
-    _largest_remainder,
     add_months,
     allocate,
+    apportion,
 )
 from .findings import Finding, Problem
-from .money import EXACT, format_amount
+from .money import format_amount, to_units
 from .scheme import Measure, Scheme
 
 __all__ = [
@@ -259,9 +259,7 @@ def _split(
 ) -> list[tuple[Measure, list[Decimal]]]:
     """``amount`` over ``parts``' measures in proportion, then over the credit shares."""
     if len(parts) > 1:  # in proportion to the parts' minor units: exact integers
-        weights = [int(value.scaleb(digits, EXACT)) for _, value in parts]
-        units = _largest_remainder(int(amount.scaleb(digits, EXACT)), weights, sum(weights))
-        by_measure = [Decimal(part).scaleb(-digits, EXACT) for part in units]
+        by_measure = apportion(amount, [to_units(value, digits) for _, value in parts], digits)
     else:
         by_measure = [amount]
     return [
@@ -324,9 +322,7 @@ def _credit(
         if len(records) == 1:
             shares = [amount]
         else:  # a key account's deal: the take over its measures, in proportion to the parts
-            weights = [abs(int(r.amount.scaleb(digits, EXACT))) for r in records]
-            units = _largest_remainder(int(amount.scaleb(digits, EXACT)), weights, sum(weights))
-            shares = [Decimal(u).scaleb(-digits, EXACT) for u in units]
+            shares = apportion(amount, [abs(to_units(r.amount, digits)) for r in records], digits)
         result.recovered.setdefault(who, []).extend(zip(records, shares, strict=True))
 
 

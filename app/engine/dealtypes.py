@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Final
 
 from .findings import Finding
-from .money import EXACT, quantum
+from .money import EXACT, quantum, to_units
 from .scheme import Measure
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "DealCredits",
     "add_months",
     "allocate",
+    "apportion",
 ]
 
 _ZERO: Final = Decimal(0)
@@ -113,7 +114,13 @@ def allocate(amount: Decimal, shares: Sequence[Decimal], digits: int) -> list[De
         else:
             first = product.quantize(quantum(digits), ROUND_HALF_UP, EXACT)
             return [first, EXACT.subtract(amount, first)]
-    parts = _largest_remainder(int(amount.scaleb(digits, EXACT)), *_weights(tuple(shares)))
+    return apportion(amount, _weights(tuple(shares)), digits)
+
+
+def apportion(amount: Decimal, weights: Sequence[int], digits: int) -> list[Decimal]:
+    """``amount`` shared in proportion to whole-number ``weights`` (not all zero), to the
+    minor unit by the largest-remainder method: the parts add up to ``amount``."""
+    parts = _largest_remainder(to_units(amount, digits), weights, sum(weights))
     return [Decimal(part).scaleb(-digits, EXACT) for part in parts]
 
 
@@ -123,12 +130,11 @@ _STRICT.traps[Inexact] = True
 
 
 @lru_cache(maxsize=256)
-def _weights(shares: tuple[Decimal, ...]) -> tuple[tuple[int, ...], int]:
-    """Shares as whole numbers over a common denominator: (0.5, 0.25, 0.25) → (2, 1, 1), 4."""
+def _weights(shares: tuple[Decimal, ...]) -> tuple[int, ...]:
+    """Shares as whole numbers over a common denominator: (0.5, 0.25, 0.25) → (2, 1, 1)."""
     ratios = [share.as_integer_ratio() for share in shares]
     denominator = math.lcm(*(den for _, den in ratios))
-    weights = tuple(num * (denominator // den) for num, den in ratios)
-    return weights, sum(weights)
+    return tuple(num * (denominator // den) for num, den in ratios)
 
 
 def _largest_remainder(units: int, weights: Sequence[int], total: int) -> list[int]:

@@ -26,6 +26,7 @@ __all__ = [
     "quantum",
     "round_money",
     "to_decimal",
+    "to_units",
 ]
 
 # Products of a few 13-digit amounts and rates stay far below 60 significant digits,
@@ -96,6 +97,11 @@ def minor_units(currency: str) -> int:
 def quantum(digits: int) -> Decimal:
     """The smallest amount with ``digits`` decimals: 0.01 for 2."""
     return _QUANTA[digits] if digits in _QUANTA else Decimal(1).scaleb(-digits)
+
+
+def to_units(value: Decimal, digits: int) -> int:
+    """An amount with at most ``digits`` decimals in whole minor units: 12.34 → 1234."""
+    return int(value.scaleb(digits, EXACT))
 
 
 def round_money(value: Decimal, digits: int, mode: Rounding, divisor: int = 1) -> Decimal:

@@ -16,10 +16,15 @@ if TYPE_CHECKING:
     from .report import PayrollReport
 from .scheme import Measure
 
-__all__ = ["BALANCE_KINDS", "Employee", "Line", "Payroll", "Payslip"]
+__all__ = ["BALANCE_KINDS", "LINE_CODES", "Employee", "Line", "Payroll", "Payslip"]
 
 #: Balances carried between periods: an unrecovered clawback, an unrecovered draw.
 BALANCE_KINDS = frozenset({"clawback", "draw"})
+#: The codes of the lines a payslip may have (``Line.code``).
+LINE_CODES = frozenset(
+    {"base", "commission", "commission_clawback", "override", "bonus", "clawback", "draw",
+     "draw_recovery"}
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +50,7 @@ class Employee:
 class Line:
     """One payslip line: rounded once, with the numbers that produced it."""
 
-    code: str  # base | commission | commission_clawback | override | bonus | clawback | draw…
+    code: str  # one of LINE_CODES
     label: str
     amount: Decimal
     explanation: str

@@ -10,27 +10,13 @@ from typing import Any, Final
 
 from app.engine import Measure, to_decimal
 from app.engine.findings import Path
-from app.engine.payroll import BALANCE_KINDS
+from app.engine.payroll import BALANCE_KINDS, LINE_CODES
 from app.io.positions import Positions
 
 from .model import Amounts, CodeSet, EmployeeExpect, Located
 from .model import TestProblem as Problem
 
 __all__ = ["LINE_CODES", "ValueReader"]
-
-#: Line codes the engine writes on a payslip; an expectation on any other is a typo.
-LINE_CODES: Final = frozenset(
-    {
-        "base",
-        "commission",
-        "commission_clawback",
-        "override",
-        "bonus",
-        "clawback",
-        "draw",
-        "draw_recovery",
-    }
-)
 _EXPECT_KEYS: Final = ("gross", "lines", "balances", "credited")
 _CODE_RE: Final = re.compile(r"[A-Z][A-Z0-9_]*")
 _COLUMN_PART: Final = re.compile(r"([^.\[\]]+)|\[(\d+)\]")

@@ -26,13 +26,13 @@ from .errors import (
 )
 from .payroll import (
     approve_run,
+    calculate_in_memory,
     calculate_payroll,
     create_run,
     export_run_csv,
     get_payslip,
     get_run,
     list_runs,
-    published_scheme,
     recompute_run,
 )
 from .schemes import (
@@ -78,6 +78,7 @@ __all__ = [
     "VersionView",
     "add_version",
     "approve_run",
+    "calculate_in_memory",
     "calculate_payroll",
     "create_run",
     "create_scheme",
@@ -91,7 +92,6 @@ __all__ = [
     "list_runs",
     "list_schemes",
     "publish_version",
-    "published_scheme",
     "recompute_run",
     "replace_draft",
     "scheme_error_items",

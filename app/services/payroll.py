@@ -23,13 +23,13 @@ from .unit import now, read, stored, write
 
 __all__ = [
     "approve_run",
+    "calculate_in_memory",
     "calculate_payroll",
     "create_run",
     "export_run_csv",
     "get_payslip",
     "get_run",
     "list_runs",
-    "published_scheme",
     "recompute_run",
 ]
 
@@ -42,8 +42,11 @@ _PUBLISHED: Final[weakref.WeakKeyDictionary[Database, dict[tuple[str, int], Sche
 _PUBLISHED_LOCK: Final = threading.Lock()
 _PUBLISHED_MAX: Final = 256
 
+#: Where a what-if payroll's scheme comes from: the document inline, or a stored version.
+SchemeSource = dict[str, object] | SchemeVersionRef | SchemeOnDate
 
-def published_scheme(db: Database, source: object) -> Scheme | None:
+
+def _known(db: Database, source: SchemeVersionRef | SchemeOnDate) -> Scheme | None:
     """The scheme of ``source`` when it names a published version this process has read."""
     if not isinstance(source, SchemeVersionRef):
         return None
@@ -94,20 +97,27 @@ def _compute(scheme: Scheme, inputs: PayrollInputs, scheme_prefix: str | None) -
         raise Invalid("INVALID_INPUT", detail, items) from None
 
 
-def calculate_payroll(
-    db: Database, source: dict[str, object] | SchemeVersionRef | SchemeOnDate, inputs: PayrollInputs
-) -> str:
-    """A what-if payroll as JSON text; nothing is stored."""
+def calculate_in_memory(db: Database, source: SchemeSource, inputs: PayrollInputs) -> str | None:
+    """:func:`calculate_payroll` when it reads nothing from the database (the scheme inline,
+    or a published version this process has read); None when it would."""
     if isinstance(source, dict):
         scheme = parse(SchemeDocument.inline(source), "/scheme")
         return rendering.render(_compute(scheme, inputs, "/scheme")).text()
-    known = published_scheme(db, source)
-    if known is None:
-        with read(db) as repo:
-            version = _resolve(repo, source)
-        known = stored(version)[1]
-        _remember(db, version, source.key, known)
-    return rendering.render(_compute(known, inputs, None)).text()
+    known = _known(db, source)
+    return None if known is None else rendering.render(_compute(known, inputs, None)).text()
+
+
+def calculate_payroll(db: Database, source: SchemeSource, inputs: PayrollInputs) -> str:
+    """A what-if payroll as JSON text; nothing is stored."""
+    text = calculate_in_memory(db, source, inputs)
+    if text is not None:
+        return text
+    assert not isinstance(source, dict)
+    with read(db) as repo:
+        version = _resolve(repo, source)
+    scheme = stored(version)[1]
+    _remember(db, version, source.key, scheme)
+    return rendering.render(_compute(scheme, inputs, None)).text()
 
 
 def create_run(
