@@ -25,4 +25,21 @@ def collector_paused() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
+            _promote_young()
             gc.enable()
+
+
+def _promote_young() -> None:
+    """Move every object the collector tracks into its oldest generation, without a pass.
+
+    Re-enabled as it was, the collector would start with a count of new objects far over
+    its threshold and scan all of them at the next allocation: for a million deals, some
+    three million objects, a sixth of a second, to find nothing (no cycles are made here).
+    ``freeze`` moves all tracked objects aside and resets that count; ``unfreeze`` puts
+    them back into the oldest generation, which full collections still examine on their
+    usual schedule, so cyclic garbage among them is collected as before.  A process that
+    froze objects itself (a pre-forking server) keeps them frozen: nothing is done then.
+    """
+    if gc.get_freeze_count() == 0:
+        gc.freeze()
+        gc.unfreeze()

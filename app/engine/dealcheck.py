@@ -40,23 +40,47 @@ def deal_problems(
     fine_shares: set[tuple[Decimal, ...]] = set()  # splits already found in range, summing to 1
     first, last = period.first_day, period.last_day
     step = quantum(digits)
-    refunds = False
+    refunds: list[Deal] = []
     for index, deal in enumerate(deals):
+        if deal.refund_of is not None:
+            refunds.append(deal)
         if seen is not None:
             if deal.id in seen:
                 _problems_of(index, deal, employees, digits, period, originals, True, problems)
                 continue
             seen.add(deal.id)
-        if deal.refund_of is not None:
-            refunds = True
+        # The common case first, inline (a million deals pass here): a plain sale of the
+        # period credited by its own single credit, fully known to be fine.
+        day = deal.date
+        amount = deal.amount
+        credit = deal.credit
+        if (
+            len(credit) == 1
+            and deal.refund_of is None
+            and first <= day <= last
+            and EARLIEST <= deal.client_since <= day <= LATEST
+        ):
+            only = credit[0]
+            try:
+                if (
+                    amount > _ZERO
+                    and amount <= MAX_AMOUNT
+                    and amount.quantize(step, context=EXACT) == amount
+                    and only.share == _ONE
+                    and only.commission is None
+                    and only.employee_id in employees
+                ):
+                    continue
+            except (ArithmeticError, TypeError):  # a signalling NaN: the full check reports it
+                pass
         try:
             if _plainly_fine(deal, employees, originals, fine_shares, first, last, step):
                 continue
-        except (ArithmeticError, TypeError):  # a signalling NaN: the full check reports it
+        except (ArithmeticError, TypeError):
             pass
         _problems_of(index, deal, employees, digits, period, originals, False, problems)
     if refunds:
-        _refunds_exceeding(deals, originals, problems)
+        _refunds_exceeding(deals, refunds, originals, problems)
     return problems
 
 
@@ -104,12 +128,10 @@ def _plainly_fine(
             and (not credited_now or only.employee_id in employees)
         )
     for c in credit:
-        if c.commission is not None:
+        if c.commission is not None or (credited_now and c.employee_id not in employees):
             return False
     shares = tuple([c.share for c in credit])
-    return (shares in fine_shares or _shares_fine(shares, fine_shares)) and (
-        not credited_now or all(c.employee_id in employees for c in credit)
-    )
+    return shares in fine_shares or _shares_fine(shares, fine_shares)
 
 
 def _shares_fine(shares: tuple[Decimal, ...], fine: set[tuple[Decimal, ...]]) -> bool:
@@ -239,15 +261,29 @@ def _commission_problem(deal: Deal, paid: Decimal, digits: int, period: Period) 
 
 
 def _refunds_exceeding(
-    deals: Sequence[Deal], originals: Mapping[str, Deal], problems: list[Problem]
+    deals: Sequence[Deal],
+    refunds: Sequence[Deal],
+    originals: Mapping[str, Deal],
+    problems: list[Problem],
 ) -> None:
+    """REFUND_EXCEEDS for each sale refunded more than its amount, in deal order."""
     refunded: dict[str, Decimal] = defaultdict(Decimal)
-    for deal in deals:  # (a non-finite amount is INVALID_AMOUNT already)
+    for deal in refunds:  # (a non-finite amount is INVALID_AMOUNT already)
         if deal.refund_of is not None and deal.refund_of in originals and deal.amount.is_finite():
             refunded[deal.refund_of] -= deal.amount
+    if len(originals) == len(deals):  # ids unique: only the sales known to be exceeded
+        exceeded = {
+            deal_id
+            for deal_id, total in refunded.items()
+            if originals[deal_id].amount.is_finite() and total > originals[deal_id].amount > 0
+        }
+        if not exceeded:  # the usual case: no need to look for the sales by position
+            return
+    else:  # an id twice: each deal of a refunded id is compared below
+        exceeded = set(refunded)
     for index, deal in enumerate(deals):
         if (
-            deal.id in refunded
+            deal.id in exceeded
             and deal.amount.is_finite()
             and deal.amount > 0
             and refunded[deal.id] > deal.amount

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Final
 
@@ -57,7 +57,9 @@ class _Classifier:
         self.parts: dict[str, list[tuple[Measure, Decimal]]] = {}
         running: dict[tuple[str, int, int], Decimal] = defaultdict(Decimal)
         ordered = sorted(
-            (d for d in deals if d.amount > 0 and d.client_id in key_clients and d.kind is None),
+            [d for d in deals if d.client_id in key_clients and d.kind is None and d.amount > _ZERO]
+            if key_clients
+            else [],
             key=lambda d: (d.date, d.id),
         )
         for deal in ordered:
@@ -111,10 +113,14 @@ def _credit_deals(
     result = DealCredits()
     if problems:
         return result, problems
-    classifier = _Classifier(scheme, deals, digits)
+    accounts = scheme.key_accounts
+    key_clients = set(accounts.client_ids) | set(accounts.baseline)
+    # The few deals that the classifier and the refunds look at, in one pass.
+    special = [d for d in deals if d.refund_of is not None or d.client_id in key_clients]
+    classifier = _Classifier(scheme, special, digits)
     window = scheme.clawback.window_days
     first, last = period.first_day, period.last_day
-    earlier = _refunded_before(deals, originals, window)
+    earlier = _refunded_before(special, originals, window)
 
     def other(index: int, deal: Deal) -> None:
         """A deal of the period that is not a plain sale: refunds, overrides, key accounts."""
@@ -187,28 +193,54 @@ def _credit_period(
     last: dt.date,
     other: Callable[[int, Deal], None],
 ) -> None:
-    """Credit the deals dated ``first``..``last`` in order: the plain sale inline, the rest
-    by ``other``.  A plain sale (positive, no ``kind``, not a key account's) is classified
-    by age alone and credited by its own split, everyone in it being on the payroll."""
+    """Credit the deals dated ``first``..``last`` in order: sales of one measure inline, the
+    rest (refunds, and key-account deals over two measures) by ``other``.  A sale is
+    credited by its own split, everyone in it being on the payroll."""
     all_totals, all_lines = result.totals, result.lines
-    key_deals, by_age, digits = classifier.parts, classifier.by_age, classifier.digits
+    key_deals, digits = classifier.parts, classifier.digits
+    ends, months = classifier.ends, classifier.months
+    new, repeat, zero = _NEW, _REPEAT, _ZERO
+    record = CreditedDeal
     credited = 0
     for index, deal in enumerate(deals):
         day = deal.date
         if day < first or day > last:
             continue
         amount = deal.amount
-        if amount < _ZERO or deal.kind is not None or (key_deals and deal.id in key_deals):
+        if amount < zero:
+            other(index, deal)
+            continue
+        kind = deal.kind
+        parts = key_deals.get(deal.id) if key_deals else None
+        if kind is not None:
+            measure = kind
+        elif parts is None:  # by age, as _Classifier.by_age, inline: the hot path
+            since = deal.client_since
+            end = ends.get(since)
+            if end is None:
+                end = ends[since] = add_months(since, months)
+            measure = new if day < end else repeat
+        elif len(parts) == 1:  # a key account's deal within its baseline, or all growth
+            measure = parts[0][0]
+        else:  # part baseline, part growth: two measures
             other(index, deal)
             continue
         credited += 1
-        measure = by_age(deal)
         credit = deal.credit
         if len(credit) == 1:
-            pairs: Iterable[tuple[Credit, Decimal]] = ((credit[0], amount),)
-        else:
-            pairs = zip(credit, allocate(amount, [c.share for c in credit], digits))  # noqa: B905
-        for c, part in pairs:
+            c = credit[0]
+            employee_id = c.employee_id
+            totals = all_totals.get(employee_id)
+            if totals is None:
+                totals = all_totals[employee_id] = {}
+                all_lines[employee_id] = []
+            previous = totals.get(measure)
+            totals[measure] = amount if previous is None else previous + amount
+            all_lines[employee_id].append(
+                record(deal.id, day, deal.client_id, measure, c.share, amount)
+            )
+            continue
+        for c, part in zip(credit, allocate(amount, [c.share for c in credit], digits)):  # noqa: B905
             employee_id = c.employee_id
             totals = all_totals.get(employee_id)
             if totals is None:
@@ -217,7 +249,7 @@ def _credit_period(
             previous = totals.get(measure)
             totals[measure] = part if previous is None else previous + part
             all_lines[employee_id].append(
-                CreditedDeal(deal.id, day, deal.client_id, measure, c.share, part)
+                record(deal.id, day, deal.client_id, measure, c.share, part)
             )
     result.credited_deals += credited
 
@@ -233,12 +265,16 @@ def _refunded_before(
     taken: dict[str, Decimal] = {}
     so_far: dict[str, Decimal] = defaultdict(Decimal)
     refunds = sorted(
-        (d for d in deals if d.amount < 0 and d.refund_of in originals),
+        [d for d in deals if d.refund_of is not None and d.refund_of in originals],
         key=lambda d: (d.date, d.id),
     )
     for refund in refunds:
         original = originals[refund.refund_of or ""]
-        if (refund.date - original.date).days > window or original.amount <= 0:
+        if (
+            refund.amount >= _ZERO
+            or (refund.date - original.date).days > window
+            or original.amount <= _ZERO
+        ):
             continue
         taken[refund.id] = so_far[original.id]
         so_far[original.id] += refund.amount
