@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Final
 
 from .calendar import Period
-from .dealtypes import EARLIEST, LATEST, Deal
+from .dealtypes import EARLIEST, LATEST, Credit, Deal
 from .findings import Problem
 from .money import EXACT, MAX_AMOUNT, decimal_places, quantum
 
@@ -49,28 +49,32 @@ def deal_problems(
                 _problems_of(index, deal, employees, digits, period, originals, True, problems)
                 continue
             seen.add(deal.id)
-        # The common case first, inline (a million deals pass here): a plain sale of the
-        # period credited by its own single credit, fully known to be fine.
+        # The common case first, inline (a million deals pass here): a sale of the period
+        # credited by its own split, fully known to be fine.
         day = deal.date
         amount = deal.amount
-        credit = deal.credit
         if (
-            len(credit) == 1
-            and deal.refund_of is None
+            deal.refund_of is None
             and first <= day <= last
             and EARLIEST <= deal.client_since <= day <= LATEST
         ):
-            only = credit[0]
+            credit = deal.credit
             try:
                 if (
                     amount > _ZERO
                     and amount <= MAX_AMOUNT
                     and amount.quantize(step, context=EXACT) == amount
-                    and only.share == _ONE
-                    and only.commission is None
-                    and only.employee_id in employees
                 ):
-                    continue
+                    if len(credit) == 1:
+                        only = credit[0]
+                        if (
+                            only.share == _ONE
+                            and only.commission is None
+                            and only.employee_id in employees
+                        ):
+                            continue
+                    elif credit and _split_fine(credit, employees, fine_shares, True):
+                        continue
             except (ArithmeticError, TypeError):  # a signalling NaN: the full check reports it
                 pass
         try:
@@ -127,6 +131,17 @@ def _plainly_fine(
             and only.commission is None
             and (not credited_now or only.employee_id in employees)
         )
+    return _split_fine(credit, employees, fine_shares, credited_now)
+
+
+def _split_fine(
+    credit: tuple[Credit, ...],
+    employees: set[str],
+    fine_shares: set[tuple[Decimal, ...]],
+    credited_now: bool,
+) -> bool:
+    """Shares known to be fine, no commission on any credit, and (if it is credited now by
+    this split) everyone in it on the payroll."""
     for c in credit:
         if c.commission is not None or (credited_now and c.employee_id not in employees):
             return False
