@@ -12,11 +12,13 @@ listening socket that names its protocol, so every worker's connections get ``TC
 from __future__ import annotations
 
 import socket
+import sys
+from typing import Any
 
 import uvicorn
 from uvicorn.supervisors import Multiprocess
 
-__all__ = ["TcpConfig", "serve"]
+__all__ = ["TcpConfig", "WorkerListeners", "balanced", "serve"]
 
 APP = "app.main:create_app"
 
@@ -33,6 +35,66 @@ class TcpConfig(uvicorn.Config):
         return sock
 
 
+class WorkerListeners(list[socket.socket]):
+    """The sockets uvicorn hands each worker process: one listening socket of its own.
+
+    uvicorn starts its workers with multiprocessing's *spawn*, which pickles the sockets it
+    passes them.  This list pickles as its address alone, and unpickles (in each worker, once)
+    as a new socket bound to that address with ``SO_REUSEPORT``: each worker then listens on
+    its own socket and the kernel spreads new connections over them by their addresses.  It
+    is empty in the parent, which never accepts anything.
+    """
+
+    def __init__(self, family: socket.AddressFamily, address: tuple[Any, ...]) -> None:
+        super().__init__()
+        self.family, self.address = family, address
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_worker_sockets, (self.family, self.address))
+
+
+def _reuse_port_socket(family: socket.AddressFamily, address: tuple[Any, ...]) -> socket.socket:
+    """A TCP socket bound to ``address`` that other such sockets may bind too."""
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        sock.bind(address)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def _worker_sockets(family: socket.AddressFamily, address: tuple[Any, ...]) -> list[socket.socket]:
+    return [_reuse_port_socket(family, address)]
+
+
+def balanced() -> bool:
+    """Whether workers get a listening socket each: Linux spreads connections over a
+    ``SO_REUSEPORT`` group; elsewhere (macOS, Windows) they share one socket."""
+    return sys.platform.startswith("linux") and hasattr(socket, "SO_REUSEPORT")
+
+
+def _bind_balanced(config: uvicorn.Config) -> tuple[socket.socket, WorkerListeners]:
+    """The parent's socket holding the address (bound, never listening: connections only go
+    to listening sockets) and the workers' listeners for it.  Port 0 becomes a free port."""
+    family = socket.AF_INET6 if config.host and ":" in config.host else socket.AF_INET
+    try:
+        holder = _reuse_port_socket(family, (config.host, config.port))
+    except OSError as exc:
+        uvicorn.config.logger.error(exc)
+        raise SystemExit(uvicorn.config.STARTUP_FAILURE) from None
+    address = holder.getsockname()
+    uvicorn.config.logger.info(
+        "Uvicorn running on http://%s:%d, %d workers (Press CTRL+C to quit)",
+        config.host,
+        address[1],
+        config.workers,
+    )
+    return holder, WorkerListeners(family, address)
+
+
 def serve(
     host: str, port: int, workers: int, *, log_level: str = "info", access_log: bool = True
 ) -> None:
@@ -46,7 +108,13 @@ def serve(
         log_level=log_level,
         access_log=access_log,
     )
-    if workers > 1:
+    if workers > 1 and balanced():
+        holder, listeners = _bind_balanced(config)
+        try:
+            Multiprocess(config, sockets=listeners).run()
+        finally:
+            holder.close()
+    elif workers > 1:
         Multiprocess(config, sockets=[config.bind_socket()]).run()
     else:
         uvicorn.Server(config).run()

@@ -13,6 +13,10 @@ workload mixes, per request: 50% what-if calculations (one employee), 25% payrol
 1. Saturation: 16 closed-loop clients for the given time → the maximum throughput.
 2. Target load: requests sent at 80% of that rate on a fixed schedule (open loop; latency
    counted from the scheduled time, so queueing is included) → requests/s, p50, p99, errors.
+
+The requests are sent from one asyncio event loop over raw keep-alive HTTP/1.1 connections
+(:class:`Connection`), so the generator takes little of the two cores it shares with the
+service.
 """
 
 from __future__ import annotations
@@ -27,15 +31,15 @@ sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _HERE]
 sys.path.insert(0, os.path.dirname(_HERE))
 
 import argparse  # noqa: E402
+import asyncio  # noqa: E402
 import json  # noqa: E402
 import random  # noqa: E402
-import threading  # noqa: E402
+import socket  # noqa: E402
 import time  # noqa: E402
 import uuid  # noqa: E402
-from collections.abc import Callable, Iterator, Sequence  # noqa: E402
-from concurrent.futures import ThreadPoolExecutor  # noqa: E402
+from collections.abc import Iterator, Sequence  # noqa: E402
 from contextlib import AbstractContextManager, contextmanager  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import httpx  # noqa: E402
@@ -51,6 +55,7 @@ class Result:
     seconds: float
     latencies: list[float]
     errors: int
+    by_kind: dict[str, list[float]] = field(default_factory=dict)
 
     @property
     def rate(self) -> float:
@@ -59,6 +64,21 @@ class Result:
     def percentile(self, q: float) -> float:
         ordered = sorted(self.latencies) or [float("nan")]
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+    def add(self, kind: str, seconds: float, ok: bool) -> None:
+        self.latencies.append(seconds)
+        self.by_kind.setdefault(kind, []).append(seconds)
+        self.errors += not ok
+
+    def kinds(self) -> str:
+        """p50 / p99 of each kind of request."""
+        parts = []
+        for kind, latencies in sorted(self.by_kind.items()):
+            one = Result(self.seconds, latencies, 0)
+            parts.append(
+                f"{kind} p50 {one.percentile(0.5):.1f} / p99 {one.percentile(0.99):.1f} ms"
+            )
+        return "; ".join(parts)
 
 
 @contextmanager
@@ -71,104 +91,163 @@ def service(url: str, workers: int) -> AbstractContextManager[str]:
     return running_service(url, workers=workers, args=("--no-access-log",))
 
 
+class Connection:
+    """One keep-alive HTTP/1.1 connection, spoken directly over asyncio streams.
+
+    The load generator shares the two cores with the workers and PostgreSQL, so it must cost
+    little per request: no HTTP client library and no threads (whose turns at the GIL were
+    counted as the service's latency), only one event loop writing requests and reading
+    ``Content-Length`` bodies (the service never answers chunked).
+    """
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.reader, self.writer = reader, writer
+
+    @classmethod
+    async def open(cls, host: str, port: int) -> Connection:
+        reader, writer = await asyncio.open_connection(host, port)
+        sock = writer.get_extra_info("socket")
+        if sock is not None:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return cls(reader, writer)
+
+    async def request(self, head: bytes, body: bytes = b"") -> tuple[int, bytes]:
+        """Send ``head`` (the request line and headers, without the blank line) and ``body``;
+        return the status code and the response body."""
+        length = f"Content-Length: {len(body)}\r\n\r\n".encode() if body else b"\r\n"
+        self.writer.write(head + length + body)
+        header = await self.reader.readuntil(b"\r\n\r\n")
+        status = int(header[9:12])
+        size = 0
+        for line in header.split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                size = int(value)
+            elif name.strip().lower() == b"transfer-encoding":
+                raise RuntimeError("a chunked response: not expected from the service")
+        return status, await self.reader.readexactly(size) if size else b""
+
+    def close(self) -> None:
+        self.writer.close()
+
+
 class Workload:
     """The three kinds of request, chosen at random in a 2:1:1 mix."""
 
-    def __init__(self, client: httpx.Client) -> None:
+    def __init__(self, client: httpx.Client, key: str) -> None:
         acme = json.loads((ROOT / "examples" / "acme-roster.json").read_text("utf-8"))
-        self.run_body = {
+        run_body = {
             "scheme": {"key": "acme-sales", "version": 1},
             "period": "2027-03",
             "roster": acme["employees"],
         }
-        self.calc_body = {**self.run_body, "roster": acme["employees"][:1]}
-        created = client.post("/v1/payroll-runs", json=self.run_body)
+        created = client.post("/v1/payroll-runs", json=run_body)
         assert created.status_code == 201, created.text
         self.run_ids = [created.json()["id"]]
-        self.lock = threading.Lock()
+        self.auth = f"Authorization: Bearer {key}\r\nHost: {client.base_url.host}\r\n"
+        self.run_body = json.dumps(run_body).encode()
+        self.calc_body = json.dumps({**run_body, "roster": acme["employees"][:1]}).encode()
 
-    def request(self, client: httpx.Client, rng: random.Random) -> bool:
-        """Send one request of a random kind; True when it answered as expected."""
+    def _post(self, path: str, extra: str = "") -> bytes:
+        return (
+            f"POST {path} HTTP/1.1\r\n{self.auth}Content-Type: application/json\r\n{extra}"
+        ).encode()
+
+    @staticmethod
+    def choose(rng: random.Random) -> str:
         kind = rng.random()
-        if kind < 0.5:
-            return client.post("/v1/payroll/calculate", json=self.calc_body).status_code == 200
-        if kind < 0.75:
-            headers = {"Idempotency-Key": uuid.uuid4().hex}
-            response = client.post("/v1/payroll-runs", json=self.run_body, headers=headers)
-            if response.status_code == 201:
-                with self.lock:
-                    self.run_ids.append(response.json()["id"])
-            return response.status_code == 201
-        with self.lock:
-            run_id = rng.choice(self.run_ids)
-        return client.get(f"/v1/payroll-runs/{run_id}").status_code == 200
+        return "calculate" if kind < 0.5 else "create" if kind < 0.75 else "read"
+
+    async def request(self, connection: Connection, kind: str, rng: random.Random) -> bool:
+        """Send one request of ``kind``; True when it answered as expected."""
+        if kind == "calculate":
+            status, _ = await connection.request(
+                self._post("/v1/payroll/calculate"), self.calc_body
+            )
+            return status == 200
+        if kind == "create":
+            extra = f"Idempotency-Key: {uuid.uuid4().hex}\r\n"
+            status, body = await connection.request(
+                self._post("/v1/payroll-runs", extra), self.run_body
+            )
+            if status == 201:
+                self.run_ids.append(json.loads(body)["id"])
+            return status == 201
+        run_id = rng.choice(self.run_ids)
+        status, _ = await connection.request(
+            f"GET /v1/payroll-runs/{run_id} HTTP/1.1\r\n{self.auth}".encode()
+        )
+        return status == 200
 
 
-def closed_loop(
-    make: Callable[[], httpx.Client], work: Workload, seconds: float, clients: int
-) -> Result:
-    latencies: list[float] = []
-    errors = [0]
-    lock = threading.Lock()
-    deadline = time.perf_counter() + seconds
+class Generator:
+    """Connections to the service and the two ways of loading it."""
 
-    def run(seed: int) -> None:
-        rng = random.Random(seed)
-        with make() as client:
+    def __init__(self, base: str, work: Workload) -> None:
+        url = httpx.URL(base)
+        self.host, self.port = url.host, url.port or 80
+        self.work = work
+
+    async def _attempt(
+        self, connection: Connection, kind: str, rng: random.Random
+    ) -> tuple[bool, bool]:
+        """(answered as expected, connection still usable)"""
+        try:
+            return await self.work.request(connection, kind, rng), True
+        except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError):
+            connection.close()
+            return False, False
+
+    async def closed_loop(self, seconds: float, clients: int) -> Result:
+        result = Result(0.0, [], 0)
+        deadline = time.perf_counter() + seconds
+
+        async def run(seed: int) -> None:
+            rng = random.Random(seed)
+            connection = await Connection.open(self.host, self.port)
             while time.perf_counter() < deadline:
                 began = time.perf_counter()
-                ok = work.request(client, rng)
-                with lock:
-                    latencies.append(time.perf_counter() - began)
-                    errors[0] += not ok
+                kind = self.work.choose(rng)
+                ok, usable = await self._attempt(connection, kind, rng)
+                result.add(kind, time.perf_counter() - began, ok)
+                if not usable:
+                    connection = await Connection.open(self.host, self.port)
+            connection.close()
 
-    start = time.perf_counter()
-    with ThreadPoolExecutor(clients) as pool:
-        list(pool.map(run, range(clients)))
-    return Result(time.perf_counter() - start, latencies, errors[0])
+        start = time.perf_counter()
+        await asyncio.gather(*(run(i) for i in range(clients)))
+        result.seconds = time.perf_counter() - start
+        return result
 
+    async def open_loop(self, seconds: float, rate: float, connections: int = 64) -> Result:
+        """Requests on a fixed schedule at ``rate``/s; latency from the scheduled instant.
 
-def open_loop(
-    make: Callable[[], httpx.Client], work: Workload, seconds: float, rate: float
-) -> Result:
-    """Requests on a fixed schedule at ``rate``/s; latency from the scheduled instant.
-
-    Each of the 64 sender threads opens its connection before the schedule starts, so the
-    figures are the service's, not the cost of 64 clients connecting at once.
-    """
-    latencies: list[float] = []
-    errors = [0]
-    lock = threading.Lock()
-    local = threading.local()
-    threads = 64
-    ready = threading.Barrier(threads + 1)
-
-    def warm(index: int) -> None:
-        local.client, local.rng = make(), random.Random(index)
-        local.client.get("/healthz")
-        ready.wait()
-
-    total = int(seconds * rate)
-    with ThreadPoolExecutor(threads) as pool:
-        warmed = [pool.submit(warm, i) for i in range(threads)]
-        ready.wait()
-        for future in warmed:
-            future.result()
+        The connections are opened before the schedule starts, so the figures are the
+        service's, not the cost of connecting; a request whose instant comes while every
+        connection is busy waits for one, and that wait is counted.
+        """
+        result = Result(0.0, [], 0)
+        idle: asyncio.Queue[Connection] = asyncio.Queue()
+        for _ in range(connections):
+            idle.put_nowait(await Connection.open(self.host, self.port))
+        rng = random.Random(1)
+        total = int(seconds * rate)
         start = time.perf_counter() + 0.2
 
-        def one(index: int) -> None:
+        async def one(index: int) -> None:
             scheduled = start + index / rate
-            time.sleep(max(0.0, scheduled - time.perf_counter()))
-            try:
-                ok = work.request(local.client, local.rng)
-            except httpx.HTTPError:
-                ok = False
-            with lock:
-                latencies.append(time.perf_counter() - scheduled)
-                errors[0] += not ok
+            await asyncio.sleep(max(0.0, scheduled - time.perf_counter()))
+            kind = self.work.choose(rng)
+            connection = await idle.get()
+            ok, usable = await self._attempt(connection, kind, rng)
+            result.add(kind, time.perf_counter() - scheduled, ok)
+            idle.put_nowait(connection if usable else await Connection.open(self.host, self.port))
 
-        list(pool.map(one, range(total)))
-    return Result(time.perf_counter() - start, latencies, errors[0])
+        await asyncio.gather(*(one(i) for i in range(total)))
+        while not idle.empty():
+            idle.get_nowait().close()
+        result.seconds = time.perf_counter() - start
+        return result
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -197,12 +276,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         finally:
             db.dispose()
         with service(url, args.workers) as base:
-
-            def make() -> httpx.Client:
-                headers = {"Authorization": f"Bearer {key}"}
-                return httpx.Client(base_url=base, headers=headers, timeout=30)
-
-            with make() as client:
+            headers = {"Authorization": f"Bearer {key}"}
+            with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
                 yaml = (ROOT / "examples" / "acme.yaml").read_text("utf-8")
                 created = client.post(
                     "/v1/schemes", content=yaml, headers={"content-type": "application/yaml"}
@@ -211,10 +286,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "/v1/schemes/acme-sales/versions/1/publish",
                     headers={"If-Match": created.headers["ETag"]},
                 )
-                work = Workload(client)
-            closed_loop(make, work, min(3.0, args.seconds), 16)  # warm-up
-            peak = closed_loop(make, work, args.seconds, 16)
-            target = open_loop(make, work, args.seconds, args.fraction * peak.rate)
+                work = Workload(client, key)
+            load = Generator(base, work)
+            asyncio.run(load.closed_loop(min(3.0, args.seconds), 16))  # warm-up
+            peak = asyncio.run(load.closed_loop(args.seconds, 16))
+            target = asyncio.run(load.open_loop(args.seconds, args.fraction * peak.rate))
     print(f"workers={args.workers} mix=50% calculate / 25% create run / 25% read run")
     share = f"{args.fraction:.0%} of max (open loop)"
     for name, result in (("saturation (16 clients)", peak), (share, target)):
@@ -222,6 +298,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{name:26} {result.rate:7.1f} req/s  p50 {result.percentile(0.5):6.1f} ms  "
             f"p99 {result.percentile(0.99):6.1f} ms  errors {result.errors}"
         )
+        print(f"{'':26} {result.kinds()}")
     return 0
 
 
