@@ -8,6 +8,7 @@ import os
 import pickle
 import shutil
 import socket
+import time
 from pathlib import Path
 
 import pytest
@@ -79,15 +80,20 @@ def test_each_worker_unpickles_a_listening_socket_of_its_own() -> None:
             assert sock.getsockname() == holder.getsockname()
             assert sock.proto == socket.IPPROTO_TCP
             assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT) == 1
+        first[0].listen()
         second[0].listen()  # both listen on the same address at once
+        second[0].close()  # (a connection to the address could go to either)
         assert _nodelay_of_an_accepted_connection(first[0]) != 0
     finally:
         for sock in (*first, *second, holder):
             sock.close()
 
 
-def _owners(port: int, pids: list[int]) -> dict[int, int]:
-    """How many established connections to ``port`` each process in ``pids`` holds (/proc)."""
+_ESTABLISHED, _LISTEN = "01", "0A"  # TCP states as /proc/net/tcp writes them
+
+
+def _owners(port: int, pids: list[int], state: str = _ESTABLISHED) -> dict[int, int]:
+    """How many sockets on local ``port`` in ``state`` each process in ``pids`` holds (/proc)."""
     inodes: set[str] = set()
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         if not os.path.exists(table):
@@ -95,7 +101,7 @@ def _owners(port: int, pids: list[int]) -> dict[int, int]:
         for line in Path(table).read_text().splitlines()[1:]:
             fields = line.split()
             local_port = int(fields[1].rsplit(":", 1)[1], 16)
-            if local_port == port and fields[3] == "01":  # 01: ESTABLISHED
+            if local_port == port and fields[3] == state:
                 inodes.add(fields[9])
     counts = {}
     for pid in pids:
@@ -130,6 +136,11 @@ def test_connections_opened_at_once_are_spread_over_the_workers(
             for pid in children
             if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
         ]
+        # /readyz answered when the first worker was up: wait for the second to listen too.
+        deadline = time.monotonic() + 30
+        while not all(_owners(port, workers, _LISTEN).values()):
+            assert time.monotonic() < deadline, "a worker never listened"
+            time.sleep(0.1)
         connections = []
         try:
             for _ in range(32):  # a client's pool opening its keep-alive connections
