@@ -6,6 +6,7 @@ import json
 import threading
 import uuid
 import weakref
+from dataclasses import dataclass
 from typing import Final
 
 from app.api import render as rendering
@@ -36,18 +37,29 @@ __all__ = [
 #: Published versions this process has read, per database, by (scheme key, version number).
 #: A published version never changes again (the database refuses it), so it can be kept;
 #: drafts and ``{key, on}`` references are read from the database every time.
-_PUBLISHED: Final[weakref.WeakKeyDictionary[Database, dict[tuple[str, int], Scheme]]] = (
+_PUBLISHED: Final[weakref.WeakKeyDictionary[Database, dict[tuple[str, int], _Published]]] = (
     weakref.WeakKeyDictionary()
 )
 _PUBLISHED_LOCK: Final = threading.Lock()
 _PUBLISHED_MAX: Final = 256
 
+
+@dataclass(frozen=True, slots=True)
+class _Published:
+    """A published version as a payroll needs it: its row id (a run refers to it), its
+    number, and its rules."""
+
+    id: int
+    number: int
+    scheme: Scheme
+
+
 #: Where a what-if payroll's scheme comes from: the document inline, or a stored version.
 SchemeSource = dict[str, object] | SchemeVersionRef | SchemeOnDate
 
 
-def _known(db: Database, source: SchemeVersionRef | SchemeOnDate) -> Scheme | None:
-    """The scheme of ``source`` when it names a published version this process has read."""
+def _known(db: Database, source: SchemeVersionRef | SchemeOnDate) -> _Published | None:
+    """``source``'s version when it names a published version this process has read."""
     if not isinstance(source, SchemeVersionRef):
         return None
     with _PUBLISHED_LOCK:
@@ -61,7 +73,24 @@ def _remember(db: Database, version: SchemeVersion, key: str, scheme: Scheme) ->
         known = _PUBLISHED.setdefault(db, {})
         if len(known) >= _PUBLISHED_MAX:
             known.clear()
-        known[key, version.number] = scheme
+        known[key, version.number] = _Published(version.id, version.number, scheme)
+
+
+def _published(db: Database, ref: SchemeVersionRef | SchemeOnDate) -> _Published:
+    """The published version ``ref`` names (from memory when this process has read it);
+    422 VERSION_NOT_PUBLISHED for a draft."""
+    known = _known(db, ref)
+    if known is not None:
+        return known
+    with read(db) as repo:
+        version = _resolve(repo, ref)
+    if version.status != VERSION_PUBLISHED:
+        detail = f"{ref.key} version {version.number} is a draft; publish it before a payroll run"
+        item = ErrorItem(detail, pointer="/scheme", code="VERSION_NOT_PUBLISHED")
+        raise Invalid("VERSION_NOT_PUBLISHED", detail, [item])
+    scheme = stored(version)[1]
+    _remember(db, version, ref.key, scheme)
+    return _Published(version.id, version.number, scheme)
 
 
 # --- payroll -------------------------------------------------------------------------------
@@ -104,7 +133,7 @@ def calculate_in_memory(db: Database, source: SchemeSource, inputs: PayrollInput
         scheme = parse(SchemeDocument.inline(source), "/scheme")
         return rendering.render(_compute(scheme, inputs, "/scheme")).text()
     known = _known(db, source)
-    return None if known is None else rendering.render(_compute(known, inputs, None)).text()
+    return None if known is None else rendering.render(_compute(known.scheme, inputs, None)).text()
 
 
 def calculate_payroll(db: Database, source: SchemeSource, inputs: PayrollInputs) -> str:
@@ -127,13 +156,8 @@ def create_run(
     trail: Trail[RunView] | None = None,
 ) -> RunView:
     """Compute a payroll from a published version and store it as a draft run."""
-    with read(db) as repo:
-        version = _resolve(repo, ref)
-    if version.status != VERSION_PUBLISHED:
-        detail = f"{ref.key} version {version.number} is a draft; publish it before a payroll run"
-        item = ErrorItem(detail, pointer="/scheme", code="VERSION_NOT_PUBLISHED")
-        raise Invalid("VERSION_NOT_PUBLISHED", detail, [item])
-    payroll = _compute(stored(version)[1], inputs, None)
+    version = _published(db, ref)
+    payroll = _compute(version.scheme, inputs, None)
     rendered = rendering.render(payroll)
     run = PayrollRun(
         id=uuid.uuid4(),

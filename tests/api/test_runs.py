@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 
 from app import services
 from app.api.inputs import EmployeeInput
@@ -95,6 +96,29 @@ def test_recomputing_a_stored_run_gives_the_same_bytes(
             assert json.loads(stored) == served
     finally:
         database.dispose()
+
+
+def test_a_second_run_of_a_published_version_does_not_read_the_version_again(
+    api: TestClient, run: dict[str, Any], acme_roster: list[dict[str, Any]]
+) -> None:
+    database: Database = api.app.state.database  # type: ignore[attr-defined]
+    statements: list[str] = []
+
+    def record(*args: Any) -> None:
+        statements.append(str(args[2]).lower())
+
+    event.listen(database.engine, "before_cursor_execute", record)
+    try:
+        second = api.post("/v1/payroll-runs", json=_run_body(acme_roster))
+    finally:
+        event.remove(database.engine, "before_cursor_execute", record)
+
+    assert second.status_code == 201, second.text
+    assert second.json()["scheme_version"] == run["scheme_version"] == 1
+    assert any(s.startswith("insert into payroll_run") for s in statements)  # it was stored
+    # The version (read by the first run) is remembered: it can never change once published.
+    assert not [s for s in statements if "from scheme_version" in s or "from scheme " in s]
+    assert api.get(f"/v1/payroll-runs/{second.json()['id']}").json()["total"] == run["total"]
 
 
 def test_a_run_needs_a_published_version(
