@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from app.engine.collector import collector_paused
+from app.engine.collector import PROMOTE_FROM, collector_paused
 
 
 class _Node:
@@ -59,11 +59,11 @@ def test_objects_made_inside_are_not_left_to_a_pass_and_not_frozen() -> None:
     gc.callbacks.append(record)
     try:
         with collector_paused():
-            made = [[i] for i in range(50_000)]  # tracked objects, far over the threshold
+            made = [[i] for i in range(PROMOTE_FROM + 1000)]  # tracked objects, a large result
         after = list(passes)  # an allocation: a pending pass would start here
     finally:
         gc.callbacks.remove(record)
-    assert after == []  # no pass over the 50 000 objects on the way out
+    assert after == []  # no pass over the 100 000 objects on the way out
     assert gc.get_freeze_count() == 0  # moved to the oldest generation, not left frozen
     assert gc.is_tracked(made[0])
 
@@ -89,3 +89,12 @@ def test_objects_frozen_by_the_process_stay_frozen() -> None:
         [[i] for i in range(1_000)]
     assert gc.get_freeze_count() == frozen
     assert kept
+
+
+def test_a_small_block_leaves_its_objects_young() -> None:
+    gc.enable()
+    with collector_paused():
+        made = [[i] for i in range(100)]
+    oldest = {id(obj) for obj in gc.get_objects(generation=2)}
+    assert id(made) not in oldest  # the collector looks at them as it would have
+    assert gc.isenabled()
