@@ -46,11 +46,12 @@ class Settings(BaseSettings):
         "opened beyond them is closed again after each use.",
     )
     db_max_overflow: int = Field(
-        default=10,
+        default=0,
         ge=0,
         le=1000,
-        description="Connections a worker may open beyond the pool at peaks (PostgreSQL); "
-        "workers × (pool + overflow) must stay below the server's max_connections.",
+        description="Connections a worker may open beyond the pool at peaks (PostgreSQL), "
+        "each closed again after use; workers × (pool + overflow) must stay below the "
+        "server's max_connections. At 0 a peak waits for a pooled connection.",
     )
     max_scheme_bytes: int = Field(
         default=2 * MIB,

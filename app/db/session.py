@@ -33,7 +33,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 class Database:
     """The engine and session factory of one database URL."""
 
-    def __init__(self, url: str, *, pool_size: int = 5, max_overflow: int = 10) -> None:
+    def __init__(self, url: str, *, pool_size: int = 10, max_overflow: int = 0) -> None:
         self.url = url
         options: dict[str, Any] = {"pool_pre_ping": True}
         if is_sqlite(url):
@@ -41,7 +41,8 @@ class Database:
             options["connect_args"] = {"timeout": 30}
         else:
             # Connections beyond pool_size are closed when returned: under steady load that
-            # is a new server process per burst; size the pool for the usual concurrency.
+            # is a new server process per burst, and at a peak the opening and closing made
+            # it worse (docs/reliability.md, "Load"); by default a peak waits for the pool.
             options["pool_size"] = pool_size
             options["max_overflow"] = max_overflow
         self.engine: Engine = create_engine(url, **options)
