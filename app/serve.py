@@ -81,6 +81,10 @@ def _bind_balanced(config: uvicorn.Config) -> tuple[socket.socket, WorkerListene
     to listening sockets) and the workers' listeners for it.  Port 0 becomes a free port."""
     family = socket.AF_INET6 if config.host and ":" in config.host else socket.AF_INET
     try:
+        if config.port:  # taken by another server, even one that shares its port: refuse
+            with socket.socket(family, socket.SOCK_STREAM) as probe:
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                probe.bind((config.host, config.port))
         holder = _reuse_port_socket(family, (config.host, config.port))
     except OSError as exc:
         uvicorn.config.logger.error(exc)

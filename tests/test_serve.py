@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from app.cli import cli
 from app.localserver import running_service
-from app.serve import APP, TcpConfig, WorkerListeners, balanced
+from app.serve import APP, TcpConfig, WorkerListeners, _bind_balanced, balanced
 
 linux_only = pytest.mark.skipif(not balanced(), reason="SO_REUSEPORT spreads connections on Linux")
 
@@ -157,3 +157,29 @@ def test_connections_opened_at_once_are_spread_over_the_workers(
     # With one shared socket, all 32 went to one worker.  Spread by a hash of the client's
     # port, both get some: all 32 on one side has a chance of 2 in 2^32.
     assert all(count > 0 for count in counts.values()), counts
+
+
+@linux_only
+def test_a_port_another_server_listens_on_is_refused_not_shared() -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as other:
+        other.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)  # even one that shares
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        port = other.getsockname()[1]
+        config = TcpConfig(APP, factory=True, host="127.0.0.1", port=port, workers=2)
+
+        with pytest.raises(SystemExit) as exit_:
+            _bind_balanced(config)
+
+    assert exit_.value.code == 3  # uvicorn's STARTUP_FAILURE: the supervisor does not retry
+
+
+@linux_only
+def test_the_parent_holds_the_address_without_listening() -> None:
+    config = TcpConfig(APP, factory=True, host="127.0.0.1", port=0, workers=2)
+    holder, listeners = _bind_balanced(config)
+    try:
+        assert listeners.address == holder.getsockname() and listeners.address[1] != 0
+        assert holder.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN) == 0
+    finally:
+        holder.close()
