@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Final
 
@@ -228,19 +228,10 @@ def _credit_period(
         credited += 1
         credit = deal.credit
         if len(credit) == 1:
-            c = credit[0]
-            employee_id = c.employee_id
-            totals = all_totals.get(employee_id)
-            if totals is None:
-                totals = all_totals[employee_id] = {}
-                all_lines[employee_id] = []
-            previous = totals.get(measure)
-            totals[measure] = amount if previous is None else previous + amount
-            all_lines[employee_id].append(
-                record(deal.id, day, deal.client_id, measure, c.share, amount)
-            )
-            continue
-        for c, part in zip(credit, allocate(amount, [c.share for c in credit], digits)):  # noqa: B905
+            pairs: Iterable[tuple[Credit, Decimal]] = ((credit[0], amount),)
+        else:
+            pairs = zip(credit, allocate(amount, [c.share for c in credit], digits))  # noqa: B905
+        for c, part in pairs:
             employee_id = c.employee_id
             totals = all_totals.get(employee_id)
             if totals is None:
