@@ -48,12 +48,14 @@ _REPEAT: Final = Measure.REPEAT_REVENUE
 class _Classifier:
     """Measure(s) of each positive deal: hand-off window, key-account growth, overrides."""
 
-    def __init__(self, scheme: Scheme, deals: Sequence[Deal], digits: int) -> None:
+    def __init__(
+        self, scheme: Scheme, deals: Sequence[Deal], digits: int, key_clients: set[str]
+    ) -> None:
         self.months = scheme.handoff.new_client_months
         self.ends: dict[dt.date, dt.date] = {}  # client_since → the new-client window's end
         self.digits = digits
         accounts = scheme.key_accounts
-        key_clients = set(accounts.client_ids) | set(accounts.baseline)
+        self.key_clients = key_clients
         self.parts: dict[str, list[tuple[Measure, Decimal]]] = {}
         running: dict[tuple[str, int, int], Decimal] = defaultdict(Decimal)
         ordered = sorted(
@@ -117,7 +119,7 @@ def _credit_deals(
     key_clients = set(accounts.client_ids) | set(accounts.baseline)
     # The few deals that the classifier and the refunds look at, in one pass.
     special = [d for d in deals if d.refund_of is not None or d.client_id in key_clients]
-    classifier = _Classifier(scheme, special, digits)
+    classifier = _Classifier(scheme, special, digits, key_clients)
     window = scheme.clawback.window_days
     first, last = period.first_day, period.last_day
     earlier = _refunded_before(special, originals, window)
@@ -197,7 +199,7 @@ def _credit_period(
     rest (refunds, and key-account deals over two measures) by ``other``.  A sale is
     credited by its own split, everyone in it being on the payroll."""
     all_totals, all_lines = result.totals, result.lines
-    key_deals, digits = classifier.parts, classifier.digits
+    key_deals, key_clients, digits = classifier.parts, classifier.key_clients, classifier.digits
     ends, months = classifier.ends, classifier.months
     new, repeat, zero = _NEW, _REPEAT, _ZERO
     record = CreditedDeal
@@ -211,7 +213,8 @@ def _credit_period(
             other(index, deal)
             continue
         kind = deal.kind
-        parts = key_deals.get(deal.id) if key_deals else None
+        # (a small set of clients first: the deals' own ids are a million-entry look-up)
+        parts = key_deals.get(deal.id) if deal.client_id in key_clients else None
         if kind is not None:
             measure = kind
         elif parts is None:  # by age, as _Classifier.by_age, inline: the hot path
