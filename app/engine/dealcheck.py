@@ -49,38 +49,10 @@ def deal_problems(
                 _problems_of(index, deal, employees, digits, period, originals, True, problems)
                 continue
             seen.add(deal.id)
-        # The common case first, inline (a million deals pass here): a sale of the period
-        # credited by its own split, fully known to be fine.
-        day = deal.date
-        amount = deal.amount
-        if (
-            deal.refund_of is None
-            and first <= day <= last
-            and EARLIEST <= deal.client_since <= day <= LATEST
-        ):
-            credit = deal.credit
-            try:
-                if (
-                    amount > _ZERO
-                    and amount <= MAX_AMOUNT
-                    and amount.quantize(step, context=EXACT) == amount
-                ):
-                    if len(credit) == 1:
-                        only = credit[0]
-                        if (
-                            only.share == _ONE
-                            and only.commission is None
-                            and only.employee_id in employees
-                        ):
-                            continue
-                    elif credit and _split_fine(credit, employees, fine_shares, True):
-                        continue
-            except (ArithmeticError, TypeError):  # a signalling NaN: the full check reports it
-                pass
         try:
             if _plainly_fine(deal, employees, originals, fine_shares, first, last, step):
                 continue
-        except (ArithmeticError, TypeError):
+        except (ArithmeticError, TypeError):  # a signalling NaN: the full check reports it
             pass
         _problems_of(index, deal, employees, digits, period, originals, False, problems)
     if refunds:
