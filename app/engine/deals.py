@@ -59,9 +59,11 @@ class _Classifier:
         self.parts: dict[str, list[tuple[Measure, Decimal]]] = {}
         running: dict[tuple[str, int, int], Decimal] = defaultdict(Decimal)
         ordered = sorted(
-            [d for d in deals if d.client_id in key_clients and d.kind is None and d.amount > _ZERO]
-            if key_clients
-            else [],
+            [
+                d
+                for d in deals
+                if d.client_id in key_clients and d.kind is None and d.amount > _ZERO
+            ],
             key=lambda d: (d.date, d.id),
         )
         for deal in ordered:

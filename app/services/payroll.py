@@ -66,14 +66,16 @@ def _known(db: Database, source: SchemeVersionRef | SchemeOnDate) -> _Published 
         return _PUBLISHED.get(db, {}).get((source.key, source.version))
 
 
-def _remember(db: Database, version: SchemeVersion, key: str, scheme: Scheme) -> None:
-    if version.status != VERSION_PUBLISHED:
-        return
-    with _PUBLISHED_LOCK:
-        known = _PUBLISHED.setdefault(db, {})
-        if len(known) >= _PUBLISHED_MAX:
-            known.clear()
-        known[key, version.number] = _Published(version.id, version.number, scheme)
+def _remember(db: Database, version: SchemeVersion, key: str, scheme: Scheme) -> _Published:
+    """``version`` with its rules, kept for next time if it is published."""
+    found = _Published(version.id, version.number, scheme)
+    if version.status == VERSION_PUBLISHED:
+        with _PUBLISHED_LOCK:
+            known = _PUBLISHED.setdefault(db, {})
+            if len(known) >= _PUBLISHED_MAX:
+                known.clear()
+            known[key, version.number] = found
+    return found
 
 
 def _published(db: Database, ref: SchemeVersionRef | SchemeOnDate) -> _Published:
@@ -88,9 +90,7 @@ def _published(db: Database, ref: SchemeVersionRef | SchemeOnDate) -> _Published
         detail = f"{ref.key} version {version.number} is a draft; publish it before a payroll run"
         item = ErrorItem(detail, pointer="/scheme", code="VERSION_NOT_PUBLISHED")
         raise Invalid("VERSION_NOT_PUBLISHED", detail, [item])
-    scheme = stored(version)[1]
-    _remember(db, version, ref.key, scheme)
-    return _Published(version.id, version.number, scheme)
+    return _remember(db, version, ref.key, stored(version)[1])
 
 
 # --- payroll -------------------------------------------------------------------------------
