@@ -102,7 +102,8 @@ def _bind_balanced(config: uvicorn.Config) -> tuple[socket.socket, WorkerListene
 def serve(
     host: str, port: int, workers: int, *, log_level: str = "info", access_log: bool = True
 ) -> None:
-    """Serve until interrupted; ``workers`` processes share one listening socket."""
+    """Serve until interrupted with ``workers`` processes: on Linux each listens on a socket
+    of its own (:class:`WorkerListeners`), elsewhere they share one."""
     config = TcpConfig(
         APP,
         factory=True,

@@ -144,8 +144,7 @@ def calculate_payroll(db: Database, source: SchemeSource, inputs: PayrollInputs)
     assert not isinstance(source, dict)
     with read(db) as repo:
         version = _resolve(repo, source)
-    scheme = stored(version)[1]
-    _remember(db, version, source.key, scheme)
+    scheme = _remember(db, version, source.key, stored(version)[1]).scheme
     return rendering.render(_compute(scheme, inputs, None)).text()
 
 

@@ -16,7 +16,8 @@ importlib mode a conftest is not an importable module.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -139,3 +140,18 @@ def edit() -> Callable[[Doc, str, object], Doc]:
 def scheme() -> Callable[[Doc], Scheme]:
     """Parse a document into a :class:`Scheme` (raises SchemeError like the real loaders)."""
     return parse_scheme
+
+
+@pytest.fixture
+def collector_restored() -> Iterator[None]:
+    """The cyclic collector as the test found it, whatever the test did (enabled, disabled,
+    objects frozen)."""
+    was_enabled = gc.isenabled()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        if was_enabled:
+            gc.enable()
+        else:
+            gc.disable()

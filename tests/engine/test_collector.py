@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import weakref
-from collections.abc import Iterator
 
 import pytest
 
@@ -16,15 +15,7 @@ class _Node:
         self.other: _Node | None = None
 
 
-@pytest.fixture(autouse=True)
-def _collector_restored() -> Iterator[None]:
-    was_enabled = gc.isenabled()
-    yield
-    gc.unfreeze()
-    if was_enabled:
-        gc.enable()
-    else:
-        gc.disable()
+pytestmark = pytest.mark.usefixtures("collector_restored")
 
 
 def test_paused_inside_and_enabled_again_after() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -47,19 +47,7 @@ def _deals() -> list[Deal]:
     ]
 
 
-@pytest.fixture
-def collector() -> Iterator[None]:
-    was_enabled = gc.isenabled()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-        else:
-            gc.disable()
-
-
-@pytest.mark.usefixtures("collector")
+@pytest.mark.usefixtures("collector_restored")
 def test_collector_is_paused_while_crediting_and_enabled_again(
     minimal_doc: Callable[[], dict[str, Any]],
 ) -> None:
@@ -75,7 +63,7 @@ def test_collector_is_paused_while_crediting_and_enabled_again(
     assert gc.isenabled()
 
 
-@pytest.mark.usefixtures("collector")
+@pytest.mark.usefixtures("collector_restored")
 def test_a_paused_collector_stays_paused(minimal_doc: Callable[[], dict[str, Any]]) -> None:
     gc.disable()
     credits, problems = credit_deals(parse_scheme(minimal_doc()), MARCH, _deals(), {"A", "B"})
@@ -84,7 +72,7 @@ def test_a_paused_collector_stays_paused(minimal_doc: Callable[[], dict[str, Any
     assert not gc.isenabled()
 
 
-@pytest.mark.usefixtures("collector")
+@pytest.mark.usefixtures("collector_restored")
 def test_collector_is_enabled_again_when_crediting_fails(
     minimal_doc: Callable[[], dict[str, Any]],
 ) -> None:
