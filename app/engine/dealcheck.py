@@ -13,7 +13,7 @@ from .dealtypes import EARLIEST, LATEST, Credit, Deal
 from .findings import Problem
 from .money import EXACT, MAX_AMOUNT, decimal_places, quantum
 
-__all__ = ["deal_problems"]
+__all__ = ["DealCheck", "deal_problems", "plain_split"]
 
 _ZERO: Final = Decimal(0)
 _ONE: Final = Decimal(1)
@@ -29,35 +29,95 @@ def deal_problems(
     """Every problem of ``deals``, in deal order, then REFUND_EXCEEDS.
 
     ``originals`` maps each id to its (last) deal, as refunds see them; the caller may pass
-    the one it built.  A deal that is plainly fine (dates in range, a sane amount, shares
-    known to be fine, credited to people on the payroll, no refund_of) is passed over
-    without building any message; any other deal goes through :func:`_problems_of`.
+    the one it built.
     """
-    problems: list[Problem] = []
     if originals is None:
         originals = {deal.id: deal for deal in deals}
+    check = DealCheck(employees, digits, period, originals)
     seen: set[str] | None = set() if len(originals) < len(deals) else None  # ids twice?
-    fine_shares: set[tuple[Decimal, ...]] = set()  # splits already found in range, summing to 1
-    first, last = period.first_day, period.last_day
-    step = quantum(digits)
-    refunds: list[Deal] = []
     for index, deal in enumerate(deals):
-        if deal.refund_of is not None:
-            refunds.append(deal)
         if seen is not None:
             if deal.id in seen:
-                _problems_of(index, deal, employees, digits, period, originals, True, problems)
+                check.fine(index, deal, duplicate=True)
                 continue
             seen.add(deal.id)
-        try:
-            if _plainly_fine(deal, employees, originals, fine_shares, first, last, step):
-                continue
-        except (ArithmeticError, TypeError):  # a signalling NaN: the full check reports it
-            pass
-        _problems_of(index, deal, employees, digits, period, originals, False, problems)
-    if refunds:
-        _refunds_exceeding(deals, refunds, originals, problems)
-    return problems
+        check.fine(index, deal)
+    if check.refunds:
+        _refunds_exceeding(deals, check.refunds, originals, check.problems)
+    return check.problems
+
+
+class DealCheck:
+    """The check of one deal after another, in order (:meth:`fine`); what it found in
+    :attr:`problems`, and the refunds seen, for REFUND_EXCEEDS at the end."""
+
+    def __init__(
+        self, employees: set[str], digits: int, period: Period, originals: Mapping[str, Deal]
+    ) -> None:
+        self.employees = employees
+        self.digits = digits
+        self.period = period
+        self.originals = originals
+        self.problems: list[Problem] = []
+        self.refunds: list[Deal] = []
+        #: Splits already found in range and summing to 1.
+        self.fine_shares: set[tuple[Decimal, ...]] = set()
+        self._step = quantum(digits)
+        self._first, self._last = period.first_day, period.last_day
+
+    def fine(self, index: int, deal: Deal, duplicate: bool = False) -> bool:
+        """Whether ``deal`` has no problem of its own; its problems are added if it has.
+
+        A deal that is plainly fine (dates in range, a sane amount, shares known to be fine,
+        credited to people on the payroll, no refund_of) is passed over without building any
+        message; any other deal goes through :func:`_problems_of`.
+        """
+        if deal.refund_of is not None:
+            self.refunds.append(deal)
+        if not duplicate:
+            try:
+                if _plainly_fine(
+                    deal,
+                    self.employees,
+                    self.originals,
+                    self.fine_shares,
+                    self._first,
+                    self._last,
+                    self._step,
+                ):
+                    return True
+            except (ArithmeticError, TypeError):  # a signalling NaN: the full check reports it
+                pass
+        before = len(self.problems)
+        _problems_of(
+            index,
+            deal,
+            self.employees,
+            self.digits,
+            self.period,
+            self.originals,
+            duplicate,
+            self.problems,
+        )
+        return len(self.problems) == before
+
+    def refunds_exceed(self) -> bool:
+        """Whether any sale (of a unique id) is refunded more than its amount."""
+        return bool(_exceeded(_refunded(self.refunds, self.originals), self.originals))
+
+
+def plain_split(
+    credit: tuple[Credit, ...],
+    employees: set[str] | None,
+    fine_shares: set[tuple[Decimal, ...]],
+) -> tuple[Decimal, ...] | None:
+    """The shares of a split if they are fine (in range, adding up to 1), no credit carries
+    a commission and (unless ``employees`` is None) everyone in it is on the payroll."""
+    for c in credit:
+        if c.commission is not None or (employees is not None and c.employee_id not in employees):
+            return None
+    shares = tuple([c.share for c in credit])
+    return shares if shares in fine_shares or _shares_fine(shares, fine_shares) else None
 
 
 def _plainly_fine(
@@ -83,7 +143,7 @@ def _plainly_fine(
         and amount.is_finite()
         and amount
         and -MAX_AMOUNT <= amount <= MAX_AMOUNT
-        and amount.quantize(step, context=EXACT) == amount
+        and EXACT.quantize(amount, step) == amount
         and credit
     ):
         return False
@@ -103,22 +163,7 @@ def _plainly_fine(
             and only.commission is None
             and (not credited_now or only.employee_id in employees)
         )
-    return _split_fine(credit, employees, fine_shares, credited_now)
-
-
-def _split_fine(
-    credit: tuple[Credit, ...],
-    employees: set[str],
-    fine_shares: set[tuple[Decimal, ...]],
-    credited_now: bool,
-) -> bool:
-    """Shares known to be fine, no commission on any credit, and (if it is credited now by
-    this split) everyone in it on the payroll."""
-    for c in credit:
-        if c.commission is not None or (credited_now and c.employee_id not in employees):
-            return False
-    shares = tuple([c.share for c in credit])
-    return shares in fine_shares or _shares_fine(shares, fine_shares)
+    return plain_split(credit, employees if credited_now else None, fine_shares) is not None
 
 
 def _shares_fine(shares: tuple[Decimal, ...], fine: set[tuple[Decimal, ...]]) -> bool:
@@ -247,6 +292,24 @@ def _commission_problem(deal: Deal, paid: Decimal, digits: int, period: Period) 
     return ""
 
 
+def _refunded(refunds: Sequence[Deal], originals: Mapping[str, Deal]) -> dict[str, Decimal]:
+    """How much of each known sale ``refunds`` give back in all (positive)."""
+    refunded: dict[str, Decimal] = defaultdict(Decimal)
+    for deal in refunds:  # (a non-finite amount is INVALID_AMOUNT already)
+        if deal.refund_of is not None and deal.refund_of in originals and deal.amount.is_finite():
+            refunded[deal.refund_of] -= deal.amount
+    return refunded
+
+
+def _exceeded(refunded: Mapping[str, Decimal], originals: Mapping[str, Deal]) -> set[str]:
+    """The sales (by ``originals``, the last deal of each id) refunded more than paid."""
+    return {
+        deal_id
+        for deal_id, total in refunded.items()
+        if originals[deal_id].amount.is_finite() and total > originals[deal_id].amount > 0
+    }
+
+
 def _refunds_exceeding(
     deals: Sequence[Deal],
     refunds: Sequence[Deal],
@@ -254,16 +317,9 @@ def _refunds_exceeding(
     problems: list[Problem],
 ) -> None:
     """REFUND_EXCEEDS for each sale refunded more than its amount, in deal order."""
-    refunded: dict[str, Decimal] = defaultdict(Decimal)
-    for deal in refunds:  # (a non-finite amount is INVALID_AMOUNT already)
-        if deal.refund_of is not None and deal.refund_of in originals and deal.amount.is_finite():
-            refunded[deal.refund_of] -= deal.amount
+    refunded = _refunded(refunds, originals)
     if len(originals) == len(deals):  # ids unique: only the sales known to be exceeded
-        exceeded = {
-            deal_id
-            for deal_id, total in refunded.items()
-            if originals[deal_id].amount.is_finite() and total > originals[deal_id].amount > 0
-        }
+        exceeded = _exceeded(refunded, originals)
         if not exceeded:  # the usual case: no need to look for the sales by position
             return
     else:  # an id twice: each deal of a refunded id is compared below

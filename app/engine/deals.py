@@ -16,8 +16,10 @@ from typing import Final
 from .attribution import take_back
 from .calendar import Period
 from .collector import collector_paused
-from .dealcheck import deal_problems
+from .dealcheck import DealCheck, deal_problems, plain_split
 from .dealtypes import (
+    EARLIEST,
+    LATEST,
     Credit,
     CreditedDeal,
     Deal,
@@ -25,9 +27,10 @@ from .dealtypes import (
     add_months,
     allocate,
     apportion,
+    splitter,
 )
 from .findings import Finding, Problem
-from .money import format_amount, to_units
+from .money import EXACT, MAX_AMOUNT, format_amount, quantum, to_units
 from .scheme import Measure, Scheme
 
 __all__ = [
@@ -41,6 +44,7 @@ __all__ = [
 ]
 
 _ZERO: Final = Decimal(0)
+_ONE: Final = Decimal(1)
 _NEW: Final = Measure.NEW_REVENUE
 _REPEAT: Final = Measure.REPEAT_REVENUE
 
@@ -101,33 +105,59 @@ def credit_deals(
 ) -> tuple[DealCredits, list[Problem]]:
     """Credit the period's deals to employees; every problem of the deals at once.
 
-    The cyclic garbage collector is paused meanwhile (:mod:`.collector`), as ``calculate``
-    pauses it for a whole payroll.
+    The deals are checked as they are credited (:func:`_credit_checked`); at the first
+    problem the credits are dropped and :func:`~.dealcheck.deal_problems` reports every
+    problem of every deal.  The cyclic garbage collector is paused meanwhile
+    (:mod:`.collector`), as ``calculate`` pauses it for a whole payroll.
     """
     with collector_paused():
-        return _credit_deals(scheme, period, deals, employees)
+        digits = scheme.minor_units
+        originals = {deal.id: deal for deal in deals}  # the last deal of an id
+        if len(originals) == len(deals):  # (an id twice is a problem: checked below)
+            try:
+                return _credit_checked(scheme, period, deals, employees, originals), []
+            except (_Problem, ArithmeticError, TypeError, ValueError) as error:
+                failure = error
+        else:
+            failure = None
+        problems = deal_problems(deals, employees, digits, period, originals)
+        if not problems and failure is not None:
+            raise failure  # not the deals' fault
+        return DealCredits(), problems
 
 
-def _credit_deals(
-    scheme: Scheme, period: Period, deals: Sequence[Deal], employees: set[str]
-) -> tuple[DealCredits, list[Problem]]:
+class _Problem(Exception):
+    """A deal is not fine: its credits are dropped and every deal is checked in full."""
+
+
+def _credit_checked(
+    scheme: Scheme,
+    period: Period,
+    deals: Sequence[Deal],
+    employees: set[str],
+    originals: Mapping[str, Deal],
+) -> DealCredits:
+    """Credit the deals, checking each as it goes; raises :class:`_Problem` at the first
+    deal that has a problem (or a refund larger than its sale)."""
     digits = scheme.minor_units
-    originals = {deal.id: deal for deal in deals}  # the last deal of an id
-    problems = deal_problems(deals, employees, digits, period, originals)
-    result = DealCredits()
-    if problems:
-        return result, problems
     accounts = scheme.key_accounts
     key_clients = set(accounts.client_ids) | set(accounts.baseline)
     # The few deals that the classifier and the refunds look at, in one pass.
     special = [d for d in deals if d.refund_of is not None or d.client_id in key_clients]
     classifier = _Classifier(scheme, special, digits, key_clients)
     window = scheme.clawback.window_days
-    first, last = period.first_day, period.last_day
     earlier = _refunded_before(special, originals, window)
+    check = DealCheck(employees, digits, period, originals)
+    result = DealCredits()
+    first, last = period.first_day, period.last_day
 
     def other(index: int, deal: Deal) -> None:
-        """A deal of the period that is not a plain sale: refunds, overrides, key accounts."""
+        """Any deal but a plain sale of the period: checked in full, and if it is dated in
+        the period (refunds, overrides, key-account deals over two measures) credited."""
+        if not check.fine(index, deal):
+            raise _Problem(index)
+        if not first <= deal.date <= last:
+            return  # history, or a deal of a later period: checked only
         source, note = deal, ""
         if deal.amount < 0:
             original = originals.get(deal.refund_of) if deal.refund_of else None
@@ -185,33 +215,43 @@ def _credit_deals(
         before = earlier.get(deal.id, _ZERO) if source is not deal else None
         _credit(result, deal, source, classifier, digits, note, employees, before)
 
-    _credit_period(result, classifier, deals, first, last, other)
-    return result, []
+    _credit_period(result, classifier, deals, period, check, other)
+    if check.refunds_exceed():
+        raise _Problem("REFUND_EXCEEDS")
+    return result
 
 
 def _credit_period(
     result: DealCredits,
     classifier: _Classifier,
     deals: Sequence[Deal],
-    first: dt.date,
-    last: dt.date,
+    period: Period,
+    check: DealCheck,
     other: Callable[[int, Deal], None],
 ) -> None:
-    """Credit the deals dated ``first``..``last`` in order: sales of one measure inline, the
-    rest (refunds, and key-account deals over two measures) by ``other``.  A sale is
-    credited by its own split, everyone in it being on the payroll."""
+    """Check and credit the deals in order: a plain sale of the period (in range, with the
+    currency's decimals, credited by its own split to people on the payroll, of one
+    measure) inline, any other deal by ``other``."""
     all_totals, all_lines = result.totals, result.lines
     key_deals, key_clients, digits = classifier.parts, classifier.key_clients, classifier.digits
     ends, months = classifier.ends, classifier.months
-    new, repeat, zero = _NEW, _REPEAT, _ZERO
-    record = CreditedDeal
+    ids, fine_shares = check.employees, check.fine_shares
+    new, repeat, zero, one, most, step = _NEW, _REPEAT, _ZERO, _ONE, MAX_AMOUNT, quantum(digits)
+    earliest, quantize = EARLIEST, EXACT.quantize  # (a context's method: no keyword to parse)
+    first, last = max(period.first_day, EARLIEST), min(period.last_day, LATEST)
+    record, line = tuple.__new__, CreditedDeal  # a CreditedDeal built from its tuple
+    splits: dict[tuple[Decimal, ...], Callable[[Decimal], list[Decimal]]] = {}
     credited = 0
     for index, deal in enumerate(deals):
         day = deal.date
-        if day < first or day > last:
-            continue
         amount = deal.amount
-        if amount < zero:
+        if not (
+            deal.refund_of is None
+            and first <= day <= last
+            and zero < amount <= most
+            and quantize(amount, step) == amount
+            and earliest <= deal.client_since <= day
+        ):
             other(index, deal)
             continue
         kind = deal.kind
@@ -221,8 +261,9 @@ def _credit_period(
             measure = kind
         elif parts is None:  # by age, as _Classifier.by_age, inline: the hot path
             since = deal.client_since
-            end = ends.get(since)
-            if end is None:
+            try:
+                end = ends[since]
+            except KeyError:
                 end = ends[since] = add_months(since, months)
             measure = new if day < end else repeat
         elif len(parts) == 1:  # a key account's deal within its baseline, or all growth
@@ -230,22 +271,36 @@ def _credit_period(
         else:  # part baseline, part growth: two measures
             other(index, deal)
             continue
-        credited += 1
         credit = deal.credit
         if len(credit) == 1:
-            pairs: Iterable[tuple[Credit, Decimal]] = ((credit[0], amount),)
+            only = credit[0]
+            if only.share != one or only.commission is not None or only.employee_id not in ids:
+                other(index, deal)
+                continue
+            pairs: Iterable[tuple[Credit, Decimal]] = ((only, amount),)
         else:
-            pairs = zip(credit, allocate(amount, [c.share for c in credit], digits))  # noqa: B905
-        for c, part in pairs:
+            shares = plain_split(credit, ids, fine_shares)
+            if shares is None:
+                other(index, deal)
+                continue
+            split = splits.get(shares)
+            if split is None:
+                split = splits[shares] = splitter(shares, digits)
+            pairs = zip(credit, split(amount))  # noqa: B905
+        credited += 1
+        for c, part in pairs:  # (subscripts, not get: a miss is rare, once per name)
             employee_id = c.employee_id
-            totals = all_totals.get(employee_id)
-            if totals is None:
+            try:
+                totals = all_totals[employee_id]
+            except KeyError:
                 totals = all_totals[employee_id] = {}
                 all_lines[employee_id] = []
-            previous = totals.get(measure)
-            totals[measure] = part if previous is None else previous + part
+            try:
+                totals[measure] += part
+            except KeyError:
+                totals[measure] = part
             all_lines[employee_id].append(
-                record(deal.id, day, deal.client_id, measure, c.share, part)
+                record(line, (deal.id, day, deal.client_id, measure, c.share, part, ""))
             )
     result.credited_deals += credited
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import calendar as _stdlib_calendar
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, Inexact
 from functools import lru_cache
-from typing import Final
+from typing import Final, NamedTuple
 
 from .findings import Finding
 from .money import EXACT, quantum, to_units
@@ -25,6 +25,7 @@ __all__ = [
     "add_months",
     "allocate",
     "apportion",
+    "splitter",
 ]
 
 _ZERO: Final = Decimal(0)
@@ -58,9 +59,12 @@ class Deal:
     kind: Measure | None = None
 
 
-@dataclass(slots=True)  # not frozen: built once per credited part (see payroll.Line)
-class CreditedDeal:
-    """One deal's part credited to one employee: what the payslip's explanation lists."""
+class CreditedDeal(NamedTuple):
+    """One deal's part credited to one employee: what the payslip's explanation lists.
+
+    A named tuple: one is built per credited part (a million deals make about 1.5 million),
+    and the crediting loop builds it as a tuple, without a Python-level ``__init__``.
+    """
 
     deal_id: str
     date: dt.date
@@ -100,21 +104,72 @@ def allocate(amount: Decimal, shares: Sequence[Decimal], digits: int) -> list[De
     than one minor unit; ties go to the earlier share.  A negative amount is split as the
     mirror image of the positive one.  Exact in any decimal context.
     """
-    count = len(shares)
-    if count == 1:
-        return [amount]
-    if count == 2:
-        # Between two, the remainders add up to 0 or to 1 unit: the first part takes the
-        # unit when its remainder is at least half of it (the larger one, or a tie), which
-        # is its exact share rounded half away from zero; the second part is the rest.
-        try:
-            product = _STRICT.multiply(amount, shares[0])
-        except Inexact:  # a share of some 40 digits: the general way below
-            pass
-        else:
-            first = product.quantize(quantum(digits), ROUND_HALF_UP, EXACT)
+    return splitter(tuple(shares), digits)(amount)
+
+
+@lru_cache(maxsize=256)
+def splitter(shares: tuple[Decimal, ...], digits: int) -> Callable[[Decimal], list[Decimal]]:
+    """:func:`allocate` by ``shares``, prepared once for the many deals split the same way."""
+    if len(shares) == 1:
+        return lambda amount: [amount]
+    weights = _weights(shares)
+    total = sum(weights)
+    step = quantum(digits)
+    units, decimal = EXACT.scaleb, EXACT.multiply  # (context methods: exact in any context)
+
+    def by_weights(amount: Decimal) -> list[Decimal]:
+        size = int(units(amount, digits))
+        return [decimal(Decimal(part), step) for part in _largest_remainder(size, weights, total)]
+
+    if len(shares) == 2:
+        first_share = shares[0]
+
+        def between_two(amount: Decimal) -> list[Decimal]:
+            # The two remainders add up to 0 or to 1 unit: the first part takes the unit
+            # when its remainder is at least half of it (the larger one, or a tie): its
+            # exact share rounded half away from zero.  The second part is the rest.
+            try:
+                product = _STRICT.multiply(amount, first_share)
+            except Inexact:  # a share of some 40 digits: by whole-number weights
+                return by_weights(amount)
+            first = product.quantize(step, ROUND_HALF_UP, EXACT)
             return [first, EXACT.subtract(amount, first)]
-    return apportion(amount, _weights(tuple(shares)), digits)
+
+        return between_two
+    if len(shares) == 3:
+        w0, w1, w2 = weights
+
+        def among_three(amount: Decimal) -> list[Decimal]:
+            # _largest_remainder unrolled: 0, 1 or 2 units are left over.
+            size = int(units(amount, digits))
+            sign = -1 if size < 0 else 1
+            size *= sign
+            q0, r0 = divmod(size * w0, total)
+            q1, r1 = divmod(size * w1, total)
+            q2, r2 = divmod(size * w2, total)
+            left = size - q0 - q1 - q2
+            if left == 1:  # to the largest remainder, the earliest of a tie
+                if r0 >= r1 and r0 >= r2:
+                    q0 += 1
+                elif r1 >= r2:
+                    q1 += 1
+                else:
+                    q2 += 1
+            elif left == 2:  # to all but the smallest remainder, the latest of a tie
+                if r2 <= r0 and r2 <= r1:
+                    q0, q1 = q0 + 1, q1 + 1
+                elif r1 <= r0:
+                    q0, q2 = q0 + 1, q2 + 1
+                else:
+                    q1, q2 = q1 + 1, q2 + 1
+            return [
+                decimal(Decimal(sign * q0), step),
+                decimal(Decimal(sign * q1), step),
+                decimal(Decimal(sign * q2), step),
+            ]
+
+        return among_three
+    return by_weights
 
 
 def apportion(amount: Decimal, weights: Sequence[int], digits: int) -> list[Decimal]:

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal, localcontext
@@ -161,6 +162,49 @@ def test_a_refund_splits_as_the_mirror_image_of_its_deal(
     amount = data.draw(_positive(digits, 10**13), label="amount")
     with localcontext(EXACT):
         assert allocate(-amount, shares, digits) == [-p for p in allocate(amount, shares, digits)]
+
+
+_TIES = [  # splits whose remainders tie for many amounts, in every position
+    [D(x) for x in shares.split()]
+    for shares in [
+        "0.4 0.4 0.2",
+        "0.4 0.2 0.4",
+        "0.2 0.4 0.4",
+        "0.5 0.25 0.25",
+        "0.25 0.5 0.25",
+        "0.25 0.25 0.5",
+        "0.3 0.3 0.4",
+        "0.15 0.15 0.7",
+        "0.5 0.5",
+    ]
+]
+
+
+@PROPERTY
+@given(
+    digits=st.sampled_from([0, 2, 3]),
+    data=st.data(),
+    shares=_shares(most=3) | st.sampled_from(_TIES),
+)
+def test_two_and_three_way_splits_are_the_largest_remainder_method(
+    digits: int, data: st.DataObject, shares: list[Decimal]
+) -> None:
+    # allocate splits two and three ways by closed forms; the general method (whole-number
+    # weights, floors, the units left over to the largest remainders, ties to the earlier
+    # share) is the definition they must agree with.
+    amount = data.draw(_units(digits, 10**13), label="amount")
+    ratios = [share.as_integer_ratio() for share in shares]
+    denominator = math.lcm(*(den for _, den in ratios))
+    weights = [num * (denominator // den) for num, den in ratios]
+    units = int(amount.scaleb(digits))
+    size = abs(units)
+    floors = [size * w // denominator for w in weights]
+    remainders = [size * w % denominator for w in weights]
+    order = sorted(range(len(weights)), key=lambda i: (-remainders[i], i))
+    for i in order[: size - sum(floors)]:
+        floors[i] += 1
+    expected = [D(part if units >= 0 else -part).scaleb(-digits) for part in floors]
+    assert allocate(amount, shares, digits) == expected
 
 
 # --- a deal and its full refund net to zero ---------------------------------------------------

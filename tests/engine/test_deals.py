@@ -31,7 +31,8 @@ from app.engine import (
     calculate,
     parse_scheme,
 )
-from app.engine.deals import add_months
+from app.engine.dealcheck import deal_problems
+from app.engine.deals import add_months, credit_deals
 
 Doc = dict[str, Any]
 Edit = Callable[[Doc, str, object], Doc]
@@ -324,6 +325,9 @@ def test_key_account_baseline_is_per_month(minimal_doc: Callable[[], Doc], edit:
         ("-0.01", ["0.5", "0.5"], 2, ["-0.01", "0.00"]),
         # KWD, 3 digits: 1 fils × (0.3, 0.3, 0.4) → the 0.4 remainder takes it
         ("0.001", ["0.3", "0.3", "0.4"], 3, ["0.000", "0.000", "0.001"]),
+        # 4 kopecks × (0.4, 0.2, 0.4) = 1.6 / 0.8 / 1.6: floors 1 / 0 / 1, two left: to the 0.8,
+        # then of the tied 0.6 remainders to the earlier
+        ("0.04", ["0.4", "0.2", "0.4"], 2, ["0.02", "0.01", "0.01"]),
         # one share: the amount as it is
         ("123.45", ["1"], 2, ["123.45"]),
     ],
@@ -612,6 +616,58 @@ def test_every_deal_problem_at_once(minimal_doc: Callable[[], Doc]) -> None:
     assert "'NOBODY'" in messages[13, "NO_CREDIT"]
     assert "before the deal 'LATE'" in messages[14, "DATE_RANGE"]
     assert "'R1'" in messages[16, "REFUND_SIGN"]
+
+
+def test_problems_after_deals_already_credited_are_all_reported(
+    minimal_doc: Callable[[], Doc],
+) -> None:
+    # Unique ids: the deals are credited while they are checked.  The first problem comes
+    # after two deals were credited (one a split), and more follow it: every one is reported,
+    # in deal order, and nothing is credited.
+    deals = [
+        _deal("S1", "2027-04-01", "100.00"),
+        _deal("S2", "2027-04-02", "90.00", (("A", "0.5"), ("B", "0.5"))),
+        _deal("S3", "2027-04-02", "30.00", (("A", "0.5"), ("NOBODY", "0.5"))),  # 2
+        _deal("R1", "2027-04-03", "-10.00", refund_of="S1"),
+        _deal("S4", "2027-04-04", "1.005"),  # 4: RUB has 2 decimals
+        _deal("R2", "2027-04-05", "-95.00", refund_of="S1"),  # 5: S1 refunded 105 > 100
+        _deal("S5", "2027-04-06", "5.00", (("B", "1"),)),
+    ]
+    doc = _doc(minimal_doc)
+    problems = _problems(doc, APRIL, deals)
+    assert [(p.index, p.code, p.field) for p in problems] == [
+        (2, "UNKNOWN_EMPLOYEE", "credit"),
+        (4, "PRECISION", "amount"),
+        (0, "REFUND_EXCEEDS", "amount"),
+    ]
+    assert problems == deal_problems(deals, {"A", "B", "C"}, 2, APRIL)
+    credits, found = credit_deals(parse_scheme(doc), APRIL, deals, {"A", "B", "C"})
+    assert found == problems
+    assert credits.totals == {} and credits.lines == {} and credits.credited_deals == 0
+
+
+def test_a_deal_that_is_fine_but_not_plainly_is_credited(minimal_doc: Callable[[], Doc]) -> None:
+    # A deal of an earlier period carrying the commission paid on it is not "plainly fine"
+    # (its commission is checked in full); its refund this period takes that commission back.
+    paid = Deal(
+        "OLD",
+        date(2027, 3, 20),
+        "CL",
+        date(2027, 1, 15),
+        D("1000.00"),
+        (Credit("A", D(1), commission=D("100.00")),),
+    )
+    deals = [
+        paid,
+        _deal("NEW", "2027-04-02", "200.00"),
+        _deal("R", "2027-04-03", "-500.00", refund_of="OLD"),
+    ]
+    credits, problems = credit_deals(parse_scheme(_doc(minimal_doc)), APRIL, deals, {"A", "B"})
+    assert problems == []
+    assert credits.credited_deals == 2
+    assert credits.totals == {"A": {Measure.NEW_REVENUE: D("-300.00")}}
+    assert credits.excluded == {"A": {Measure.NEW_REVENUE: D("-500.00")}}
+    assert [taken for _, taken in credits.recovered["A"]] == [D("-50.00")]  # half of 100.00
 
 
 def test_history_may_name_people_who_have_left(minimal_doc: Callable[[], Doc]) -> None:
