@@ -101,10 +101,6 @@ class DealCheck:
         )
         return len(self.problems) == before
 
-    def refunds_exceed(self) -> bool:
-        """Whether any sale (of a unique id) is refunded more than its amount."""
-        return bool(_exceeded(_refunded(self.refunds, self.originals), self.originals))
-
 
 def plain_split(
     credit: tuple[Credit, ...],
@@ -292,24 +288,6 @@ def _commission_problem(deal: Deal, paid: Decimal, digits: int, period: Period) 
     return ""
 
 
-def _refunded(refunds: Sequence[Deal], originals: Mapping[str, Deal]) -> dict[str, Decimal]:
-    """How much of each known sale ``refunds`` give back in all (positive)."""
-    refunded: dict[str, Decimal] = defaultdict(Decimal)
-    for deal in refunds:  # (a non-finite amount is INVALID_AMOUNT already)
-        if deal.refund_of is not None and deal.refund_of in originals and deal.amount.is_finite():
-            refunded[deal.refund_of] -= deal.amount
-    return refunded
-
-
-def _exceeded(refunded: Mapping[str, Decimal], originals: Mapping[str, Deal]) -> set[str]:
-    """The sales (by ``originals``, the last deal of each id) refunded more than paid."""
-    return {
-        deal_id
-        for deal_id, total in refunded.items()
-        if originals[deal_id].amount.is_finite() and total > originals[deal_id].amount > 0
-    }
-
-
 def _refunds_exceeding(
     deals: Sequence[Deal],
     refunds: Sequence[Deal],
@@ -317,9 +295,16 @@ def _refunds_exceeding(
     problems: list[Problem],
 ) -> None:
     """REFUND_EXCEEDS for each sale refunded more than its amount, in deal order."""
-    refunded = _refunded(refunds, originals)
+    refunded: dict[str, Decimal] = defaultdict(Decimal)
+    for deal in refunds:  # (a non-finite amount is INVALID_AMOUNT already)
+        if deal.refund_of is not None and deal.refund_of in originals and deal.amount.is_finite():
+            refunded[deal.refund_of] -= deal.amount
     if len(originals) == len(deals):  # ids unique: only the sales known to be exceeded
-        exceeded = _exceeded(refunded, originals)
+        exceeded = {
+            deal_id
+            for deal_id, total in refunded.items()
+            if originals[deal_id].amount.is_finite() and total > originals[deal_id].amount > 0
+        }
         if not exceeded:  # the usual case: no need to look for the sales by position
             return
     else:  # an id twice: each deal of a refunded id is compared below

@@ -11,6 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
+from operator import attrgetter
 from typing import Final
 
 from .attribution import take_back
@@ -46,6 +47,7 @@ __all__ = [
 _ZERO: Final = Decimal(0)
 _ONE: Final = Decimal(1)
 _NEW: Final = Measure.NEW_REVENUE
+_BY_DATE_AND_ID: Final = attrgetter("date", "id")  # the order refunds and baselines run in
 _REPEAT: Final = Measure.REPEAT_REVENUE
 
 
@@ -68,7 +70,7 @@ class _Classifier:
                 for d in deals
                 if d.client_id in key_clients and d.kind is None and d.amount > _ZERO
             ],
-            key=lambda d: (d.date, d.id),
+            key=_BY_DATE_AND_ID,
         )
         for deal in ordered:
             month = (deal.client_id, deal.date.year, deal.date.month)
@@ -146,7 +148,7 @@ def _credit_checked(
     special = [d for d in deals if d.refund_of is not None or d.client_id in key_clients]
     classifier = _Classifier(scheme, special, digits, key_clients)
     window = scheme.clawback.window_days
-    earlier = _refunded_before(special, originals, window)
+    earlier, exceeds = _refunded_before(special, originals, window)
     check = DealCheck(employees, digits, period, originals)
     result = DealCredits()
     first, last = period.first_day, period.last_day
@@ -216,7 +218,7 @@ def _credit_checked(
         _credit(result, deal, source, classifier, digits, note, employees, before)
 
     _credit_period(result, classifier, deals, period, check, other)
-    if check.refunds_exceed():
+    if exceeds:
         raise _Problem("REFUND_EXCEEDS")
     return result
 
@@ -307,20 +309,23 @@ def _credit_period(
 
 def _refunded_before(
     deals: Sequence[Deal], originals: Mapping[str, Deal], window: int
-) -> dict[str, Decimal]:
-    """For each refund taken back, what earlier refunds already took of the same deal.
+) -> tuple[dict[str, Decimal], bool]:
+    """For each refund taken back, what earlier refunds already took of the same deal; and
+    whether any sale is refunded more than its amount (REFUND_EXCEEDS).
 
     A deal refunded in pieces is split cumulatively (see :func:`_credit`), so that its
     refunds give back exactly what each person was credited, kopeck for kopeck.
     """
     taken: dict[str, Decimal] = {}
-    so_far: dict[str, Decimal] = defaultdict(Decimal)
+    so_far: dict[str, Decimal] = defaultdict(Decimal)  # taken back, per original
+    refunded: dict[str, Decimal] = defaultdict(Decimal)  # refunded in all, per original
     refunds = sorted(
         [d for d in deals if d.refund_of is not None and d.refund_of in originals],
-        key=lambda d: (d.date, d.id),
+        key=_BY_DATE_AND_ID,
     )
     for refund in refunds:
         original = originals[refund.refund_of or ""]
+        refunded[original.id] -= refund.amount
         if (
             refund.amount >= _ZERO
             or (refund.date - original.date).days > window
@@ -329,7 +334,8 @@ def _refunded_before(
             continue
         taken[refund.id] = so_far[original.id]
         so_far[original.id] += refund.amount
-    return taken
+    exceeds = any(total > originals[i].amount > _ZERO for i, total in refunded.items())
+    return taken, exceeds
 
 
 def _finding(index: int, deal: Deal, code: str, message: str) -> Finding:
