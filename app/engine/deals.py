@@ -124,7 +124,7 @@ def credit_deals(
             failure = None
         problems = deal_problems(deals, employees, digits, period, originals)
         if not problems and failure is not None:
-            raise failure  # not the deals' fault
+            raise failure  # not the deals' fault (a _Problem here: the two checks disagree)
         return DealCredits(), problems
 
 
