@@ -47,8 +47,8 @@ __all__ = [
 _ZERO: Final = Decimal(0)
 _ONE: Final = Decimal(1)
 _NEW: Final = Measure.NEW_REVENUE
-_BY_DATE_AND_ID: Final = attrgetter("date", "id")  # the order refunds and baselines run in
 _REPEAT: Final = Measure.REPEAT_REVENUE
+_BY_DATE_AND_ID: Final = attrgetter("date", "id")  # the order refunds and baselines run in
 
 
 class _Classifier:
