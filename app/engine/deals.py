@@ -242,6 +242,7 @@ def _credit_period(
     earliest, quantize = EARLIEST, EXACT.quantize  # (a context's method: no keyword to parse)
     first, last = max(period.first_day, EARLIEST), min(period.last_day, LATEST)
     record, line = tuple.__new__, CreditedDeal  # a CreditedDeal built from its tuple
+    # each split's splitter, by its shares (a dict look-up costs less than splitter's cache)
     splits: dict[tuple[Decimal, ...], Callable[[Decimal], list[Decimal]]] = {}
     credited = 0
     for index, deal in enumerate(deals):

@@ -184,7 +184,6 @@ _STRICT: Final = EXACT.copy()
 _STRICT.traps[Inexact] = True
 
 
-@lru_cache(maxsize=256)
 def _weights(shares: tuple[Decimal, ...]) -> tuple[int, ...]:
     """Shares as whole numbers over a common denominator: (0.5, 0.25, 0.25) → (2, 1, 1)."""
     ratios = [share.as_integer_ratio() for share in shares]
