@@ -35,21 +35,24 @@ def deal_problems(
         originals = {deal.id: deal for deal in deals}
     check = DealCheck(employees, digits, period, originals)
     seen: set[str] | None = set() if len(originals) < len(deals) else None  # ids twice?
+    refunds: list[Deal] = []
     for index, deal in enumerate(deals):
+        if deal.refund_of is not None:
+            refunds.append(deal)
         if seen is not None:
             if deal.id in seen:
                 check.fine(index, deal, duplicate=True)
                 continue
             seen.add(deal.id)
         check.fine(index, deal)
-    if check.refunds:
-        _refunds_exceeding(deals, check.refunds, originals, check.problems)
+    if refunds:
+        _refunds_exceeding(deals, refunds, originals, check.problems)
     return check.problems
 
 
 class DealCheck:
     """The check of one deal after another, in order (:meth:`fine`); what it found in
-    :attr:`problems`, and the refunds seen, for REFUND_EXCEEDS at the end."""
+    :attr:`problems`."""
 
     def __init__(
         self, employees: set[str], digits: int, period: Period, originals: Mapping[str, Deal]
@@ -59,7 +62,6 @@ class DealCheck:
         self.period = period
         self.originals = originals
         self.problems: list[Problem] = []
-        self.refunds: list[Deal] = []
         #: Splits already found in range and summing to 1.
         self.fine_shares: set[tuple[Decimal, ...]] = set()
         self._step = quantum(digits)
@@ -72,8 +74,6 @@ class DealCheck:
         credited to people on the payroll, no refund_of) is passed over without building any
         message; any other deal goes through :func:`_problems_of`.
         """
-        if deal.refund_of is not None:
-            self.refunds.append(deal)
         if not duplicate:
             try:
                 if _plainly_fine(
