@@ -8,7 +8,7 @@ among them (classification, split and clawback window come from the original).
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from operator import attrgetter
@@ -379,22 +379,26 @@ def _credit_period(
 def _refunded_before(
     deals: Sequence[Deal], originals: Mapping[str, Deal], window: int
 ) -> tuple[dict[str, Decimal], bool]:
-    """For each refund taken back, what earlier refunds already took of the same deal; and
-    whether any sale is refunded more than its amount (REFUND_EXCEEDS).
+    """For each refund taken back, what earlier refunds already took of the same deal (left
+    out when nothing: a sale refunded once); and whether any sale is refunded more than its
+    amount (REFUND_EXCEEDS).
 
     A deal refunded in pieces is split cumulatively (see :func:`_credit`), so that its
     refunds give back exactly what each person was credited, kopeck for kopeck.
     """
+    refunds = [d for d in deals if d.refund_of is not None and d.refund_of in originals]
+    refunded: dict[str, Decimal] = defaultdict(Decimal)  # refunded in all, per original
+    for refund in refunds:
+        refunded[refund.refund_of or ""] -= refund.amount
+    exceeds = any(total > originals[i].amount > _ZERO for i, total in refunded.items())
+    # Only a sale refunded more than once has refunds before a refund: only those refunds
+    # are put in order (a look-up of the original, in date order, is a miss of the caches).
+    times = Counter(refund.refund_of for refund in refunds)
+    again = sorted([r for r in refunds if times[r.refund_of] > 1], key=_BY_DATE_AND_ID)
     taken: dict[str, Decimal] = {}
     so_far: dict[str, Decimal] = defaultdict(Decimal)  # taken back, per original
-    refunded: dict[str, Decimal] = defaultdict(Decimal)  # refunded in all, per original
-    refunds = sorted(
-        [d for d in deals if d.refund_of is not None and d.refund_of in originals],
-        key=_BY_DATE_AND_ID,
-    )
-    for refund in refunds:
+    for refund in again:
         original = originals[refund.refund_of or ""]
-        refunded[original.id] -= refund.amount
         if (
             refund.amount >= _ZERO
             or (refund.date - original.date).days > window
@@ -403,7 +407,6 @@ def _refunded_before(
             continue
         taken[refund.id] = so_far[original.id]
         so_far[original.id] += refund.amount
-    exceeds = any(total > originals[i].amount > _ZERO for i, total in refunded.items())
     return taken, exceeds
 
 
@@ -450,8 +453,25 @@ def _credit(
     """
     result.credited_deals += 1
     parts = classifier.classify(source)
-    shares = [credit.share for credit in source.credit]
-    split = _split(deal.amount if before is None else before + deal.amount, parts, shares, digits)
+    amount = deal.amount if before is None else before + deal.amount
+    credit = source.credit
+    if len(parts) == 1 and not before and all(c.commission is None for c in credit):
+        # The usual refund (or deal credited by its own split): one measure, the first
+        # refund of its sale, no commission paid to take back.  What the general way below
+        # comes to in this case, without its lists.
+        measure = parts[0][0]
+        split_by = splitter(tuple([c.share for c in credit]), digits)
+        when, client = deal.date, deal.client_id
+        for c, part in zip(credit, split_by(amount), strict=True):
+            if c.employee_id in employees:
+                books.add(c.employee_id, measure, part).append(
+                    tuple.__new__(
+                        CreditedDeal, (deal.id, when, client, measure, c.share, part, note)
+                    )
+                )
+        return
+    shares = [c.share for c in credit]
+    split = _split(amount, parts, shares, digits)
     if before:
         earlier = _split(before, parts, shares, digits)
         split = [
