@@ -454,15 +454,15 @@ def _credit(
     result.credited_deals += 1
     parts = classifier.classify(source)
     amount = deal.amount if before is None else before + deal.amount
-    credit = source.credit
-    if len(parts) == 1 and not before and all(c.commission is None for c in credit):
+    split_among = source.credit
+    if len(parts) == 1 and not before and all(c.commission is None for c in split_among):
         # The usual refund (or deal credited by its own split): one measure, the first
         # refund of its sale, no commission paid to take back.  What the general way below
         # comes to in this case, without its lists.
         measure = parts[0][0]
-        split_by = splitter(tuple([c.share for c in credit]), digits)
+        split_by = splitter(tuple([c.share for c in split_among]), digits)
         when, client = deal.date, deal.client_id
-        for c, part in zip(credit, split_by(amount), strict=True):
+        for c, part in zip(split_among, split_by(amount), strict=True):
             if c.employee_id in employees:
                 books.add(c.employee_id, measure, part).append(
                     tuple.__new__(
@@ -470,7 +470,7 @@ def _credit(
                     )
                 )
         return
-    shares = [c.share for c in credit]
+    shares = [c.share for c in split_among]
     split = _split(amount, parts, shares, digits)
     if before:
         earlier = _split(before, parts, shares, digits)
