@@ -549,6 +549,36 @@ def test_with_deals_a_missing_measure_is_zero(minimal_doc: Callable[[], Doc]) ->
     assert {p.code for p in caught.value.problems} == {"MISSING_MEASURE"}
 
 
+def test_totals_and_lines_keep_the_order_first_credited(minimal_doc: Callable[[], Doc]) -> None:
+    # Sales are credited inline, a refund by the general path: both add to the same books.
+    # Employees, and each one's measures, come in the order first credited; lines in deal order.
+    deals = [
+        _deal("D0", "2027-02-10", "100.00", (("B", "1"),)),  # February: history, a new client
+        _deal("S1", "2027-03-01", "10.00", since=OLD_CLIENT),  # A: repeat revenue
+        _deal("R", "2027-03-03", "-40.00", (("B", "1"),), refund_of="D0"),  # B: new, −40.00
+        _deal("S2", "2027-03-04", "5.00"),  # A: new revenue (client since 15 January)
+        _deal("S3", "2027-03-05", "25.00", (("B", "1"),), since=OLD_CLIENT),  # B: repeat
+        _deal("S4", "2027-03-06", "1.50"),  # A: new again
+    ]
+    credits, problems = credit_deals(
+        parse_scheme(_doc(minimal_doc)), MARCH, deals, {e.id for e in ROSTER}
+    )
+    assert problems == []
+    assert list(credits.totals) == list(credits.lines) == ["A", "B"]
+    assert list(credits.totals["A"].items()) == [(REPEAT, D("10.00")), (NEW, D("6.50"))]
+    assert list(credits.totals["B"].items()) == [(NEW, D("-40.00")), (REPEAT, D("25.00"))]
+    assert [(c.deal_id, c.amount) for c in credits.lines["A"]] == [
+        ("S1", D("10.00")),
+        ("S2", D("5.00")),
+        ("S4", D("1.50")),
+    ]
+    assert [(c.deal_id, c.amount, c.note) for c in credits.lines["B"]] == [
+        ("R", D("-40.00"), "refund of D0"),
+        ("S3", D("25.00"), ""),
+    ]
+    assert credits.credited_deals == 5
+
+
 def test_refund_of_a_key_account_deal_follows_its_measures(
     minimal_doc: Callable[[], Doc], edit: Edit
 ) -> None:
@@ -643,6 +673,31 @@ def test_problems_after_deals_already_credited_are_all_reported(
     assert problems == deal_problems(deals, {"A", "B", "C"}, 2, APRIL)
     credits, found = credit_deals(parse_scheme(doc), APRIL, deals, {"A", "B", "C"})
     assert found == problems
+    assert credits.totals == {} and credits.lines == {} and credits.credited_deals == 0
+
+
+@pytest.mark.parametrize(
+    ("credit", "code"),
+    [
+        ((Credit("A", D("0.9")),), "SHARES_SUM"),
+        ((Credit("NOBODY", D(1)),), "UNKNOWN_EMPLOYEE"),
+        ((Credit("A", D("0.5")), Credit("B", D("0.4"))), "SHARES_SUM"),
+        ((Credit("A", D("1.5")), Credit("B", D("-0.5"))), "SHARE_RANGE"),
+        ((Credit("A", D(1), commission=D("3.00")),), "INVALID_COMMISSION"),
+        ((Credit("A", D("0.5")), Credit("B", D("0.5"), commission=D(1))), "INVALID_COMMISSION"),
+    ],
+)
+def test_a_sale_with_a_wrong_credit_stops_the_crediting(
+    minimal_doc: Callable[[], Doc], credit: tuple[Credit, ...], code: str
+) -> None:
+    # A sale of the period whose credit is wrong always has a problem: the crediting stops
+    # there, and the problems are those of the full check, with nothing credited.
+    wrong = Deal("W", date(2027, 4, 2), "CL", date(2027, 1, 15), D("10.00"), credit)
+    deals = [_deal("S1", "2027-04-01", "100.00"), wrong, _deal("S2", "2027-04-03", "7.00")]
+    credits, problems = credit_deals(parse_scheme(_doc(minimal_doc)), APRIL, deals, {"A", "B"})
+    assert code in {p.code for p in problems}
+    assert {p.index for p in problems} == {1}
+    assert problems == deal_problems(deals, {"A", "B"}, 2, APRIL)
     assert credits.totals == {} and credits.lines == {} and credits.credited_deals == 0
 
 
