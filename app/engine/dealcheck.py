@@ -24,15 +24,9 @@ def deal_problems(
     employees: set[str],
     digits: int,
     period: Period,
-    originals: Mapping[str, Deal] | None = None,
 ) -> list[Problem]:
-    """Every problem of ``deals``, in deal order, then REFUND_EXCEEDS.
-
-    ``originals`` maps each id to its (last) deal, as refunds see them; the caller may pass
-    the one it built.
-    """
-    if originals is None:
-        originals = {deal.id: deal for deal in deals}
+    """Every problem of ``deals``, in deal order, then REFUND_EXCEEDS."""
+    originals = {deal.id: deal for deal in deals}  # each id's (last) deal, as refunds see them
     check = DealCheck(employees, digits, period, originals)
     seen: set[str] | None = set() if len(originals) < len(deals) else None  # ids twice?
     refunds: list[Deal] = []
@@ -52,7 +46,10 @@ def deal_problems(
 
 class DealCheck:
     """The check of one deal after another, in order (:meth:`fine`); what it found in
-    :attr:`problems`."""
+    :attr:`problems`.
+
+    ``originals`` maps ids to deals: it must hold (at least) every deal that a refund names.
+    """
 
     def __init__(
         self, employees: set[str], digits: int, period: Period, originals: Mapping[str, Deal]
