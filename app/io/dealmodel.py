@@ -33,6 +33,13 @@ REQUIRED_DEAL_COLUMNS: Final = ("id", "date", "client_id", "client_since", "amou
 #: ``report(column, code, message)``
 DealReport = Report
 
+_ONE: Final = Decimal(1)
+#: Each share's text (and whether the file writes decimal commas) and its value: equal shares
+#: of different deals are one object.  The engine looks every split up by its shares, and a
+#: decimal computes its hash once per object, at some 0.5 µs: for a million deals read with
+#: a new object per share that was 0.6–1.2 s more of crediting.
+_SHARES: dict[tuple[str, bool], Decimal] = {}
+
 
 class DealsError(RosterError):
     """A deals file that cannot be used; every problem found, up to 100."""
@@ -61,17 +68,27 @@ def parse_credit(text: str, *, decimal_comma: bool = False) -> tuple[Credit, ...
             raise ValueError(f"{text!r} has an empty entry; write E-1:0.5|E-2:0.5")
         who, colon, share_text = item.rpartition(":")
         if not colon:
-            credits.append(Credit(item, Decimal(1)))
+            credits.append(Credit(item, _ONE))
             continue
         who = who.strip()
         if not who:
             raise ValueError(f"{item!r} has no employee id before ':'")
         try:
-            share = parse_number(share_text, decimal_comma=decimal_comma)
+            share = _share(share_text, decimal_comma)
         except ValueError as exc:
             raise ValueError(f"the share of {who!r}: {exc}") from None
         credits.append(Credit(who, share))
     return tuple(credits)
+
+
+def _share(text: str, decimal_comma: bool) -> Decimal:
+    """A share's text as a decimal, the same object for the same text (:data:`_SHARES`)."""
+    share = _SHARES.get((text, decimal_comma))
+    if share is None:
+        share = parse_number(text, decimal_comma=decimal_comma)
+        if len(_SHARES) < 10_000:  # a file has few distinct shares; bound the cache anyway
+            _SHARES[text, decimal_comma] = share
+    return share
 
 
 def with_commission(

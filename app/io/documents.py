@@ -148,13 +148,24 @@ class _JSONRefused(Exception):
         self.constant = constant  # NaN or Infinity, which the YAML composer reads as text
 
 
+#: Short fractions below 1 (shares, rates) and their values: written the same way, they are
+#: one object.  The engine looks every split up by its shares, and a decimal computes its
+#: hash once per object (see ``app.io.dealmodel._SHARES``).
+_FRACTIONS: dict[str, Decimal] = {}
+
+
 def _json_number(text: str) -> Decimal:
+    known = _FRACTIONS.get(text)
+    if known is not None:
+        return known
     try:
         value = Decimal(text)
     except decimal.InvalidOperation:
         raise _JSONRefused("INVALID_NUMBER", f"{shorten(text)} is out of range") from None
     if not -1000 <= value.adjusted() <= 1000:
         raise _JSONRefused("INVALID_NUMBER", f"{shorten(text)} is out of range")
+    if len(text) <= 10 and text.startswith("0.") and len(_FRACTIONS) < 10_000:
+        _FRACTIONS[text] = value
     return value
 
 

@@ -199,6 +199,37 @@ def test_json_credit_may_be_written_as_in_csv() -> None:
     assert len(deal.credit) == 2
 
 
+def test_equal_shares_and_dates_of_different_deals_are_one_object() -> None:
+    # The engine looks each split up by its shares, and a decimal computes its hash once per
+    # object: the loaders give equal shares (and dates) of different deals as one object.
+    csv = parse_csv_deals(
+        f"{HEADER}\n"
+        "D1,2027-03-05,C1,2027-01-15,100.00,,,E-1:0.25|E-2:0.75\n"
+        "D2,2027-03-05,C2,2027-01-15,50.00,,,E-3:0.75|E-1:0.25\n"
+        "D3,2027-03-06,C3,2027-01-15,10.00,,,E-2\n"
+        "D4,2027-03-06,C4,2027-01-15,20.00,,,E-3\n"
+    ).deals
+    json = parse_json_deals(
+        '[{"id": "J1", "date": "2027-03-05", "client_id": "C1", "client_since": "2027-01-15",'
+        ' "amount": 1.00, "credit": [{"employee_id": "E-1", "share": 0.25},'
+        ' {"employee_id": "E-2", "share": 0.75}]},'
+        ' {"id": "J2", "date": "2027-03-05", "client_id": "C2", "client_since": "2027-01-15",'
+        ' "amount": 2.00, "credit": [{"employee_id": "E-3", "share": 0.75},'
+        ' {"employee_id": "E-1", "share": 0.25}]}]'
+    ).deals
+    for first, second in ((csv[0], csv[1]), (json[0], json[1])):
+        assert [c.share for c in first.credit] == [Decimal("0.25"), Decimal("0.75")]
+        assert first.credit[0].share is second.credit[1].share
+        assert first.credit[1].share is second.credit[0].share
+        assert first.date is second.date and first.client_since is second.client_since
+    assert csv[2].credit[0].share == 1 and csv[2].credit[0].share is csv[3].credit[0].share
+    # a decimal comma is the same share
+    (semi,) = parse_csv_deals(
+        "id;date;client_id;client_since;amount;credit\nD5;2027-03-05;C1;2027-01-15;1,00;E-1:0,25|E-2:0,75\n"
+    ).deals
+    assert [c.share for c in semi.credit] == [Decimal("0.25"), Decimal("0.75")]
+
+
 def test_engine_problems_map_back_to_rows_and_columns() -> None:
     scheme = load_scheme(str(EXAMPLES / "acme.yaml"), max_bytes=100_000).scheme
     deals = parse_csv_deals(
