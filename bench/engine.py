@@ -9,6 +9,7 @@ A measurement script, not a test: it prints figures and asserts nothing about ti
     .venv/bin/python bench/engine.py --gc-threshold 10000         # fewer young-gen collections
     .venv/bin/python bench/engine.py --deals 1000000              # deals: 1M over 10k employees
     .venv/bin/python bench/engine.py --deals 100000 --profile     # cProfile of the deals run
+    .venv/bin/python bench/engine.py --deals 1000000 --via-csv    # deals read back from CSV
 
 Each size runs in a fresh child process, so the peak RSS (``ru_maxrss``) is that size's
 own.  The scheme is ``examples/acme.yaml``, read with the project's loader.  Rosters are
@@ -334,12 +335,37 @@ def _credit(scheme: Scheme, deals: Sequence[Deal], ids: set[str]) -> DealCredits
     return credits
 
 
-def measure_deals(count: int, employees: int, repeat: int, trace: bool) -> dict[str, Any]:
+def deals_csv(deals: Sequence[Deal]) -> str:
+    """``deals`` as a deals CSV file (the columns of ``app.io.deals``)."""
+    rows = ["id,date,client_id,client_since,amount,refund_of,kind,credit"]
+    for d in deals:
+        credit = "|".join(f"{c.employee_id}:{c.share}" for c in d.credit)
+        rows.append(
+            f"{d.id},{d.date},{d.client_id},{d.client_since},{d.amount},{d.refund_of or ''},"
+            f"{d.kind or ''},{credit}"
+        )
+    return "\n".join(rows) + "\n"
+
+
+def measure_deals(
+    count: int, employees: int, repeat: int, trace: bool, via_csv: bool = False
+) -> dict[str, Any]:
     scheme, source = deal_scheme()
     started = time.perf_counter()
     roster = deal_roster(scheme, employees)
     deals = make_deals(scheme, roster, count)
     built = time.perf_counter() - started
+    read_s = None
+    if via_csv:  # as a file of deals gives them: each deal's own objects, as the loader makes
+        from app.io.deals import parse_csv_deals
+
+        text = deals_csv(deals)
+        del deals
+        gc.collect()
+        started = time.perf_counter()
+        deals = parse_csv_deals(text, "bench-deals.csv").deals
+        read_s = round(time.perf_counter() - started, 3)
+        del text
     ids = {emp.id for emp in roster}
     gc.collect()
     rss_before = _maxrss_mib()
@@ -375,6 +401,7 @@ def measure_deals(count: int, employees: int, repeat: int, trace: bool) -> dict[
         "splits": sum(1 for d in deals if len(d.credit) > 1),
         "key_account_deals": sum(1 for d in deals if d.client_id.startswith("K")),
         "deals_build_s": round(built, 3),
+        "csv_read_s": read_s,
         "credit_s": round(min(credit_times), 3),
         "credit_deals_per_s": round(count / min(credit_times)),
         "credit_cpu_s": round(min(credit_cpu), 3),
@@ -482,13 +509,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--deal-employees", type=int, default=DEAL_EMPLOYEES, help="roster size of --deals"
     )
+    parser.add_argument(
+        "--via-csv",
+        action="store_true",
+        help="--deals: write the deals as CSV and read them back with the loader first",
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # child mode
     parser.add_argument("--one-deals", type=int, help=argparse.SUPPRESS)  # child mode
     args = parser.parse_args(argv)
 
     if args.one_deals is not None:
         trace = not args.no_trace
-        result = measure_deals(args.one_deals, args.deal_employees, args.repeat, trace)
+        result = measure_deals(
+            args.one_deals, args.deal_employees, args.repeat, trace, args.via_csv
+        )
         print(json.dumps(result))
         return 0
     if args.deals and args.profile:
@@ -535,6 +569,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+def _read(result: dict[str, Any]) -> str:
+    read = result["csv_read_s"]
+    return "" if read is None else f", read from CSV in {read:.1f} s"
+
+
 def _run_deals(args: argparse.Namespace) -> int:
     print(
         f"python {platform.python_version()} on {platform.machine()}, "
@@ -547,6 +586,8 @@ def _run_deals(args: argparse.Namespace) -> int:
         command += ["--deal-employees", str(args.deal_employees), "--repeat", str(args.repeat)]
         if args.no_trace:
             command.append("--no-trace")
+        if args.via_csv:
+            command.append("--via-csv")
         child = subprocess.run(command, capture_output=True, text=True, check=False)
         if child.returncode != 0:
             print(child.stderr, file=sys.stderr)
@@ -557,7 +598,7 @@ def _run_deals(args: argparse.Namespace) -> int:
             print(
                 f"{count:>9,} deals over {result['employees']:,} employees "
                 f"({result['splits']:,} split, {result['refunds']:,} refunds, "
-                f"{result['key_account_deals']:,} key-account): credit_deals "
+                f"{result['key_account_deals']:,} key-account{_read(result)}): credit_deals "
                 f"{result['credit_s']:.3f} s = {result['credit_deals_per_s']:,} deals/s; "
                 f"calculate {result['calculate_s']:.3f} s = "
                 f"{result['calculate_deals_per_s']:,} deals/s; "
