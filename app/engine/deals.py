@@ -202,11 +202,11 @@ def _credit_checked(
     special = [d for d in deals if d.refund_of is not None or d.client_id in key_clients]
     # The deals that refunds name, by id: all that refunds look up.  (A map of every deal
     # would be a million entries, and each look-up in it a miss of the processor's caches.)
-    refunded = {d.refund_of for d in special if d.refund_of is not None}
+    refunded = Counter(d.refund_of for d in special if d.refund_of is not None)  # times each
     originals = {d.id: d for d in deals if d.id in refunded} if refunded else {}
     classifier = _Classifier(scheme, special, digits, key_clients)
     window = scheme.clawback.window_days
-    earlier, exceeds = _refunded_before(special, originals, window)
+    earlier, exceeds = _refunded_before(special, originals, refunded, window)
     check = DealCheck(employees, digits, period, originals)
     result = DealCredits()
     books = _Books()
@@ -355,7 +355,7 @@ def _credit_period(
             pairs = zip(credit, split(amount))  # noqa: B905
         credited += 1
         totals_of = all_totals[measure]
-        for c, part in pairs:  # (subscripts, not get: a miss is rare, once per name)
+        for c, part in pairs:  # (_Books.add inline, the hot path; a miss is rare: once per name)
             if c.commission is not None:
                 raise _Problem(index)  # INVALID_COMMISSION: its commission is computed here
             try:
@@ -377,11 +377,11 @@ def _credit_period(
 
 
 def _refunded_before(
-    deals: Sequence[Deal], originals: Mapping[str, Deal], window: int
+    deals: Sequence[Deal], originals: Mapping[str, Deal], times: Mapping[str, int], window: int
 ) -> tuple[dict[str, Decimal], bool]:
     """For each refund taken back, what earlier refunds already took of the same deal (left
     out when nothing: a sale refunded once); and whether any sale is refunded more than its
-    amount (REFUND_EXCEEDS).
+    amount (REFUND_EXCEEDS).  ``times`` is how many refunds name each id.
 
     A deal refunded in pieces is split cumulatively (see :func:`_credit`), so that its
     refunds give back exactly what each person was credited, kopeck for kopeck.
@@ -393,8 +393,7 @@ def _refunded_before(
     exceeds = any(total > originals[i].amount > _ZERO for i, total in refunded.items())
     # Only a sale refunded more than once has refunds before a refund: only those refunds
     # are put in order (a look-up of the original, in date order, is a miss of the caches).
-    times = Counter(refund.refund_of for refund in refunds)
-    again = sorted([r for r in refunds if times[r.refund_of] > 1], key=_BY_DATE_AND_ID)
+    again = sorted([r for r in refunds if times[r.refund_of or ""] > 1], key=_BY_DATE_AND_ID)
     taken: dict[str, Decimal] = {}
     so_far: dict[str, Decimal] = defaultdict(Decimal)  # taken back, per original
     for refund in again:
@@ -454,23 +453,7 @@ def _credit(
     result.credited_deals += 1
     parts = classifier.classify(source)
     amount = deal.amount if before is None else before + deal.amount
-    split_among = source.credit
-    if len(parts) == 1 and not before and all(c.commission is None for c in split_among):
-        # The usual refund (or deal credited by its own split): one measure, the first
-        # refund of its sale, no commission paid to take back.  What the general way below
-        # comes to in this case, without its lists.
-        measure = parts[0][0]
-        split_by = splitter(tuple([c.share for c in split_among]), digits)
-        when, client = deal.date, deal.client_id
-        for c, part in zip(split_among, split_by(amount), strict=True):
-            if c.employee_id in employees:
-                books.add(c.employee_id, measure, part).append(
-                    tuple.__new__(
-                        CreditedDeal, (deal.id, when, client, measure, c.share, part, note)
-                    )
-                )
-        return
-    shares = [c.share for c in split_among]
+    shares = [c.share for c in source.credit]
     split = _split(amount, parts, shares, digits)
     if before:
         earlier = _split(before, parts, shares, digits)

@@ -150,7 +150,7 @@ class _JSONRefused(Exception):
 
 #: Short fractions below 1 (shares, rates) and their values: written the same way, they are
 #: one object.  The engine looks every split up by its shares, and a decimal computes its
-#: hash once per object (see ``app.io.dealmodel._SHARES``).
+#: hash once per object (see ``app.io.dealmodel._share``).
 _FRACTIONS: dict[str, Decimal] = {}
 
 
