@@ -202,9 +202,7 @@ class _Calculator:
 
     def deal_lines(self, employee_id: str, measure: Measure) -> tuple[CreditedDeal, ...]:
         lines = self.deals.lines.get(employee_id)
-        if not lines:
-            return ()
-        return tuple(line for line in lines if line.measure == measure)
+        return tuple(lines.get(measure, ())) if lines else ()
 
     def override_line(self, role: Role, emp: Employee) -> Line:
         override = role.override

@@ -103,8 +103,8 @@ class _Classifier:
 
 
 class _Books:
-    """What the deals credit so far: per employee, the total of each measure and the
-    explanation lines, in flat lists by the employee's number (numbered as first credited).
+    """What the deals credit so far: per employee, the total and the explanation lines of
+    each measure, in flat lists by the employee's number (numbered as first credited).
 
     Flat lists rather than a small dict of totals per employee: a million deals credit
     some 1.5 million parts to 10 000 employees in no order, and a look-up in one of
@@ -117,7 +117,8 @@ class _Books:
         self.names: list[str] = []
         #: per measure, each employee's total (None: nothing credited on it yet)
         self.totals: dict[Measure, list[Decimal | None]] = {m: [] for m in Measure}
-        self.lines: list[list[CreditedDeal]] = []
+        #: per measure, each employee's explanation lines (None while the total is None)
+        self.lines: dict[Measure, list[list[CreditedDeal] | None]] = {m: [] for m in Measure}
         #: each employee's measures in the order first credited (the order of the result)
         self.order: list[list[Measure]] = []
 
@@ -127,34 +128,39 @@ class _Books:
         self.names.append(who)
         for totals in self.totals.values():
             totals.append(None)
-        self.lines.append([])
+        for lines in self.lines.values():
+            lines.append(None)
         self.order.append([])
         return number
 
     def add(self, who: str, measure: Measure, part: Decimal) -> list[CreditedDeal]:
-        """Credit ``part`` on ``measure`` to ``who``; their explanation lines."""
+        """Credit ``part`` on ``measure`` to ``who``; their explanation lines of it."""
         number = self.number.get(who)
         if number is None:
             number = self.open(who)
-        totals = self.totals[measure]
+        totals, lines = self.totals[measure], self.lines[measure]
         total = totals[number]
         if total is None:
             totals[number] = part
             self.order[number].append(measure)
-        else:
-            totals[number] = total + part
-        return self.lines[number]
+            mine = lines[number] = []
+            return mine
+        totals[number] = total + part
+        mine_so_far = lines[number]
+        assert mine_so_far is not None  # (made with the total)
+        return mine_so_far
 
     def into(self, result: DealCredits) -> None:
         """The totals and lines of every employee credited, into ``result``."""
-        totals = self.totals
+        totals, lines = self.totals, self.lines
         for number, who in enumerate(self.names):
             mine = result.totals[who] = {}
+            explained = result.lines[who] = {}
             for measure in self.order[number]:
-                total = totals[measure][number]
-                assert total is not None  # (a measure is in the order once credited)
+                total, records = totals[measure][number], lines[measure][number]
+                assert total is not None and records is not None  # (in the order once credited)
                 mine[measure] = total
-            result.lines[who] = self.lines[number]
+                explained[measure] = records
 
 
 def credit_deals(
@@ -354,7 +360,7 @@ def _credit_period(
                 split = splits[shares] = splitter(shares, digits)
             pairs = zip(credit, split(amount))  # noqa: B905
         credited += 1
-        totals_of = all_totals[measure]
+        totals_of, lines_of = all_totals[measure], all_lines[measure]
         for c, part in pairs:  # (_Books.add inline, the hot path; a miss is rare: once per name)
             if c.commission is not None:
                 raise _Problem(index)  # INVALID_COMMISSION: its commission is computed here
@@ -365,14 +371,14 @@ def _credit_period(
                     raise _Problem(index) from None  # UNKNOWN_EMPLOYEE
                 number = books.open(c.employee_id)
             total = totals_of[number]
+            explained = record(line, (deal.id, day, deal.client_id, measure, c.share, part, ""))
             if total is None:
                 totals_of[number] = part
                 order[number].append(measure)
+                lines_of[number] = [explained]
             else:
                 totals_of[number] = total + part
-            all_lines[number].append(
-                record(line, (deal.id, day, deal.client_id, measure, c.share, part, ""))
-            )
+                lines_of[number].append(explained)  # type: ignore[union-attr]  # (made above)
     result.credited_deals += credited
 
 

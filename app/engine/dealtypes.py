@@ -80,7 +80,9 @@ class DealCredits:
     """What the period's deals credit, per employee and measure."""
 
     totals: dict[str, dict[Measure, Decimal]] = field(default_factory=dict)
-    lines: dict[str, list[CreditedDeal]] = field(default_factory=dict)
+    #: Per employee and measure (the keys of ``totals``), the parts credited, in deal order:
+    #: the deals behind a commission line on that measure.
+    lines: dict[str, dict[Measure, list[CreditedDeal]]] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     credited_deals: int = 0
     #: Refund parts left out of the commission base (their commission paid is taken back).

@@ -551,7 +551,8 @@ def test_with_deals_a_missing_measure_is_zero(minimal_doc: Callable[[], Doc]) ->
 
 def test_totals_and_lines_keep_the_order_first_credited(minimal_doc: Callable[[], Doc]) -> None:
     # Sales are credited inline, a refund by the general path: both add to the same books.
-    # Employees, and each one's measures, come in the order first credited; lines in deal order.
+    # Employees, and each one's measures, come in the order first credited; lines, per
+    # measure, in deal order.
     deals = [
         _deal("D0", "2027-02-10", "100.00", (("B", "1"),)),  # February: history, a new client
         _deal("S1", "2027-03-01", "10.00", since=OLD_CLIENT),  # A: repeat revenue
@@ -567,15 +568,22 @@ def test_totals_and_lines_keep_the_order_first_credited(minimal_doc: Callable[[]
     assert list(credits.totals) == list(credits.lines) == ["A", "B"]
     assert list(credits.totals["A"].items()) == [(REPEAT, D("10.00")), (NEW, D("6.50"))]
     assert list(credits.totals["B"].items()) == [(NEW, D("-40.00")), (REPEAT, D("25.00"))]
-    assert [(c.deal_id, c.amount) for c in credits.lines["A"]] == [
-        ("S1", D("10.00")),
-        ("S2", D("5.00")),
-        ("S4", D("1.50")),
-    ]
-    assert [(c.deal_id, c.amount, c.note) for c in credits.lines["B"]] == [
-        ("R", D("-40.00"), "refund of D0"),
-        ("S3", D("25.00"), ""),
-    ]
+    assert {
+        measure: [(c.deal_id, c.measure, c.amount) for c in lines]
+        for measure, lines in credits.lines["A"].items()
+    } == {
+        REPEAT: [("S1", REPEAT, D("10.00"))],
+        NEW: [("S2", NEW, D("5.00")), ("S4", NEW, D("1.50"))],
+    }
+    assert list(credits.lines["A"]) == [REPEAT, NEW]
+    assert {
+        measure: [(c.deal_id, c.amount, c.note) for c in lines]
+        for measure, lines in credits.lines["B"].items()
+    } == {
+        NEW: [("R", D("-40.00"), "refund of D0")],
+        REPEAT: [("S3", D("25.00"), "")],
+    }
+    assert list(credits.lines["B"]) == [NEW, REPEAT]
     assert credits.credited_deals == 5
 
 
