@@ -143,12 +143,12 @@ class _Books:
         if total is None:
             totals[number] = part
             self.order[number].append(measure)
-            mine = lines[number] = []
-            return mine
-        totals[number] = total + part
-        mine_so_far = lines[number]
-        assert mine_so_far is not None  # (made with the total)
-        return mine_so_far
+            lines[number] = []
+        else:
+            totals[number] = total + part
+        mine = lines[number]
+        assert mine is not None  # (made with the total)
+        return mine
 
     def into(self, result: DealCredits) -> None:
         """The totals and lines of every employee credited, into ``result``."""
