@@ -10,17 +10,18 @@ from .calculate import calculate
 from .calendar import Period, WorkCalendar
 from .checks import break_even, check_scheme
 from .deals import Credit, CreditedDeal, Deal, allocate
-from .findings import Finding, InputError, Problem, SchemeError
-from .money import Rounding, format_amount, round_money, to_decimal
+from .findings import Finding, InputError, Path, Problem, SchemeError, format_path, json_pointer
+from .money import Rounding, decimal_places, format_amount, format_percent, round_money, to_decimal
 from .parse import canonical_json, parse_scheme, scheme_hash
-from .payroll import Employee, Line, Payroll, Payslip
-from .report import PayrollReport
-from .roster import validate_roster
+from .results import BALANCE_KINDS, LINE_CODES, Line, Payroll, PayrollReport, Payslip
+from .roster import Employee, validate_roster, work_calendar
 from .scheme import DepartmentKind, Measure, Scheme
 from .version import ENGINE_VERSION
 
 __all__ = [
+    "BALANCE_KINDS",
     "ENGINE_VERSION",
+    "LINE_CODES",
     "BreakEven",
     "Credit",
     "CreditedDeal",
@@ -31,6 +32,7 @@ __all__ = [
     "InputError",
     "Line",
     "Measure",
+    "Path",
     "Payroll",
     "PayrollReport",
     "Payslip",
@@ -46,10 +48,15 @@ __all__ = [
     "canonical_json",
     "check_scheme",
     "commission_by_deal",
+    "decimal_places",
     "format_amount",
+    "format_path",
+    "format_percent",
+    "json_pointer",
     "parse_scheme",
     "round_money",
     "scheme_hash",
     "to_decimal",
     "validate_roster",
+    "work_calendar",
 ]

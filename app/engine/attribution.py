@@ -17,7 +17,7 @@ from typing import Final
 
 from .dealtypes import apportion
 from .money import EXACT, to_units
-from .payroll import Line
+from .results import Line
 
 __all__ = ["commission_by_deal", "take_back"]
 

@@ -14,11 +14,19 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_HALF_EVEN, Decimal, localcontext
 from typing import Final
 
+from .commission import commission, reached
 from .money import EXACT, round_money
-from .pay import commission, reached
 from .scheme import MEASURE_OF_KIND, CommissionRule, Measure, Role, Scheme
 
-__all__ = ["BreakEven", "RolePay", "first_reach", "pay_at", "primary_measure", "team_revenue_at"]
+__all__ = [
+    "BreakEven",
+    "RolePay",
+    "attainment_for_pay",
+    "first_reach",
+    "pay_at",
+    "primary_measure",
+    "team_revenue_at",
+]
 
 _ZERO: Final = Decimal(0)
 #: Attainments beyond 100× target are not a break-even anyone can reach.
@@ -186,7 +194,9 @@ def cap_points(role: Role) -> set[Decimal]:
     return points
 
 
-def solve(scheme: Scheme, department: str, role: Role, level: Decimal) -> Decimal | None:
+def attainment_for_pay(
+    scheme: Scheme, department: str, role: Role, level: Decimal
+) -> Decimal | None:
     """Smallest attainment at which ``role``'s exact pay reaches ``level``."""
     points = breakpoints(role) | cap_points(role)
     return first_reach(lambda a: pay_at(scheme, department, role, a).exact, points, level)

@@ -10,15 +10,15 @@ from typing import Final
 from .calendar import Period
 from .checks import check_scheme
 from .collector import collector_paused
+from .commission import FULL, Scale, bonus_measure, commission, reached
 from .deals import CreditedDeal, Deal, DealCredits, credit_deals
 from .findings import InputError, SchemeError
 from .ledger import settle
 from .money import EXACT, format_amount, format_percent, round_money
 from .parse import scheme_hash
-from .pay import FULL, Scale, bonus_measure, commission, reached
-from .payroll import Employee, Line, Payroll, Payslip
 from .report import payroll_report
-from .roster import validate_roster, work_calendar
+from .results import Line, Payroll, Payslip
+from .roster import Employee, validate_roster, work_calendar
 from .scheme import CommissionRule, Measure, Role, Scheme
 from .version import ENGINE_VERSION
 

@@ -10,38 +10,16 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from decimal import Decimal, localcontext
-from typing import TYPE_CHECKING
 
-from .breakeven import BreakEven, pay_at, primary_measure, solve, team_revenue_at
+from .breakeven import BreakEven, attainment_for_pay, pay_at, primary_measure, team_revenue_at
 from .findings import Finding
 from .memo import memo
-from .money import EXACT, format_amount, format_percent, plain, round_money
+from .money import EXACT, format_amount, format_percent, format_plain, round_money
+from .roster import Employee
 from .scheme import DepartmentKind, Role, Scheme
-from .structure import resolve_counterpart, structural_findings
+from .structure import Pair, comparable_pairs, resolve_counterpart, structural_findings
 
-if TYPE_CHECKING:
-    from .payroll import Employee
-
-__all__ = ["break_even", "check_scheme", "comparable_pairs"]
-
-Pair = tuple[str, str, Role, str, str, Role]  # sales dept, role name, role, client dept, ...
-
-
-def comparable_pairs(scheme: Scheme) -> list[Pair]:
-    """Every (sales role, client role) pair the article's rules compare."""
-    pairs = []
-    for dept_name, dept in scheme.departments.items():
-        if dept.kind is not DepartmentKind.ACQUISITION:
-            continue
-        for role_name, role in dept.roles.items():
-            if not role.compare:
-                continue
-            for other_dept, other_role in resolve_counterpart(
-                scheme, role_name, role, DepartmentKind.RETENTION
-            ):
-                client = scheme.departments[other_dept].roles[other_role]
-                pairs.append((dept_name, role_name, role, other_dept, other_role, client))
-    return pairs
+__all__ = ["break_even", "check_scheme"]
 
 
 def _role_path(dept: str, role: str) -> tuple[str, ...]:
@@ -80,7 +58,7 @@ def _base_gap(scheme: Scheme, pair: Pair) -> Iterator[Finding]:
         {
             "sales_base": str(s_role.base),
             "client_base": str(c_role.base),
-            "gap": plain(gap.quantize(Decimal("0.0001"))),
+            "gap": format_plain(gap.quantize(Decimal("0.0001"))),
         },
     )
 
@@ -107,7 +85,7 @@ def _break_even(scheme: Scheme, pair: Pair) -> BreakEven:
     a = scheme.policy.earnings_order.attainment
     client = pay_at(scheme, c_dept, c_role, a)
     sales = pay_at(scheme, s_dept, s_role, a)
-    hit = solve(scheme, s_dept, s_role, client.exact)
+    hit = attainment_for_pay(scheme, s_dept, s_role, client.exact)
     revenue = None
     if hit is not None:
         measure = primary_measure(scheme, s_dept, s_role)

@@ -35,17 +35,17 @@ def deal_problems(
             refunds.append(deal)
         if seen is not None:
             if deal.id in seen:
-                check.fine(index, deal, duplicate=True)
+                check.passes(index, deal, duplicate=True)
                 continue
             seen.add(deal.id)
-        check.fine(index, deal)
+        check.passes(index, deal)
     if refunds:
         _refunds_exceeding(deals, refunds, originals, check.problems)
     return check.problems
 
 
 class DealCheck:
-    """The check of one deal after another, in order (:meth:`fine`); what it found in
+    """The check of one deal after another, in order (:meth:`passes`); what it found in
     :attr:`problems`.
 
     ``originals`` maps ids to deals: it must hold (at least) every deal that a refund names.
@@ -64,7 +64,7 @@ class DealCheck:
         self._step = quantum(digits)
         self._first, self._last = period.first_day, period.last_day
 
-    def fine(self, index: int, deal: Deal, duplicate: bool = False) -> bool:
+    def passes(self, index: int, deal: Deal, duplicate: bool = False) -> bool:
         """Whether ``deal`` has no problem of its own; its problems are added if it has.
 
         A deal that is plainly fine (dates in range, a sane amount, shares known to be fine,

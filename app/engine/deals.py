@@ -221,7 +221,7 @@ def _credit_checked(
     def other(index: int, deal: Deal) -> None:
         """Any deal but a plain sale of the period: checked in full, and if it is dated in
         the period (refunds, overrides, key-account deals over two measures) credited."""
-        if not check.fine(index, deal):
+        if not check.passes(index, deal):
             raise _Problem(index)
         if not first <= deal.date <= last:
             return  # history, or a deal of a later period: checked only

@@ -7,7 +7,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-__all__ = ["Finding", "InputError", "Path", "Problem", "SchemeError", "Severity", "format_path"]
+__all__ = [
+    "Finding",
+    "InputError",
+    "Path",
+    "Problem",
+    "SchemeError",
+    "Severity",
+    "format_path",
+    "json_pointer",
+]
 
 Severity = Literal["error", "warning"]
 Path = tuple[str | int, ...]
@@ -23,6 +32,13 @@ def format_path(path: Path) -> str:
         else:
             text += f".{part}" if text else str(part)
     return text or "$"
+
+
+def json_pointer(path: Path) -> str:
+    """RFC 6901 JSON pointer: ``('roles', 'a/b', 0)`` → ``/roles/a~1b/0`` (``~`` → ``~0``,
+    ``/`` → ``~1``, each part after a ``/``); the empty path is ``""``, the whole document."""
+    escaped = (str(p).replace("~", "~0").replace("/", "~1") for p in path)
+    return "".join("/" + p for p in escaped)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +60,7 @@ class Finding:
     @property
     def pointer(self) -> str:
         """RFC 6901 JSON pointer of the offending element."""
-        escaped = (str(p).replace("~", "~0").replace("/", "~1") for p in self.path)
-        return "".join("/" + p for p in escaped)
+        return json_pointer(self.path)
 
     def at(self, line: int | None, column: int | None) -> Finding:
         return dataclasses.replace(self, line=line, column=column)

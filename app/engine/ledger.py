@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
 
-from .payroll import Line
+from .results import Line
 from .scheme import Draw
 
 __all__ = ["Settlement", "settle"]

@@ -21,8 +21,8 @@ __all__ = [
     "decimal_places",
     "format_amount",
     "format_percent",
+    "format_plain",
     "minor_units",
-    "plain",
     "quantum",
     "round_money",
     "to_decimal",
@@ -179,7 +179,7 @@ def decimal_places(value: Decimal) -> int:
     return places
 
 
-def plain(value: Decimal) -> str:
+def format_plain(value: Decimal) -> str:
     """Fixed-point text without trailing zeros or exponent: 45000.00 → '45000', 1E+2 → '100'."""
     places = decimal_places(value)
     sign, digit_tuple, exponent = value.as_tuple()

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from .findings import Finding, Path, SchemeError
 from .memo import memo
-from .money import CURRENCY_MINOR_UNITS, plain
+from .money import CURRENCY_MINOR_UNITS, format_plain
 from .scheme import Scheme
 
 __all__ = ["canonical_json", "parse_scheme", "scheme_hash", "validation_findings"]
@@ -106,7 +106,7 @@ def parse_scheme(document: object) -> Scheme:
 
 def _canonical(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return plain(value)
+        return format_plain(value)
     if isinstance(value, Enum):
         return _canonical(value.value)
     if isinstance(value, date):

@@ -3,67 +3,25 @@
 The scheme's EARNINGS_ORDER says sales *should* out-earn client staff at target; this
 report says whether they *did* in a real period, by how much, and who did not.
 Prorated employees (part-time, part-period) are compared on their full-time-equivalent
-pay (gross ÷ proration factor).
+pay (gross ÷ proration factor).  The report's types are in :mod:`.results`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
 
-from .checks import comparable_pairs
 from .findings import Finding
 from .money import format_amount, round_money
-from .payroll import Payslip
+from .results import Comparison, DepartmentFigures, PayrollReport, Payslip, Shortfall
 from .scheme import Scheme
+from .structure import comparable_pairs
 
-__all__ = ["Comparison", "DepartmentFigures", "PayrollReport", "payroll_report"]
+__all__ = ["payroll_report"]
 
 _ZERO: Final = Decimal(0)
 _RATIO: Final = Decimal("0.0001")
-
-
-@dataclass(frozen=True, slots=True)
-class DepartmentFigures:
-    department: str
-    kind: str
-    headcount: int
-    gross_total: Decimal
-    mean: Decimal
-    median: Decimal
-    min: Decimal
-    max: Decimal
-    revenue: Decimal  # every measure credited to the department's employees
-    payroll_share: Decimal | None  # gross_total / revenue, None without revenue
-
-
-@dataclass(slots=True)  # not frozen: cheap to build in bulk (see payroll.Line)
-class Shortfall:
-    employee_id: str
-    fte_gross: Decimal
-    difference: Decimal  # how much less than the client statistic
-
-
-@dataclass(frozen=True, slots=True)
-class Comparison:
-    sales_role: str
-    client_role: str
-    statistic: str  # median | mean
-    sales_value: Decimal
-    client_value: Decimal
-    difference: Decimal  # sales − client
-    holds: bool
-    below: tuple[Shortfall, ...]
-    prorated: int  # employees compared on full-time-equivalent pay
-
-
-@dataclass(frozen=True, slots=True)
-class PayrollReport:
-    departments: tuple[DepartmentFigures, ...] = ()
-    comparisons: tuple[Comparison, ...] = ()
-    findings: tuple[Finding, ...] = ()
 
 
 def _median(values: list[Decimal], digits: int, scheme: Scheme) -> Decimal:

@@ -1,21 +1,40 @@
-"""Roster validation: every problem of the calculation input, each naming its employee."""
+"""The roster: its rows (:class:`Employee`) and their validation, every problem of the
+calculation input at once, each naming its employee."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any, Final
 
 from .calendar import Period, WorkCalendar
 from .findings import Problem
 from .money import MAX_AMOUNT, decimal_places
-from .payroll import BALANCE_KINDS, Employee
+from .results import BALANCE_KINDS
 from .scheme import Measure, Role, Scheme
 
-__all__ = ["role_measures", "validate_roster", "work_calendar"]
+__all__ = ["Employee", "role_measures", "validate_roster", "work_calendar"]
 
 _ZERO: Final = Decimal(0)
 _ONE: Final = Decimal(1)
+
+
+@dataclass(frozen=True, slots=True)
+class Employee:
+    """One roster row: who, where, for how long, and what revenue they were credited."""
+
+    id: str
+    department: str
+    role: str
+    name: str = ""
+    start_date: date | None = None
+    end_date: date | None = None
+    fte: Decimal = Decimal(1)
+    unpaid_days: int = 0
+    credited: Mapping[Measure, Decimal] = field(default_factory=dict)
+    balances: Mapping[str, Decimal] = field(default_factory=dict)  # owed by the employee
 
 
 def work_calendar(scheme: Scheme) -> WorkCalendar:

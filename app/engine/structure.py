@@ -1,4 +1,5 @@
-"""Structural rules that relate several fields of a scheme.
+"""Structural rules that relate several fields of a scheme, and the pairs of roles
+(:func:`comparable_pairs`) that the article's checks and the payroll report compare.
 
 A scheme with any of these errors cannot be applied: ``calculate`` refuses it.
 Each finding carries ``data["kind"] = "structure"`` and the exact path of the element.
@@ -8,12 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from .commission import bonus_measure
 from .findings import Finding, Path
 from .money import format_amount
-from .pay import bonus_measure
 from .scheme import MEASURE_OF_KIND, DepartmentKind, Measure, Role, Scheme
 
-__all__ = ["credited_measures", "resolve_counterpart", "structural_findings"]
+__all__ = [
+    "Pair",
+    "comparable_pairs",
+    "credited_measures",
+    "resolve_counterpart",
+    "structural_findings",
+]
 
 _KIND = {"kind": "structure"}
 
@@ -52,6 +59,26 @@ def resolve_counterpart(
         for name, dept in scheme.departments.items()
         if dept.kind is counterpart_kind and wanted in dept.roles
     ]
+
+
+Pair = tuple[str, str, Role, str, str, Role]  # sales dept, role name, role, client dept, ...
+
+
+def comparable_pairs(scheme: Scheme) -> list[Pair]:
+    """Every (sales role, client role) pair the article's rules compare."""
+    pairs = []
+    for dept_name, dept in scheme.departments.items():
+        if dept.kind is not DepartmentKind.ACQUISITION:
+            continue
+        for role_name, role in dept.roles.items():
+            if not role.compare:
+                continue
+            for other_dept, other_role in resolve_counterpart(
+                scheme, role_name, role, DepartmentKind.RETENTION
+            ):
+                client = scheme.departments[other_dept].roles[other_role]
+                pairs.append((dept_name, role_name, role, other_dept, other_role, client))
+    return pairs
 
 
 def _rule_findings(scheme: Scheme, role_path: Path, role: Role) -> Iterator[Finding]:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from app.engine import Finding
-from app.engine.findings import Path
+from app.engine import Finding, Path
 
 __all__ = ["Position", "Positions", "locate"]
 

@@ -6,8 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from app.engine import BreakEven, Finding, format_amount
-from app.engine.money import format_percent
+from app.engine import BreakEven, Finding, format_amount, format_percent
 
 from .documents import DocumentError
 from .tables import Column, plain_table

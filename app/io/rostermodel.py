@@ -6,8 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
-from app.engine import Employee, Measure
-from app.engine.payroll import BALANCE_KINDS
+from app.engine import BALANCE_KINDS, Employee, Measure
 
 __all__ = [
     "BALANCES",

@@ -10,7 +10,7 @@ from typing import Any, Final
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from app.engine.findings import Path
+from app.engine import Path
 
 from .positions import Position, Positions
 

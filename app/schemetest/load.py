@@ -24,8 +24,7 @@ import os
 from collections.abc import Callable
 from typing import Any, Final, TypeVar
 
-from app.engine import Deal, Employee, Finding, Period
-from app.engine.findings import Path
+from app.engine import Deal, Employee, Finding, Path, Period
 from app.io.deals import deal_from_json
 from app.io.documents import DocumentError, load_document
 from app.io.positions import Positions

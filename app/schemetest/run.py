@@ -7,8 +7,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from app.engine import InputError, Payroll, Payslip, SchemeError, calculate, format_amount
-from app.engine.money import decimal_places
+from app.engine import (
+    InputError,
+    Payroll,
+    Payslip,
+    SchemeError,
+    calculate,
+    decimal_places,
+    format_amount,
+)
 
 from .model import Case, CodeSet, EmployeeExpect, Located, TestFile
 

@@ -8,9 +8,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any, Final
 
-from app.engine import Measure, to_decimal
-from app.engine.findings import Path
-from app.engine.payroll import BALANCE_KINDS, LINE_CODES
+from app.engine import BALANCE_KINDS, LINE_CODES, Measure, Path, to_decimal
 from app.io.positions import Positions
 
 from .model import Amounts, CodeSet, EmployeeExpect, Located

@@ -16,6 +16,7 @@ from decimal import ROUND_DOWN, Decimal, localcontext
 from itertools import pairwise
 from typing import Any
 
+import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
@@ -38,6 +39,8 @@ Doc = dict[str, Any]
 D = Decimal
 ZERO = D(0)
 PROPERTY = settings(derandomize=True, max_examples=200, deadline=None)
+# Thousands of examples in all: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
 DIGITS = {"RUB": 2, "JPY": 0, "KWD": 3}
 MEASURES = list(Measure)
 VARIABLE = frozenset({"commission", "override", "bonus"})

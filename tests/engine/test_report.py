@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from app.engine import Employee, Finding, Measure, Payroll, Period, calculate, parse_scheme
-from app.engine.report import Comparison, DepartmentFigures
+from app.engine.results import Comparison, DepartmentFigures
 
 Doc = dict[str, Any]
 Edit = Callable[[Doc, str, object], Doc]

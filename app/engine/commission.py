@@ -1,4 +1,5 @@
-"""The pay formulas of one role: commission (threshold, tiers, cap), bonuses, override.
+"""The commission and bonus formulas of one role: commission (threshold, tiers, cap),
+bonuses, override.
 
 Prorated values are kept exact by scaling: with a proration factor ``num/den``
 (fte × paid working days over the period's working days) every amount is multiplied
@@ -37,7 +38,7 @@ class Scale:
 FULL: Final = Scale(Decimal(1), 1)
 
 
-@dataclass(slots=True)  # not frozen: one per commission line (see payroll.Line)
+@dataclass(slots=True)  # not frozen: one per commission line (see results.Line)
 class CommissionOutcome:
     """A commission rule applied to one credited amount, all values scaled by ``den``."""
 

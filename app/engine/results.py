@@ -1,22 +1,27 @@
-"""Inputs and results of a payroll calculation."""
+"""The results of a payroll calculation: lines, payslips, the payroll and its report."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from .calendar import Period
 from .dealtypes import CreditedDeal
 from .findings import Finding
-
-if TYPE_CHECKING:
-    from .report import PayrollReport
 from .scheme import Measure
 
-__all__ = ["BALANCE_KINDS", "LINE_CODES", "Employee", "Line", "Payroll", "Payslip"]
+__all__ = [
+    "BALANCE_KINDS",
+    "LINE_CODES",
+    "Comparison",
+    "DepartmentFigures",
+    "Line",
+    "Payroll",
+    "PayrollReport",
+    "Payslip",
+    "Shortfall",
+]
 
 #: Balances carried between periods: an unrecovered clawback, an unrecovered draw.
 BALANCE_KINDS = frozenset({"clawback", "draw"})
@@ -25,22 +30,6 @@ LINE_CODES = frozenset(
     {"base", "commission", "commission_clawback", "override", "bonus", "clawback", "draw",
      "draw_recovery"}
 )  # fmt: skip
-
-
-@dataclass(frozen=True, slots=True)
-class Employee:
-    """One roster row: who, where, for how long, and what revenue they were credited."""
-
-    id: str
-    department: str
-    role: str
-    name: str = ""
-    start_date: date | None = None
-    end_date: date | None = None
-    fte: Decimal = Decimal(1)
-    unpaid_days: int = 0
-    credited: Mapping[Measure, Decimal] = field(default_factory=dict)
-    balances: Mapping[str, Decimal] = field(default_factory=dict)  # owed by the employee
 
 
 # Results are plain (not frozen) slotted dataclasses: a frozen dataclass assigns every
@@ -74,6 +63,47 @@ class Payslip:
     fte_gross: Decimal | None = None  # gross scaled to a full period and full time
     balances: Mapping[str, Decimal] = field(default_factory=dict)  # carried to next period
     credited: Mapping[Measure, Decimal] = field(default_factory=dict)  # roster + deals
+
+
+@dataclass(frozen=True, slots=True)
+class DepartmentFigures:
+    department: str
+    kind: str
+    headcount: int
+    gross_total: Decimal
+    mean: Decimal
+    median: Decimal
+    min: Decimal
+    max: Decimal
+    revenue: Decimal  # every measure credited to the department's employees
+    payroll_share: Decimal | None  # gross_total / revenue, None without revenue
+
+
+@dataclass(slots=True)  # not frozen: cheap to build in bulk (see Line)
+class Shortfall:
+    employee_id: str
+    fte_gross: Decimal
+    difference: Decimal  # how much less than the client statistic
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    sales_role: str
+    client_role: str
+    statistic: str  # median | mean
+    sales_value: Decimal
+    client_value: Decimal
+    difference: Decimal  # sales − client
+    holds: bool
+    below: tuple[Shortfall, ...]
+    prorated: int  # employees compared on full-time-equivalent pay
+
+
+@dataclass(frozen=True, slots=True)
+class PayrollReport:
+    departments: tuple[DepartmentFigures, ...] = ()
+    comparisons: tuple[Comparison, ...] = ()
+    findings: tuple[Finding, ...] = ()
 
 
 @dataclass(slots=True)
