@@ -44,7 +44,7 @@ from pathlib import Path  # noqa: E402
 
 import httpx  # noqa: E402
 
-from app.localserver import database_url, running_service, scratch_database  # noqa: E402
+from tests.support.localserver import database_url, running_service, scratch_database  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -11,7 +11,7 @@ fi
 # Migrate before the first worker starts, so no request ever sees an old schema.
 alembic upgrade head
 
-# uvicorn, through compcalc's own launcher (app/serve.py: TCP_NODELAY with several workers).
+# uvicorn, through compcalc's own launcher (app/cli/serve.py: TCP_NODELAY with several workers).
 exec compcalc serve \
     --host 0.0.0.0 --port 8000 \
     --workers "${COMPCALC_WORKERS:-1}"

@@ -16,8 +16,8 @@ from sqlalchemy import create_engine
 from sqlalchemy.exc import OperationalError
 
 from app.db import migrate
-from app.localserver import database_url, scratch_database
 from app.settings import get_settings
+from tests.support.localserver import database_url, scratch_database
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 

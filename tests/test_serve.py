@@ -1,4 +1,4 @@
-"""The service's launcher (app/serve.py): every worker's connections get TCP_NODELAY, and
+"""The service's launcher (app/cli/serve.py): every worker's connections get TCP_NODELAY, and
 on Linux connections are spread over the workers."""
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import pytest
 from typer.testing import CliRunner
 
 from app.cli import cli
-from app.localserver import running_service
-from app.serve import APP, TcpConfig, WorkerListeners, _bind_balanced, balanced
+from app.cli.serve import APP, TcpConfig, WorkerListeners, _bind_balanced, balanced
+from tests.support.localserver import running_service
 
 linux_only = pytest.mark.skipif(not balanced(), reason="SO_REUSEPORT spreads connections on Linux")
 
@@ -118,6 +118,7 @@ def _owners(port: int, pids: list[int], state: str = _ESTABLISHED) -> dict[int, 
 
 
 @linux_only
+@pytest.mark.slow  # a real two-worker service under a burst of connections
 def test_connections_opened_at_once_are_spread_over_the_workers(
     sqlite_template: Path, tmp_path: Path
 ) -> None:

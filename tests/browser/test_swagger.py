@@ -17,7 +17,10 @@ from pathlib import Path
 import pytest
 
 from app.db import migrate
-from app.localserver import ServiceDidNotStart, running_service
+from tests.support.localserver import ServiceDidNotStart, running_service
+
+# A real uvicorn process and a headless browser: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -150,7 +150,7 @@ def test_help_lists_every_command(compcalc: Invoke) -> None:
 
 
 def test_a_terminal_gets_rich_tables(compcalc: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("app.cli._is_terminal", lambda: True)
+    monkeypatch.setattr("app.cli.payroll._is_terminal", lambda: True)
     monkeypatch.setenv("COLUMNS", "200")
 
     payroll = compcalc("calculate", *INPUT)

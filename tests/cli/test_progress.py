@@ -68,7 +68,7 @@ def test_a_terminal_gets_the_steps(
         gates.append(StepsGate(screen, console=lambda: Console(file=screen, force_terminal=True)))
         return gates[-1]
 
-    monkeypatch.setattr("app.cli.StepsGate", gate)
+    monkeypatch.setattr("app.cli.payroll.StepsGate", gate)
 
     run = compcalc(*args(large_roster))
 
@@ -84,7 +84,7 @@ def test_small_roster_on_a_terminal_gets_no_bar(
 ) -> None:
     screen = Terminal()
     monkeypatch.setattr(
-        "app.cli.StepsGate",
+        "app.cli.payroll.StepsGate",
         lambda stream: StepsGate(screen, console=lambda: Console(file=screen)),
     )
 

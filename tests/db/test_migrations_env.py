@@ -31,7 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.schema import CreateTable
 
 from app.db.base import NAMING_CONVENTION, Base
-from app.localserver import database_url, scratch_database
+from tests.support.localserver import database_url, scratch_database
 
 
 def _config(repo_root: Path, url: str | None = None, sql_out: io.StringIO | None = None) -> Config:

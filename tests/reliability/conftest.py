@@ -16,14 +16,14 @@ import httpx
 import pytest
 
 from app.db.session import Database
-from app.localserver import (
+from app.services import keys
+from tests.support.localserver import (
     ServiceDidNotStart,
     database_url,
     scratch_database,
     start_service,
     stop_service,
 )
-from app.services import keys
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from app.cli_inputs import fail, file_limits
+from app.cli.inputs import fail, file_limits
 
 __all__ = ["TestFormat", "test_command"]
 

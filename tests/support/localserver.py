@@ -30,7 +30,7 @@ __all__ = [
     "stop_service",
 ]
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class ServiceDidNotStart(RuntimeError):

@@ -1,71 +1,38 @@
-"""The ``compcalc`` command: validate rule files, compute and explain payrolls.
-
-A thin shell: each command parses its options, calls :mod:`app.io` and the engine, and
-prints.  Known problems (unreadable files, invalid schemes, bad rosters, bad options)
-are reported on stderr with the file, line and column and exit with status 2 (1 for
-rule violations found by ``validate``); anything else is a bug and is not hidden.
-"""
+"""``compcalc calculate``, ``explain`` and ``break-even``: a period's payroll, one payslip
+line by line, and where a salesperson's pay overtakes the client manager's."""
 
 from __future__ import annotations
 
-import json
 import sys
 from enum import StrEnum
 from typing import Annotated
 
 import typer
 
-from app.cli_inputs import (
+from app.cli.inputs import (
     LIVE,
     compute_payroll,
     fail,
-    file_limits,
     read_deals,
     read_period,
     read_roster,
     read_scheme,
 )
-from app.cli_schemetest import test_command
-from app.engine import Payroll, Scheme, break_even, check_scheme
-from app.engine.roster import work_calendar
-from app.io import (
-    atomic_write,
-    explain_text,
-    payroll_csv,
-    payroll_json,
-    payroll_table,
-    validate_file,
-)
+from app.cli.options import DealsOption, PeriodOption, RosterOption, SchemeOption
+from app.engine import Payroll, break_even, check_scheme, work_calendar
+from app.io import atomic_write, explain_text, payroll_csv, payroll_json, payroll_table
 from app.io.balances import balances_csv, balances_json
 from app.io.progress import StepsGate
-from app.io.reports import (
-    break_even_json,
-    break_even_text,
-    finding_line,
-    github_report,
-    json_report,
-    summary_line,
-    text_report,
-)
-from app.io.validation import CollectError, collect_files, exit_code
+from app.io.reports import break_even_json, break_even_text, finding_line
 
-__all__ = ["cli", "main"]
-
-
-cli = typer.Typer(
-    name="compcalc",
-    help="Sales-compensation calculator: validate pay schemes, compute and explain payrolls.",
-    add_completion=False,
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
-
-
-class ReportFormat(StrEnum):
-    TEXT = "text"
-    GITHUB = "github"
-    JSON = "json"
+__all__ = [
+    "BalancesFormat",
+    "BreakEvenFormat",
+    "PayrollFormat",
+    "break_even_command",
+    "calculate_command",
+    "explain",
+]
 
 
 class PayrollFormat(StrEnum):
@@ -79,69 +46,13 @@ class BreakEvenFormat(StrEnum):
     JSON = "json"
 
 
-SchemeOption = Annotated[str, typer.Option("--scheme", help="Scheme file (.yaml, .yml or .json).")]
-RosterOption = Annotated[str, typer.Option("--roster", help="Roster file (.csv or .json).")]
-PeriodOption = Annotated[str, typer.Option("--period", help="Pay period, YYYY-MM (2027-03).")]
-DealsOption = Annotated[
-    str | None,
-    typer.Option(
-        "--deals",
-        help="Deals file (.csv or .json): the period's deals and earlier ones a refund may "
-        "refer to; they credit employees on top of the roster's amounts.",
-    ),
-]
+class BalancesFormat(StrEnum):
+    CSV = "csv"
+    JSON = "json"
 
 
 def _is_terminal() -> bool:
     return sys.stdout.isatty()
-
-
-@cli.command()
-def validate(
-    paths: Annotated[
-        list[str],
-        typer.Argument(help="Scheme files, or directories to search for them.", metavar="PATH"),
-    ],
-    fmt: Annotated[
-        ReportFormat, typer.Option("--format", help="text, github (annotations) or json.")
-    ] = ReportFormat.TEXT,
-) -> None:
-    """Check scheme files against the rule language and the article's rules.
-
-    Exit status: 0 no errors (warnings allowed), 1 rule violations, 2 a file could not
-    be read or parsed as YAML/JSON.
-    """
-    try:
-        files = collect_files(paths)
-    except CollectError as exc:
-        fail(str(exc))
-    limit = file_limits()[0]
-    reports = [
-        validate_file(path, max_bytes=limit, setting="COMPCALC_MAX_SCHEME_BYTES") for path in files
-    ]
-    if fmt is ReportFormat.JSON:
-        sys.stdout.write(json_report(reports))
-    elif fmt is ReportFormat.GITHUB:
-        sys.stdout.write(github_report(reports))
-        typer.echo(summary_line(reports), err=True)
-    else:
-        sys.stdout.write(text_report(reports))
-    raise typer.Exit(exit_code(reports))
-
-
-@cli.command()
-def schema() -> None:
-    """Print the JSON Schema of a scheme file (for editors and other tools)."""
-    document = {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        **Scheme.model_json_schema(by_alias=True),
-    }
-    sys.stdout.write(json.dumps(document, indent=2) + "\n")
-
-
-class BalancesFormat(StrEnum):
-    CSV = "csv"
-    JSON = "json"
 
 
 def _render(payroll: Payroll, fmt: PayrollFormat) -> str:
@@ -159,7 +70,6 @@ def _write(option: str, target: str, text: str) -> None:
         fail(f"{option} {target}: cannot write the file: {exc.strerror or exc}")
 
 
-@cli.command("calculate")
 def calculate_command(
     scheme: SchemeOption,
     roster: RosterOption,
@@ -230,7 +140,6 @@ def calculate_command(
         )
 
 
-@cli.command()
 def explain(
     scheme: SchemeOption,
     roster: RosterOption,
@@ -251,7 +160,6 @@ def explain(
     sys.stdout.write(explain_text(payroll, payroll.payslip(employee), days))
 
 
-@cli.command("break-even")
 def break_even_command(
     scheme: SchemeOption,
     fmt: Annotated[
@@ -275,62 +183,3 @@ def break_even_command(
         print_break_even(points, digits, currency)
     else:
         sys.stdout.write(break_even_text(points, digits, currency))
-
-
-cli.command("test")(test_command)
-
-
-@cli.command()
-def openapi() -> None:
-    """Print the OpenAPI document of the HTTP service (as committed in openapi.json)."""
-    from app.main import openapi_document
-
-    sys.stdout.write(openapi_document())
-
-
-@cli.command()
-def serve(
-    host: Annotated[
-        str | None, typer.Option(help="Interface to listen on (default COMPCALC_HOST, 127.0.0.1).")
-    ] = None,
-    port: Annotated[
-        int | None, typer.Option(min=1, max=65535, help="TCP port (default COMPCALC_PORT, 8000).")
-    ] = None,
-    workers: Annotated[
-        int | None, typer.Option(min=1, help="Worker processes (default COMPCALC_WORKERS, 1).")
-    ] = None,
-    log_level: Annotated[str, typer.Option(help="uvicorn's log level.")] = "info",
-    access_log: Annotated[bool, typer.Option(help="Log every request.")] = True,
-) -> None:
-    """Serve the HTTP API (run `compcalc db upgrade` first: this does not migrate)."""
-    from app.serve import serve as run
-    from app.settings import get_settings
-
-    settings = get_settings()
-    run(
-        host or settings.host,
-        port or settings.port,
-        workers or settings.workers,
-        log_level=log_level,
-        access_log=access_log,
-    )
-
-
-def _register() -> None:
-    from app.cli_db import db_cli
-    from app.cli_keys import keys_cli
-
-    cli.add_typer(db_cli, name="db")
-    cli.add_typer(keys_cli, name="keys")
-
-
-_register()
-
-
-def main() -> None:
-    """Entry point of the ``compcalc`` console script."""
-    cli()
-
-
-if __name__ == "__main__":  # python -m app.cli, as the local service helpers start it
-    main()

@@ -6,6 +6,8 @@ from typing import Annotated
 
 import typer
 
+from app.cli.options import DatabaseUrlOption
+
 __all__ = ["db_cli"]
 
 db_cli = typer.Typer(
@@ -13,20 +15,15 @@ db_cli = typer.Typer(
     no_args_is_help=True,
 )
 
-Url = Annotated[
-    str | None,
-    typer.Option("--url", help="SQLAlchemy URL; default: COMPCALC_DATABASE_URL"),
-]
-
 
 @db_cli.command()
 def upgrade(
     revision: Annotated[str, typer.Argument(help="target revision")] = "head",
-    url: Url = None,
+    url: DatabaseUrlOption = None,
 ) -> None:
     """Apply migrations up to REVISION (default: the latest)."""
-    from app.db.migrate import current
-    from app.db.migrate import upgrade as run
+    from app.services.migrations import current
+    from app.services.migrations import upgrade as run
 
     run(url, revision)
     typer.echo(f"database at {current(url) or 'base'}")
@@ -35,20 +32,20 @@ def upgrade(
 @db_cli.command()
 def downgrade(
     revision: Annotated[str, typer.Argument(help="target revision; base removes all")] = "-1",
-    url: Url = None,
+    url: DatabaseUrlOption = None,
 ) -> None:
     """Revert migrations down to REVISION (default: one step)."""
-    from app.db.migrate import current
-    from app.db.migrate import downgrade as run
+    from app.services.migrations import current
+    from app.services.migrations import downgrade as run
 
     run(url, revision)
     typer.echo(f"database at {current(url) or 'base'}")
 
 
 @db_cli.command("current")
-def show_current(url: Url = None) -> None:
+def show_current(url: DatabaseUrlOption = None) -> None:
     """Print the revision the database is at ('base' when never migrated)."""
-    from app.db.migrate import current, heads
+    from app.services.migrations import current, heads
 
     revision = current(url)
     latest = heads()

@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from app.cli.options import DatabaseUrlOption
+
 if TYPE_CHECKING:
-    from app.db.session import Database
+    from app.services import Database
 
 __all__ = ["keys_cli"]
 
@@ -25,15 +27,10 @@ keys_cli = typer.Typer(
     no_args_is_help=True,
 )
 
-Url = Annotated[
-    str | None,
-    typer.Option("--url", help="SQLAlchemy URL; default: COMPCALC_DATABASE_URL"),
-]
-
 
 @contextmanager
 def _database(url: str | None) -> Iterator[Database]:
-    from app.db.session import Database
+    from app.services import Database
     from app.settings import get_settings
 
     database = Database(url or get_settings().database_url)
@@ -58,7 +55,7 @@ def create(
         datetime | None,
         typer.Option("--expires", help="expiry, e.g. 2027-12-31T00:00:00 (UTC)"),
     ] = None,
-    url: Url = None,
+    url: DatabaseUrlOption = None,
 ) -> None:
     """Create a key and print its secret (once: it cannot be shown again)."""
     from datetime import UTC
@@ -78,7 +75,7 @@ def create(
 
 
 @keys_cli.command("list")
-def list_command(url: Url = None) -> None:
+def list_command(url: DatabaseUrlOption = None) -> None:
     """List the keys: id, prefix, name, scopes, state (never a secret)."""
     from app.services.keys import list_keys
 
@@ -94,7 +91,7 @@ def list_command(url: Url = None) -> None:
 @keys_cli.command()
 def revoke(
     key_id: Annotated[str, typer.Argument(help="the key's id (see `compcalc keys list`)")],
-    url: Url = None,
+    url: DatabaseUrlOption = None,
 ) -> None:
     """Revoke a key: from now on it answers 401."""
     from app.services import NotFound
@@ -114,7 +111,7 @@ def revoke(
 
 
 @keys_cli.command()
-def bootstrap(url: Url = None) -> None:
+def bootstrap(url: DatabaseUrlOption = None) -> None:
     """On a database without keys, create an admin key and print it; else do nothing."""
     from app.services.keys import bootstrap_admin_key
 

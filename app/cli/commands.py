@@ -1,0 +1,40 @@
+"""The ``compcalc`` Typer app: every command and group, in the order ``--help`` lists them."""
+
+from __future__ import annotations
+
+import typer
+
+from app.cli.db import db_cli
+from app.cli.keys import keys_cli
+from app.cli.payroll import break_even_command, calculate_command, explain
+from app.cli.schemes import schema, validate
+from app.cli.schemetest import test_command
+from app.cli.service import openapi, serve
+
+__all__ = ["cli", "main"]
+
+
+cli = typer.Typer(
+    name="compcalc",
+    help="Sales-compensation calculator: validate pay schemes, compute and explain payrolls.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+cli.command()(validate)
+cli.command()(schema)
+cli.command("calculate")(calculate_command)
+cli.command()(explain)
+cli.command("break-even")(break_even_command)
+cli.command("test")(test_command)
+cli.command()(openapi)
+cli.command()(serve)
+cli.add_typer(db_cli, name="db")
+cli.add_typer(keys_cli, name="keys")
+
+
+def main() -> None:
+    """Entry point of the ``compcalc`` console script."""
+    cli()
