@@ -366,12 +366,13 @@ def breakdown() -> list[tuple[str, float]]:
     raw = RawBody(body, "json")
     data = decode(raw).data
     request = validate(CalculateRequest, data)
+    source, inputs = request.source(), request.inputs()
     figures = [
         ("decode the JSON body (exact decimals)", _cpu_ms(lambda: decode(raw))),
         ("validate it (Pydantic)", _cpu_ms(lambda: validate(CalculateRequest, data))),
         (
             "compute and render (engine, report, JSON)",
-            _cpu_ms(lambda: services.calculate_payroll(None, request.scheme, request)),  # type: ignore[arg-type]
+            _cpu_ms(lambda: services.calculate_payroll(None, source, inputs)),  # type: ignore[arg-type]
         ),
     ]
     with tempfile.TemporaryDirectory() as tmp:

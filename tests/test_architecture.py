@@ -1,8 +1,13 @@
-"""The engine is the pure core: it must not import any shell (web, database, files, CLI).
+"""Layers point one way: engine ← io ← services ← api / cli, and the database only from
+the services.
 
+The engine is the pure core: it must not import any shell (web, database, files, CLI).
 Keeping app/engine free of I/O frameworks is what lets it be tested fast, reused from the CLI
-and the API alike, and reasoned about as plain functions. The check reads source with ``ast``
-instead of importing it, so it also catches imports inside functions and under TYPE_CHECKING.
+and the API alike, and reasoned about as plain functions. Above it, each layer may import
+only the layers below it (:data:`ALLOWED`), so a change to the wire schema cannot reach what
+the services store, and the database is reached only through the services. The checks read
+source with ``ast`` instead of importing it, so they also catch imports inside functions and
+under TYPE_CHECKING.
 """
 
 from __future__ import annotations
@@ -32,6 +37,29 @@ FORBIDDEN = (
     "app.main",
     "app.settings",
 )
+
+
+#: Which of the app's packages each layer may import (its own included). ``app.main`` is the
+#: composition root: it builds the app from the settings, the database and the routers.
+ALLOWED: dict[str, frozenset[str]] = {
+    "app.engine": frozenset({"app.engine"}),
+    "app.io": frozenset({"app.engine", "app.io"}),
+    "app.schemetest": frozenset({"app.engine", "app.io", "app.schemetest"}),
+    "app.settings": frozenset({"app.settings"}),
+    "app.db": frozenset({"app.db", "app.settings"}),
+    "app.services": frozenset({"app.engine", "app.io", "app.db", "app.settings", "app.services"}),
+    "app.api": frozenset({"app.engine", "app.io", "app.services", "app.settings", "app.api"}),
+    "app.cli": frozenset({"app.engine", "app.io", "app.schemetest", "app.services", "app.main"})
+    | {"app.settings", "app.cli"},
+    "app.main": frozenset({"app.api", "app.db", "app.services", "app.settings", "app.main"}),
+}
+#: Frameworks a layer must not import, besides the app's packages it may not.
+FRAMEWORKS: dict[str, tuple[str, ...]] = {
+    "app.io": ("fastapi", "starlette", "sqlalchemy", "alembic", "httpx", "uvicorn", "psycopg"),
+    "app.schemetest": ("fastapi", "starlette", "sqlalchemy", "alembic", "uvicorn", "psycopg"),
+    "app.services": ("fastapi", "starlette", "uvicorn", "httpx"),
+    "app.db": ("fastapi", "starlette", "httpx"),
+}
 
 
 @dataclass(frozen=True)
@@ -143,3 +171,90 @@ def test_checker_accepts_stdlib_pydantic_and_engine_imports(tmp_path: Path) -> N
     )
 
     assert find_violations(tmp_path) == []
+
+
+def _layer(module: str) -> str | None:
+    """The layer (a key of :data:`ALLOWED`) that ``module`` belongs to."""
+    parts = module.split(".")
+    return ".".join(parts[:2]) if len(parts) > 1 else None
+
+
+def _app_package(name: str) -> str | None:
+    """The app package an imported name lies in (``app.io.payrolljson`` → ``app.io``)."""
+    parts = name.split(".")
+    if parts[0] != "app" or len(parts) < 2:
+        return None
+    return ".".join(parts[:2])
+
+
+def layer_violations(app_root: Path, package: str = "app") -> list[Violation]:
+    """Every import under ``app_root`` (the package ``package``) that its layer may not make."""
+    violations: list[Violation] = []
+    for path in sorted(app_root.rglob("*.py")):
+        module = _module_name(path, app_root, package)
+        layer = _layer(module)
+        if layer is None:
+            continue  # app/__init__.py: the version only
+        allowed = ALLOWED.get(layer)
+        assert allowed is not None, f"{path}: {layer} has no row in ALLOWED"
+        frameworks = FRAMEWORKS.get(layer, ())
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for line, candidates in _imports(tree, module, path.name == "__init__.py"):
+            target = candidates[0]
+            named = [c for c in candidates if _app_package(c) is not None]
+            # ``from app import services`` names app.services, not just app.
+            packages = {p for p in map(_app_package, named) if p is not None}
+            if target == "app" and not packages:
+                continue
+            for found in sorted(packages - allowed - {"app.__init__"}):
+                if found in ALLOWED:
+                    violations.append(Violation(path, line, found))
+            if any(target == f or target.startswith(f + ".") for f in frameworks):
+                violations.append(Violation(path, line, target))
+    return violations
+
+
+def test_layers_import_only_the_layers_below(repo_root: Path) -> None:
+    violations = layer_violations(repo_root / "app")
+
+    assert not violations, "imports across the layers (see ALLOWED):\n" + "\n".join(
+        map(str, violations)
+    )
+
+
+def test_every_package_of_the_app_has_a_row(repo_root: Path) -> None:
+    packages = {
+        f"app.{p.stem}"
+        for p in (repo_root / "app").iterdir()
+        if (p.is_dir() and (p / "__init__.py").exists()) or p.suffix == ".py"
+    } - {"app.__init__"}
+
+    assert packages == set(ALLOWED)
+
+
+def test_layer_checker_reports_imports_that_point_up(tmp_path: Path) -> None:
+    root = tmp_path / "app"
+    for package in ("services", "io", "api", "engine"):
+        (root / package).mkdir(parents=True)
+        (root / package / "__init__.py").write_text("")
+    (root / "services" / "payroll.py").write_text(
+        "from app.api import render\n"
+        "from app.io.payrolljson import render as ok\n"
+        "from app.db.session import Database\n"
+        "import fastapi\n"
+    )
+    (root / "io" / "out.py").write_text("from ..services import types\nfrom app.engine import x\n")
+    (root / "api" / "runs.py").write_text("from app import services, db\nfrom app.io import y\n")
+    (root / "engine" / "calc.py").write_text("from app.io import documents\n")
+
+    found = [
+        (v.path.relative_to(root).as_posix(), v.line, v.module) for v in layer_violations(root)
+    ]
+
+    assert found == [
+        ("api/runs.py", 1, "app.db"),
+        ("engine/calc.py", 1, "app.io"),
+        ("io/out.py", 1, "app.services"),
+        ("services/payroll.py", 1, "app.api"),
+        ("services/payroll.py", 4, "fastapi"),
+    ]

@@ -17,8 +17,9 @@ from typing import Annotated, Any, Final, TypeVar
 from fastapi import Depends, Request
 from pydantic import BaseModel, ValidationError
 
+from app.engine import json_pointer
 from app.io.documents import Document, Format, parse_document
-from app.services import ErrorItem, Invalid
+from app.services import ErrorItem, Invalid, SchemeDocument
 from app.settings import Settings
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "decode",
     "pointer",
     "preferred",
+    "scheme_document",
     "validate",
 ]
 
@@ -122,7 +124,7 @@ def decode(body: RawBody, *, positions: bool = False) -> Document:
 def pointer(loc: Sequence[Any]) -> str:
     """RFC 6901 pointer of a Pydantic error location (union tags left out)."""
     parts = [p for p in loc if isinstance(p, (str, int)) and p not in TAGS]
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+    return json_pointer(tuple(parts))
 
 
 def _message(error: Any) -> str:
@@ -212,3 +214,10 @@ def _specificity(pattern: str, media: str) -> int:
         return 0
     main, _, sub = pattern.partition("/")
     return 1 if sub == "*" and media.startswith(main + "/") else -1
+
+
+def scheme_document(body: RawBody) -> SchemeDocument:
+    """The body as a scheme document; refuses an empty body, raises
+    :class:`~app.io.documents.DocumentError` when it cannot be parsed."""
+    decode(body)
+    return SchemeDocument.parse(body.data, body.format)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Query, Request
 
-from app.db.session import Database
+from app.services import Database
 
 __all__ = ["DatabaseDep", "Limit", "Offset", "get_database"]
 

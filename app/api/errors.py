@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.engine import InputError, SchemeError
+from app.engine import InputError, SchemeError, json_pointer
 from app.io.documents import DocumentError
 from app.services import (
     Conflict,
@@ -173,12 +173,10 @@ def _validation_items(exc: RequestValidationError) -> list[ErrorItem]:
             name = str(rest[0]) if rest else None
             items.append(ErrorItem(message, parameter=name, code="INVALID_PARAMETER"))
         else:
-            items.append(ErrorItem(message, pointer=_pointer(rest), code="INVALID_VALUE"))
+            items.append(
+                ErrorItem(message, pointer=json_pointer(tuple(rest)), code="INVALID_VALUE")
+            )
     return items
-
-
-def _pointer(parts: Sequence[str | int]) -> str:
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
 def _handle(request: Request, exc: Exception) -> JSONResponse:

@@ -6,11 +6,9 @@ from typing import Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import DBAPIError
 
 from app import __version__
-from app.db.models import SCHEMA_REVISION
-from app.services import Unavailable
+from app.services.health import ready
 
 from .deps import DatabaseDep
 from .errors import problems
@@ -84,14 +82,4 @@ class ReadyResponse(BaseModel):
 )
 def readiness(db: DatabaseDep) -> ReadyResponse:
     """Check that the database answers and is migrated to the revision this code expects."""
-    try:
-        revision = db.revision()
-    except DBAPIError:
-        raise Unavailable("DATABASE_UNREACHABLE", "the database cannot be reached") from None
-    if revision != SCHEMA_REVISION:
-        raise Unavailable(
-            "DATABASE_NOT_MIGRATED",
-            f"the database is at revision {revision or 'none'}, not {SCHEMA_REVISION}; "
-            "run the migrations (alembic upgrade head)",
-        )
-    return ReadyResponse(status="ready", database=db.backend, revision=revision)
+    return ReadyResponse(status="ready", database=db.backend, revision=ready(db))

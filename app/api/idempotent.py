@@ -1,34 +1,27 @@
-"""``Idempotency-Key`` and ``If-Match`` on the writing routes.
+"""``Idempotency-Key`` and ``If-Match`` on the writing routes, and sending a write's reply.
 
-:func:`idempotent` runs a write at most once per (API key, ``Idempotency-Key``): the first
-response is stored with the write (same transaction) and replayed to retries with
-``Idempotency-Replayed: true``; the same key with another request answers 422, and while the
-first is still running, 409.  Without the header the write simply runs.
+A route turns the ``Idempotency-Key`` header into :class:`app.services.Once` (whose key, the
+key, a hash of the request) with :func:`once`; the service runs the write at most once per
+(API key, ``Idempotency-Key``) and returns its :class:`~app.services.Reply`, stored with the
+write and replayed to retries; :func:`send` answers with it (``Idempotency-Replayed: true``
+on a replay).
 """
 
 from __future__ import annotations
 
 import hashlib
-import logging
 import re
-from collections.abc import Callable
 from datetime import timedelta
-from typing import Annotated, Final, TypeVar
+from typing import Annotated, Final
 
 from fastapi import Header, Request, Response
 
-from app.db.repository import Repository
-from app.db.session import Database
-from app.services import idempotency
-from app.services.idempotency import Claim, Stored
+from app.services import Once, Reply
 from app.services.keys import Principal
-from app.services.trail import Trail
 from app.settings import Settings
 
-__all__ = ["IdempotencyKey", "IfMatch", "etag", "idempotent", "revision"]
+__all__ = ["IdempotencyKey", "IfMatch", "once", "revision", "send"]
 
-V = TypeVar("V")
-_LOG = logging.getLogger("compcalc.api")
 _ETAG: Final = re.compile(r'^"(\d+)\.(\d+)"$')
 
 IdempotencyKey = Annotated[
@@ -51,10 +44,6 @@ IfMatch = Annotated[
 ]
 
 
-def etag(number: int, revision: int) -> str:
-    return f'"{number}.{revision}"'
-
-
 def revision(if_match: str | None, number: int) -> int | None:
     """The revision an ``If-Match`` names for version ``number``; 0 when it names none."""
     if if_match is None:
@@ -74,64 +63,24 @@ def _request_hash(request: Request, body: bytes) -> str:
     return digest.hexdigest()
 
 
-def _replay(stored: Stored) -> Response:
-    headers = {"Idempotency-Replayed": "true"}
-    if stored.location:
-        headers["Location"] = stored.location
-    if stored.etag:
-        headers["ETag"] = stored.etag
-    return Response(stored.body, stored.status, headers, media_type=stored.media_type)
-
-
-def _stored(response: Response) -> Stored:
-    return Stored(
-        response.status_code,
-        response.headers.get("content-type", "application/json"),
-        bytes(response.body).decode("utf-8"),
-        response.headers.get("location"),
-        response.headers.get("etag"),
-    )
-
-
-def idempotent(
-    request: Request,
-    db: Database,
-    principal: Principal,
-    key: str | None,
-    body: bytes,
-    write: Callable[[Trail[V]], V],
-    render: Callable[[V], Response],
-) -> Response:
-    """Run ``write`` (at most once per key) and answer with ``render`` of its result."""
+def once(request: Request, principal: Principal, key: str | None, body: bytes) -> Once | None:
+    """The idempotent request ``key`` makes of this one; None without a key (or an API key)."""
     if key is None or principal.key_id is None:
-        return render(write(Trail(principal)))
+        return None
     settings: Settings = request.app.state.settings
-    begun = idempotency.begin(
-        db,
+    return Once(
         principal.key_id,
         key,
         _request_hash(request, body),
         timedelta(seconds=settings.idempotency_lease_seconds),
         timedelta(hours=settings.idempotency_ttl_hours),
     )
-    if isinstance(begun, Stored):
-        return _replay(begun)
-    sent: list[Response] = []
-
-    def seal(repo: Repository, view: V) -> None:
-        sent.append(render(view))
-        idempotency.complete(repo, begun, _stored(sent[0]))
-
-    try:
-        write(Trail(principal, seal))
-    except BaseException:
-        _release(db, begun)
-        raise
-    return sent[0]
 
 
-def _release(db: Database, claim: Claim) -> None:
-    try:
-        idempotency.release(db, claim)
-    except Exception:  # the database may be what failed; the lease frees the key later
-        _LOG.warning("could not release an idempotency claim", exc_info=True)
+def send(reply: Reply) -> Response:
+    headers = {"Idempotency-Replayed": "true"} if reply.replayed else {}
+    if reply.location:
+        headers["Location"] = reply.location
+    if reply.etag:
+        headers["ETag"] = reply.etag
+    return Response(reply.body, reply.status, headers, media_type=reply.media_type)

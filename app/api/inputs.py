@@ -3,25 +3,34 @@
 Unknown fields are refused (422), never ignored.  Amounts are exact decimals: a JSON number
 arrives here as a ``Decimal`` read from its text (see :mod:`app.api.body`), and a string such as
 ``"45000.00"`` is accepted too, so the amounts the API returns (strings) can be sent back.
+
+These are the wire's models only: a route turns a request into the services' plain values
+(:meth:`PayrollInputs.inputs`, :meth:`RunRequest.ref`), and the services store and replay a
+run from a record of their own, so a change here never changes what is stored.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Final
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Discriminator,
     Field,
+    PlainSerializer,
+    PlainValidator,
     StringConstraints,
     Tag,
+    WithJsonSchema,
 )
+from pydantic_core import PydanticCustomError
 
+from app import services
 from app.engine import Credit, Deal, Employee, Measure, to_decimal
 from app.engine import Period as EnginePeriod
 
@@ -49,15 +58,29 @@ Amount = Annotated[Decimal, BeforeValidator(_exact)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 
 
-def _period(text: str) -> str:
-    EnginePeriod.parse(text)  # refuses month 13 or year 3000 with a clear message
-    return text
+_PERIOD_PATTERN: Final = r"^\d{4}-\d{2}$"
+
+
+def _period(value: Any) -> EnginePeriod:
+    """The period, parsed once: refuses ``2027-3``, month 13 or year 3000 with a clear message."""
+    if isinstance(value, EnginePeriod):
+        return value
+    if not isinstance(value, str):
+        raise PydanticCustomError("string_type", "Input should be a valid string")
+    if re.match(_PERIOD_PATTERN, value) is None:
+        raise PydanticCustomError(
+            "string_pattern_mismatch",
+            "String should match pattern '{pattern}'",
+            {"pattern": _PERIOD_PATTERN},
+        )
+    return EnginePeriod.parse(value)
 
 
 Period = Annotated[
-    str,
-    StringConstraints(pattern=r"^\d{4}-\d{2}$"),
-    AfterValidator(_period),
+    EnginePeriod,
+    PlainValidator(_period),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": _PERIOD_PATTERN}),
     Field(description="Pay period, a calendar month `YYYY-MM`.", examples=["2027-03"]),
 ]
 
@@ -200,11 +223,24 @@ class DealInput(_Input):
 
 
 class PayrollInputs(_Input):
-    """What a payroll is computed from besides the scheme; a run stores exactly this."""
+    """What a payroll is computed from besides the scheme."""
 
     period: Period
     roster: list[EmployeeInput] = Field(default_factory=list, description="The employees.")
     deals: list[DealInput] = Field(default_factory=list, description="Deals credited to them.")
+
+    def inputs(self) -> services.PayrollInputs:
+        return services.PayrollInputs(
+            self.period,
+            [employee.to_engine() for employee in self.roster],
+            [deal.to_engine() for deal in self.deals],
+        )
+
+
+def _ref(scheme: SchemeVersionRef | SchemeOnDate) -> services.SchemeRef:
+    if isinstance(scheme, SchemeVersionRef):
+        return services.VersionRef(scheme.key, scheme.version)
+    return services.EffectiveOn(scheme.key, scheme.on)
 
 
 class CalculateRequest(PayrollInputs):
@@ -217,6 +253,10 @@ class CalculateRequest(PayrollInputs):
         )
     )
 
+    def source(self) -> dict[str, Any] | services.SchemeRef:
+        """The scheme: the inline document, or the stored version it names."""
+        return self.scheme if isinstance(self.scheme, dict) else _ref(self.scheme)
+
 
 class RunRequest(PayrollInputs):
     """A payroll run to store: a published stored scheme version, a period, roster, deals."""
@@ -224,3 +264,6 @@ class RunRequest(PayrollInputs):
     scheme: StoredScheme = Field(
         description="`{key, version}` of a published version, or `{key, on}` (see calculate)."
     )
+
+    def ref(self) -> services.SchemeRef:
+        return _ref(self.scheme)

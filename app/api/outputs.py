@@ -1,17 +1,19 @@
 """Response bodies, as Pydantic models: the OpenAPI schemas, and the shape tests check.
 
 Amounts are strings with exactly the currency's minor digits (``"134000.00"``).  Payroll
-results are written by :mod:`app.api.render` (the CLI's JSON document); these models
-describe them, and the API tests validate real responses against them.
+results are written by :mod:`app.io.payrolljson` (the CLI's JSON document), runs and versions by
+:mod:`app.services.documents` (whose models are shown here too); these models describe them,
+read the services' views directly, and the API tests validate real responses against them.
 """
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from app.services.documents import FindingOut, RunOut, SchemeVersionOut, VersionSummaryOut
 
 __all__ = [
     "BreakEvenOut",
@@ -36,18 +38,7 @@ Money = str
 
 
 class _Out(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class FindingOut(_Out):
-    code: str = Field(description="Stable code, e.g. `BASE_GAP`.")
-    severity: Literal["error", "warning"]
-    path: str = Field(description="JSON path in the scheme, e.g. `departments.sales.roles.rep`.")
-    pointer: str = Field(description="The same place as an RFC 6901 pointer.")
-    line: int | None = Field(description="Line in the YAML/JSON text, when known.")
-    column: int | None
-    message: str
-    data: dict[str, str] = Field(description="The numbers behind the message.")
+    model_config = ConfigDict(extra="forbid", from_attributes=True)
 
 
 class BreakEvenOut(_Out):
@@ -183,29 +174,6 @@ class PayrollResult(_Out):
 # --- schemes ---------------------------------------------------------------------------------
 
 
-class VersionSummaryOut(_Out):
-    version: int
-    status: Literal["draft", "published"]
-    name: str
-    currency: str
-    effective_from: date
-    effective_to: date | None
-    content_hash: str
-    created_at: datetime
-    updated_at: datetime
-    published_at: datetime | None
-
-
-class SchemeVersionOut(VersionSummaryOut):
-    """One version: its document (as JSON), and what the checks say about it now."""
-
-    key: str
-    source_format: Literal["yaml", "json"]
-    valid: bool = Field(description="No error finding: publishing would succeed.")
-    findings: list[FindingOut]
-    document: dict[str, Any] = Field(description="The document as written (numbers exact).")
-
-
 class SchemeSummary(_Out):
     key: str
     created_at: datetime
@@ -241,21 +209,6 @@ class DiffOut(_Out):
 
 
 # --- runs ------------------------------------------------------------------------------------
-
-
-class RunOut(_Out):
-    id: uuid.UUID
-    status: Literal["draft", "approved"]
-    period: str
-    scheme_key: str
-    scheme_version: int
-    scheme_hash: str
-    engine_version: str
-    currency: str
-    employees: int
-    total: Money
-    created_at: datetime
-    approved_at: datetime | None
 
 
 class RunDetail(RunOut):

@@ -8,16 +8,16 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from app import services
-from app.services import RunView
+from app.services.documents import RunOut, run_document
 
 from .body import JSON, RosterBody, check_counts, decode, preferred, validate
 from .deps import DatabaseDep, Limit, Offset
 from .errors import secured
 from .gcpause import paused_for
-from .idempotent import IdempotencyKey, idempotent
+from .idempotent import IdempotencyKey, once, send
 from .inputs import RunRequest
 from .openapi import request_body
-from .outputs import RunDetail, RunOut, RunPage, RunPayslip
+from .outputs import RunDetail, RunPage, RunPayslip
 from .security import PayrollApprove, PayrollRead, PayrollWrite
 
 __all__ = ["router"]
@@ -29,35 +29,6 @@ RunId = Annotated[uuid.UUID, Path(description="The run's id (a random UUID).")]
 _CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {"content": {CSV: {"schema": {"type": "string"}}}}
 }
-
-
-def _meta(view: RunView) -> dict[str, Any]:
-    return {
-        "id": view.id,
-        "status": view.status,
-        "period": view.period,
-        "scheme_key": view.scheme_key,
-        "scheme_version": view.scheme_version,
-        "scheme_hash": view.scheme_hash,
-        "engine_version": view.engine_version,
-        "currency": view.currency,
-        "employees": view.employees,
-        "total": f"{view.gross_total:f}",
-        "created_at": view.created_at,
-        "approved_at": view.approved_at,
-    }
-
-
-def _out(view: RunView) -> RunOut:
-    return RunOut.model_validate(_meta(view))
-
-
-def _detail_response(view: RunView, status: int = 200) -> Response:
-    assert view.result is not None
-    # The stored result is spliced in as it is: the bytes computed are the bytes served.
-    body = _out(view).model_dump_json()[:-1] + ',"result":' + view.result + "}"
-    headers = {"Location": f"/v1/payroll-runs/{view.id}"} if status == 201 else {}
-    return Response(body, status, headers, media_type=JSON)
 
 
 def _csv_response(run_id: uuid.UUID, text: str) -> Response:
@@ -98,15 +69,8 @@ def create_payroll_run(
     with paused_for(len(body.data)):
         run = validate(RunRequest, decode(body).data)
         check_counts(request, len(run.roster), len(run.deals))
-        return idempotent(
-            request,
-            db,
-            who,
-            idempotency_key,
-            body.data,
-            lambda trail: services.create_run(db, run.scheme, run, trail),
-            lambda view: _detail_response(view, 201),
-        )
+        repeat = once(request, who, idempotency_key, body.data)
+        return send(services.create_run(db, run.ref(), run.inputs(), who, repeat))
 
 
 @router.get(
@@ -127,7 +91,7 @@ def list_payroll_runs(
     offset: Offset = 0,
 ) -> RunPage:
     page = services.list_runs(db, period, scheme, status, limit, offset)
-    items = [_out(view) for view in page.items]
+    items = [RunOut.model_validate(view) for view in page.items]
     return RunPage(items=items, total=page.total, limit=page.limit, offset=page.offset)
 
 
@@ -142,7 +106,7 @@ def list_payroll_runs(
 def get_payroll_run(_: PayrollRead, run_id: RunId, request: Request, db: DatabaseDep) -> Response:
     if preferred(request, [JSON, CSV]) == CSV:
         return _csv_response(run_id, services.export_run_csv(db, run_id))
-    return _detail_response(services.get_run(db, run_id))
+    return Response(run_document(services.get_run(db, run_id)), media_type=JSON)
 
 
 @router.post(
@@ -165,15 +129,8 @@ def approve_payroll_run(
     request: Request,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
-    return idempotent(
-        request,
-        db,
-        who,
-        idempotency_key,
-        b"",
-        lambda trail: services.approve_run(db, run_id, trail),
-        lambda view: Response(_out(view).model_dump_json(), media_type=JSON),
-    )
+    repeat = once(request, who, idempotency_key, b"")
+    return send(services.approve_run(db, run_id, who, repeat))
 
 
 @router.get(
@@ -206,5 +163,5 @@ def get_payroll_run_payslip(
     db: DatabaseDep,
 ) -> Response:
     view = services.get_payslip(db, run_id, employee_id)
-    body = '{"run":' + _out(view.run).model_dump_json() + ',"payslip":' + view.document + "}"
+    body = '{"run":' + run_document(view.run) + ',"payslip":' + view.document + "}"
     return Response(body, media_type=JSON)

@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from app import services
-from app.db.session import Database
-from app.services import Page, SchemeDocument, SchemeView, VersionView
-from app.services.keys import Principal
-from app.services.trail import Trail
+from app.services import Page, SchemeView
+from app.services.documents import version_reply
 
-from . import scheme_views as views
-from .body import JSON, YAML, RawBody, SchemeBody, preferred
+from .body import JSON, YAML, SchemeBody, preferred, scheme_document
 from .deps import DatabaseDep, Limit, Offset
 from .errors import secured
 from .examples import ACME_KEY
-from .idempotent import IdempotencyKey, IfMatch, idempotent, revision
+from .idempotent import IdempotencyKey, IfMatch, once, revision, send
 from .openapi import request_body
 from .outputs import (
     DiffOut,
@@ -29,7 +24,6 @@ from .outputs import (
     SchemeSummary,
     SchemeVersionOut,
     ValidationReport,
-    VersionSummaryOut,
 )
 from .security import SchemesPublish, SchemesRead, SchemesWrite
 
@@ -45,27 +39,6 @@ _SCHEME_BODY = request_body(
     "A scheme document (docs/rules.md) as JSON, or the YAML file itself with "
     "`Content-Type: application/yaml`.",
 )
-
-
-def _store_draft(
-    who: Principal,
-    body: RawBody,
-    db: Database,
-    request: Request,
-    idempotency_key: str | None,
-    store: Callable[[SchemeDocument, Trail[VersionView]], VersionView],
-) -> Response:
-    """Store the body's document as a draft version (``store``), answering ``201``."""
-    doc = views.document(body)
-    return idempotent(
-        request,
-        db,
-        who,
-        idempotency_key,
-        body.data,
-        lambda trail: store(doc, trail),
-        lambda view: views.version_response(view, 201),
-    )
 
 
 @router.post(
@@ -85,7 +58,7 @@ def _store_draft(
     openapi_extra=_SCHEME_BODY,
 )
 def validate_scheme(_: SchemesRead, body: SchemeBody) -> Response:
-    return Response(services.validation_report(views.document(body)), media_type=JSON)
+    return Response(services.validation_report(scheme_document(body)), media_type=JSON)
 
 
 @router.post(
@@ -112,9 +85,9 @@ def create_scheme(
     request: Request,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
-    return _store_draft(
-        who, body, db, request, idempotency_key, partial(services.create_scheme, db)
-    )
+    doc = scheme_document(body)
+    repeat = once(request, who, idempotency_key, body.data)
+    return send(services.create_scheme(db, doc, who, repeat))
 
 
 @router.get(
@@ -133,7 +106,7 @@ def list_schemes(
     offset: Offset = 0,
 ) -> SchemePage:
     page: Page[SchemeView] = services.list_schemes(db, key, limit, offset)
-    items = [SchemeSummary.model_validate(views.scheme_summary(v)) for v in page.items]
+    items = [SchemeSummary.model_validate(v) for v in page.items]
     return SchemePage(items=items, total=page.total, limit=page.limit, offset=page.offset)
 
 
@@ -147,8 +120,7 @@ def list_schemes(
 )
 def get_scheme(_: SchemesRead, key: Key, db: DatabaseDep) -> SchemeOut:
     view = services.get_scheme(db, key)
-    history = [VersionSummaryOut.model_validate(views.summary(s)) for s in view.versions]
-    return SchemeOut.model_validate({**views.scheme_summary(view), "history": history})
+    return SchemeOut.model_validate(view)
 
 
 @router.post(
@@ -173,9 +145,9 @@ def create_scheme_version(
     request: Request,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
-    return _store_draft(
-        who, body, db, request, idempotency_key, partial(services.add_version, db, key)
-    )
+    doc = scheme_document(body)
+    repeat = once(request, who, idempotency_key, body.data)
+    return send(services.add_version(db, key, doc, who, repeat))
 
 
 @router.get(
@@ -199,7 +171,7 @@ def get_scheme_version(
     view = services.get_version(db, key, version)
     if media == YAML:
         return Response(view.document.text, media_type=YAML)
-    return views.version_response(view)
+    return send(version_reply(view))
 
 
 @router.put(
@@ -224,8 +196,8 @@ def replace_scheme_version(
     if_match: IfMatch = None,
 ) -> Response:
     expected = revision(if_match, version)
-    view = services.replace_draft(db, key, version, views.document(body), expected, Trail(who))
-    return views.version_response(view)
+    doc = scheme_document(body)
+    return send(services.replace_draft(db, key, version, doc, expected, who))
 
 
 @router.post(
@@ -254,15 +226,8 @@ def publish_scheme_version(
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     expected = revision(if_match, version)
-    return idempotent(
-        request,
-        db,
-        who,
-        idempotency_key,
-        b"",
-        lambda trail: services.publish_version(db, key, version, expected, trail),
-        views.version_response,
-    )
+    repeat = once(request, who, idempotency_key, b"")
+    return send(services.publish_version(db, key, version, expected, who, repeat))
 
 
 @router.get(
@@ -282,7 +247,7 @@ def get_effective_scheme_version(
     db: DatabaseDep,
     on: Annotated[dt.date, Query(description="The date, `YYYY-MM-DD`.", examples=["2027-03-15"])],
 ) -> Response:
-    return views.version_response(services.effective_version(db, key, on))
+    return send(version_reply(services.effective_version(db, key, on)))
 
 
 @router.get(

@@ -28,8 +28,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
 from app.services import Forbidden, RateLimited, Unauthenticated
+from app.services.clock import now
 from app.services.keys import Principal, authenticate, count_request
-from app.services.unit import now
 
 __all__ = [
     "AdminKey",

@@ -9,7 +9,8 @@ report every problem with its file, row and column.
 from .deals import DealsError, DealsFile, deals_error, load_deals
 from .documents import Document, DocumentError, load_document, parse_document
 from .files import atomic_write
-from .output import explain_text, payroll_csv, payroll_table
+from .output import explain_text, payroll_table
+from .payrollcsv import payroll_csv
 from .payrolljson import payroll_json
 from .positions import Position, Positions, locate
 from .roster import Roster, RosterError, RowProblem, load_roster, roster_error

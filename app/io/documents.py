@@ -14,6 +14,7 @@ import decimal
 import json
 import os
 import re
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import PurePath
 from typing import Any, Final, Literal, NamedTuple
@@ -29,6 +30,7 @@ __all__ = [
     "DocumentError",
     "Format",
     "document_format",
+    "dump_document",
     "load_document",
     "parse_document",
 ]
@@ -235,3 +237,18 @@ _STRING_RE: Final = re.compile(r'"(?:[^"\\]|\\.)*"')
 def _blank_strings(text: str) -> str:
     """``text`` with the inside of every JSON string blanked, offsets unchanged."""
     return _STRING_RE.sub(lambda m: '"' + " " * (len(m.group()) - 2) + '"', text)
+
+
+_DUMP: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def dump_document(value: object) -> str:
+    """A decoded document as compact JSON, its decimals written as exact JSON numbers."""
+    if isinstance(value, Decimal):
+        return format(value, "f")  # plain notation, every digit as written
+    if isinstance(value, Mapping):
+        items = (f"{_DUMP(str(k))}:{dump_document(v)}" for k, v in value.items())
+        return "{" + ",".join(items) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(dump_document(v) for v in value) + "]"
+    return _DUMP(value)

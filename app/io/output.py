@@ -1,4 +1,4 @@
-"""A payroll as a table, JSON or CSV; one payslip explained line by line.
+"""A payroll as a table; one payslip explained line by line (CSV: :mod:`app.io.payrollcsv`).
 
 Machine formats (JSON, CSV) write amounts as plain strings with exactly the currency's
 minor digits (``"134000.00"``), never as binary floats; the table groups thousands for
@@ -7,9 +7,7 @@ people (``134 000.00``).
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Final
 
@@ -19,25 +17,16 @@ from .tables import Column, plain_table
 
 __all__ = [
     "BALANCE_KINDS",
-    "CSV_COLUMNS",
     "LINE_CODES",
-    "balance_csv_rows",
+    "balance_order",
     "explain_text",
     "money",
-    "payroll_csv",
     "payroll_rows",
     "payroll_table",
     "rate_text",
 ]
 
 LINE_CODES: Final = ("base", "commission", "override", "bonus")
-CSV_COLUMNS: Final = (
-    "employee_id", "name", "department", "role", "line", "code", "label", "measure",
-    "basis", "rate", "amount", "explanation",
-)  # fmt: skip
-
-# A spreadsheet runs a cell that starts with one of these as a formula.
-_FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
 
 
 def money(value: Decimal, digits: int) -> str:
@@ -215,53 +204,8 @@ def payroll_table(payroll: Payroll) -> str:
     return "".join(parts)
 
 
-# --- CSV ---------------------------------------------------------------------------------
-
-
-def _cell(text: str) -> str:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def payroll_csv(payroll: Payroll) -> str:
-    """One row per payslip line, then a ``gross`` row per employee with the sum, then a
-    ``balance_<kind>`` row per balance the payslip carries to the next period."""
-    digits = payroll.minor_units
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for slip in payroll.payslips:
-        who = [_cell(slip.employee_id), _cell(slip.name), slip.department, slip.role]
-        for number, line in enumerate(slip.lines, start=1):
-            writer.writerow(
-                [*who, number, line.code, _cell(line.label),
-                 "" if line.measure is None else line.measure.value,
-                 "" if line.basis is None else money(line.basis, digits),
-                 "" if line.rate is None else rate_text(line.rate),
-                 money(line.amount, digits), _cell(line.explanation)]
-            )  # fmt: skip
-        amounts = " + ".join(money(line.amount, digits) for line in slip.lines)
-        writer.writerow(
-            [*who, "", "gross", "Gross pay", "", "", "", money(slip.gross, digits),
-             f"{amounts} = {money(slip.gross, digits)}"]
-        )  # fmt: skip
-        carried = {kind: money(value, digits) for kind, value in slip.balances.items()}
-        writer.writerows(balance_csv_rows(who, carried))
-    return buffer.getvalue()
-
-
-def balance_csv_rows(who: Sequence[str], balances: Mapping[str, str]) -> list[list[str]]:
-    """The CSV rows of the balances a payslip carries (amounts already formatted), after
-    its ``gross`` row; ``who`` is the row's first four cells (id, name, department, role)."""
-    return [
-        [*who, "", f"balance_{kind}", f"{kind.capitalize()} balance carried", "", "", "",
-         balances[kind],
-         f"owed to the employer after this period: balance_{kind} of the next roster"]
-        for kind in sorted(balances, key=_balance_order)
-    ]  # fmt: skip
-
-
-def _balance_order(kind: str) -> tuple[int, str]:
+def balance_order(kind: str) -> tuple[int, str]:
+    """Draw, then clawback, then any other kind by name."""
     return (BALANCE_KINDS.index(kind) if kind in BALANCE_KINDS else len(BALANCE_KINDS), kind)
 
 
@@ -347,7 +291,7 @@ def explain_text(payroll: Payroll, slip: Payslip, working_days: int) -> str:
     if slip.balances:
         carried = ", ".join(
             f"{kind} {format_amount(slip.balances[kind], digits)}"
-            for kind in sorted(slip.balances, key=_balance_order)
+            for kind in sorted(slip.balances, key=balance_order)
         )
         out.append(f"Balances carried to the next period: {carried}")
     out.append(payroll_stamp(payroll))

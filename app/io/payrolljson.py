@@ -1,15 +1,33 @@
-"""A payroll as JSON: every amount a string with exactly the currency's minor digits."""
+"""A payroll as JSON: every amount a string with exactly the currency's minor digits.
+
+:func:`payroll_json` is the CLI's indented document; :func:`render` writes the same document
+compactly, as the HTTP service stores and serves it: the *envelope* (the document with an
+empty ``payslips`` list) and each payslip's JSON apart, which :func:`assemble` joins, so what
+was computed, what is stored and what is served are the same bytes.
+"""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Final
 
 from app.engine import Line, Payroll, PayrollReport, Payslip, commission_by_deal
 
 from .output import money, rate_text
 
-__all__ = ["payroll_document", "payroll_json", "report_json", "slip_json"]
+__all__ = [
+    "RenderedPayroll",
+    "assemble",
+    "payroll_document",
+    "payroll_json",
+    "render",
+    "report_json",
+    "slip_json",
+]
+
+_DUMP: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def _line_json(line: Line, digits: int) -> dict[str, Any]:
@@ -120,3 +138,32 @@ def payroll_json(payroll: Payroll) -> str:
     payslips = [slip_json(slip, payroll.minor_units) for slip in payroll.payslips]
     document = payroll_document(payroll, payslips)
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedPayroll:
+    """The envelope and each payslip, as compact JSON texts."""
+
+    envelope: str
+    payslips: list[str]
+
+    def text(self) -> str:
+        return assemble(self.envelope, self.payslips)
+
+
+_SLOT: Final = '"payslips":[]'
+
+
+def assemble(envelope: str, payslips: Iterable[str]) -> str:
+    """The full result: ``envelope`` with its empty ``payslips`` list filled in.
+
+    The members before ``payslips`` are a key, a hash, a version, a period, a currency code
+    and a number, none of which can contain the slot's text, so the first match is the slot.
+    """
+    return envelope.replace(_SLOT, '"payslips":[' + ",".join(payslips) + "]", 1)
+
+
+def render(payroll: Payroll) -> RenderedPayroll:
+    """The payroll's document, compact, with each payslip apart."""
+    slips = [_DUMP(slip_json(slip, payroll.minor_units)) for slip in payroll.payslips]
+    return RenderedPayroll(_DUMP(payroll_document(payroll, [])), slips)

@@ -1,13 +1,18 @@
 """Orchestration: the engine, the repository, and the one place that owns transactions.
 
-Every write happens inside :func:`app.services.unit.write` (one session, one transaction,
-committed when the block ends, rolled back on any error); reads use ``unit.read``.  Routes
-never see a session, and the repository (``app.db.repository``) never commits.  Errors are
-raised with stable codes (:class:`NotFound`, :class:`Conflict`, :class:`Invalid`);
-``app.api.errors`` maps them to HTTP statuses.
+Services take plain values (engine types, :mod:`.inputs`, :class:`SchemeDocument`) and
+return views or :class:`Reply` documents; they know nothing of HTTP requests.  Every write
+happens inside :func:`app.services.transactions.write` (one session, one transaction,
+committed when the block ends, rolled back on any error), together with its audit event and,
+for an idempotent request, its stored reply; reads use ``transactions.read``.  Routes never
+see a session, and the repository (``app.db.repository``) never commits.  Errors are raised
+with stable codes (:class:`NotFound`, :class:`Conflict`, :class:`Invalid`); ``app.api.errors``
+maps them to HTTP statuses.
 """
 
 from __future__ import annotations
+
+from app.db.session import Database
 
 from .errors import (
     Conflict,
@@ -24,6 +29,8 @@ from .errors import (
     input_error_items,
     scheme_error_items,
 )
+from .idempotency import Once, Reply
+from .inputs import EffectiveOn, PayrollInputs, SchemeRef, VersionRef
 from .payroll import (
     approve_run,
     calculate_in_memory,
@@ -59,21 +66,28 @@ from .types import (
 
 __all__ = [
     "Conflict",
+    "Database",
+    "EffectiveOn",
     "ErrorItem",
     "Forbidden",
     "Invalid",
     "NotFound",
+    "Once",
     "Page",
+    "PayrollInputs",
     "PayslipView",
     "PreconditionFailed",
     "PreconditionRequired",
     "RateLimited",
+    "Reply",
     "RunView",
     "SchemeDocument",
+    "SchemeRef",
     "SchemeView",
     "ServiceError",
     "Unauthenticated",
     "Unavailable",
+    "VersionRef",
     "VersionSummary",
     "VersionView",
     "add_version",

@@ -1,16 +1,55 @@
-"""Reading the audit trail (events are written by :class:`app.services.trail.Trail`)."""
+"""The audit trail: every write appends its event inside its own transaction; reading it.
+
+A writing service calls :func:`record` in the transaction of its change, so the change and
+its event are committed together or not at all: a process killed in between leaves neither.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from app.db.models import AuditEvent
+from app.db.repository import Repository
 from app.db.session import Database
 
-from .unit import read
+from .clock import now
+from .keys import Principal
+from .transactions import read
 
-__all__ = ["EventView", "list_events"]
+__all__ = ["EventView", "digest", "list_events", "record"]
+
+
+def digest(*parts: object) -> str:
+    """A content hash (``sha256:…``) of the parts' text, for audit before/after."""
+    text = "\x1f".join(str(part) for part in parts)
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def record(
+    repo: Repository,
+    actor: Principal,
+    action: str,
+    object_type: str,
+    object_id: str,
+    before: str | None,
+    after: str | None,
+) -> None:
+    """Append the event of a write, in the write's transaction."""
+    repo.add_event(
+        AuditEvent(
+            at=now(),
+            key_id=actor.key_id,
+            key_name=actor.name,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            before_hash=before,
+            after_hash=after,
+        )
+    )
 
 
 @dataclass(frozen=True, slots=True)

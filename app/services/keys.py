@@ -16,8 +16,9 @@ from typing import Final
 from app.db.models import ApiKey, AuditEvent
 from app.db.session import Database
 
+from .clock import now
 from .errors import ErrorItem, Invalid, NotFound
-from .unit import now, read, write
+from .transactions import read, write
 
 __all__ = [
     "ADMIN",

@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 import json
-import threading
 import uuid
-import weakref
-from dataclasses import dataclass
-from typing import Final
+from typing import Any
 
-from app.api import render as rendering
-from app.api.inputs import PayrollInputs, SchemeOnDate, SchemeVersionRef
 from app.db.models import RUN_APPROVED, RUN_DRAFT, VERSION_PUBLISHED, PayrollRun, SchemeVersion
 from app.db.repository import Repository, RunRow
 from app.db.session import Database
-from app.engine import InputError, Payroll, Period, Scheme, SchemeError, calculate
+from app.engine import InputError, Payroll, Scheme, SchemeError, calculate
+from app.io.payrollcsv import payslips_csv
+from app.io.payrolljson import assemble, render
 
+from . import audit, idempotency
+from .cache import SCHEMES, PublishedVersion, scheme_of
+from .clock import now
+from .documents import run_reply
 from .errors import Conflict, ErrorItem, Invalid, NotFound, input_error_items, scheme_error_items
+from .idempotency import Claim, Once, Reply
+from .inputs import PayrollInputs, SchemeRef, StoredInputs, VersionRef
+from .keys import CLI, Principal
 from .schemes import parse, scheme_or_404, version_or_404
-from .trail import Trail, digest
+from .transactions import read, write
 from .types import Page, PayslipView, RunView, SchemeDocument
-from .unit import now, read, stored, write
 
 __all__ = [
     "approve_run",
@@ -34,70 +37,17 @@ __all__ = [
     "recompute_run",
 ]
 
-#: Published versions this process has read, per database, by (scheme key, version number).
-#: A published version never changes again (the database refuses it), so it can be kept;
-#: drafts and ``{key, on}`` references are read from the database every time.
-_PUBLISHED: Final[weakref.WeakKeyDictionary[Database, dict[tuple[str, int], _Published]]] = (
-    weakref.WeakKeyDictionary()
-)
-_PUBLISHED_LOCK: Final = threading.Lock()
-_PUBLISHED_MAX: Final = 256
-
-
-@dataclass(frozen=True, slots=True)
-class _Published:
-    """A published version as a payroll needs it: its row id (a run refers to it), its
-    number, and its rules."""
-
-    id: int
-    number: int
-    scheme: Scheme
-
-
 #: Where a what-if payroll's scheme comes from: the document inline, or a stored version.
-SchemeSource = dict[str, object] | SchemeVersionRef | SchemeOnDate
+SchemeSource = dict[str, Any] | SchemeRef
 
 
-def _known(db: Database, source: SchemeVersionRef | SchemeOnDate) -> _Published | None:
-    """``source``'s version when it names a published version this process has read."""
-    if not isinstance(source, SchemeVersionRef):
-        return None
-    with _PUBLISHED_LOCK:
-        return _PUBLISHED.get(db, {}).get((source.key, source.version))
+def _known(db: Database, ref: SchemeRef) -> PublishedVersion | None:
+    """``ref``'s version when it names a published version this process has read."""
+    return SCHEMES.published(db, ref.key, ref.version) if isinstance(ref, VersionRef) else None
 
 
-def _remember(db: Database, version: SchemeVersion, key: str, scheme: Scheme) -> _Published:
-    """``version`` with its rules, kept for next time if it is published."""
-    found = _Published(version.id, version.number, scheme)
-    if version.status == VERSION_PUBLISHED:
-        with _PUBLISHED_LOCK:
-            known = _PUBLISHED.setdefault(db, {})
-            if len(known) >= _PUBLISHED_MAX:
-                known.clear()
-            known[key, version.number] = found
-    return found
-
-
-def _published(db: Database, ref: SchemeVersionRef | SchemeOnDate) -> _Published:
-    """The published version ``ref`` names (from memory when this process has read it);
-    422 VERSION_NOT_PUBLISHED for a draft."""
-    known = _known(db, ref)
-    if known is not None:
-        return known
-    with read(db) as repo:
-        version = _resolve(repo, ref)
-    if version.status != VERSION_PUBLISHED:
-        detail = f"{ref.key} version {version.number} is a draft; publish it before a payroll run"
-        item = ErrorItem(detail, pointer="/scheme", code="VERSION_NOT_PUBLISHED")
-        raise Invalid("VERSION_NOT_PUBLISHED", detail, [item])
-    return _remember(db, version, ref.key, stored(version)[1])
-
-
-# --- payroll -------------------------------------------------------------------------------
-
-
-def _resolve(repo: Repository, ref: SchemeVersionRef | SchemeOnDate) -> SchemeVersion:
-    if isinstance(ref, SchemeVersionRef):
+def _resolve(repo: Repository, ref: SchemeRef) -> SchemeVersion:
+    if isinstance(ref, VersionRef):
         return version_or_404(repo, ref.key, ref.version)
     version = repo.effective_version(scheme_or_404(repo, ref.key), ref.on)
     if version is None:
@@ -107,16 +57,33 @@ def _resolve(repo: Repository, ref: SchemeVersionRef | SchemeOnDate) -> SchemeVe
     return version
 
 
+def _version(db: Database, ref: SchemeRef) -> PublishedVersion:
+    """The version ``ref`` names, from memory when this process has read it published."""
+    known = _known(db, ref)
+    if known is not None:
+        return known
+    with read(db) as repo:
+        version = _resolve(repo, ref)
+    return SCHEMES.version(db, ref.key, version)
+
+
+def _published(db: Database, ref: SchemeRef) -> PublishedVersion:
+    """:func:`_version`, refusing a draft (422 VERSION_NOT_PUBLISHED)."""
+    known = _known(db, ref)
+    if known is not None:
+        return known
+    with read(db) as repo:
+        version = _resolve(repo, ref)
+    if version.status != VERSION_PUBLISHED:
+        detail = f"{ref.key} version {version.number} is a draft; publish it before a payroll run"
+        item = ErrorItem(detail, pointer="/scheme", code="VERSION_NOT_PUBLISHED")
+        raise Invalid("VERSION_NOT_PUBLISHED", detail, [item])
+    return SCHEMES.version(db, ref.key, version)
+
+
 def _compute(scheme: Scheme, inputs: PayrollInputs, scheme_prefix: str | None) -> Payroll:
     try:
-        period = Period.parse(inputs.period)
-    except ValueError as exc:
-        item = ErrorItem(str(exc), pointer="/period", code="INVALID_PERIOD")
-        raise Invalid("INVALID_PERIOD", str(exc), [item]) from None
-    roster = [employee.to_engine() for employee in inputs.roster]
-    deals = [deal.to_engine() for deal in inputs.deals]
-    try:
-        return calculate(scheme, period, roster, deals)
+        return calculate(scheme, inputs.period, inputs.roster, inputs.deals)
     except SchemeError as exc:
         items = scheme_error_items(exc, scheme_prefix)
         raise Invalid("INVALID_SCHEME", "the scheme's rules cannot be applied", items) from None
@@ -126,14 +93,17 @@ def _compute(scheme: Scheme, inputs: PayrollInputs, scheme_prefix: str | None) -
         raise Invalid("INVALID_INPUT", detail, items) from None
 
 
+# --- what-if -------------------------------------------------------------------------------
+
+
 def calculate_in_memory(db: Database, source: SchemeSource, inputs: PayrollInputs) -> str | None:
     """:func:`calculate_payroll` when it reads nothing from the database (the scheme inline,
     or a published version this process has read); None when it would."""
     if isinstance(source, dict):
         scheme = parse(SchemeDocument.inline(source), "/scheme")
-        return rendering.render(_compute(scheme, inputs, "/scheme")).text()
+        return render(_compute(scheme, inputs, "/scheme")).text()
     known = _known(db, source)
-    return None if known is None else rendering.render(_compute(known.scheme, inputs, None)).text()
+    return None if known is None else render(_compute(known.scheme, inputs, None)).text()
 
 
 def calculate_payroll(db: Database, source: SchemeSource, inputs: PayrollInputs) -> str:
@@ -142,64 +112,70 @@ def calculate_payroll(db: Database, source: SchemeSource, inputs: PayrollInputs)
     if text is not None:
         return text
     assert not isinstance(source, dict)
-    with read(db) as repo:
-        version = _resolve(repo, source)
-    scheme = _remember(db, version, source.key, stored(version)[1]).scheme
-    return rendering.render(_compute(scheme, inputs, None)).text()
+    return render(_compute(_version(db, source).scheme, inputs, None)).text()
+
+
+# --- stored runs ---------------------------------------------------------------------------
 
 
 def create_run(
     db: Database,
-    ref: SchemeVersionRef | SchemeOnDate,
+    ref: SchemeRef,
     inputs: PayrollInputs,
-    trail: Trail[RunView] | None = None,
-) -> RunView:
-    """Compute a payroll from a published version and store it as a draft run."""
-    version = _published(db, ref)
-    payroll = _compute(version.scheme, inputs, None)
-    rendered = rendering.render(payroll)
-    run = PayrollRun(
-        id=uuid.uuid4(),
-        scheme_version_id=version.id,
-        period=str(payroll.period),
-        status=RUN_DRAFT,
-        scheme_hash=payroll.scheme_hash,
-        engine_version=payroll.engine_version,
-        currency=payroll.currency,
-        employee_count=len(payroll.payslips),
-        gross_total=payroll.total,
-        inputs=_inputs_json(inputs),
-        envelope=rendered.envelope,
-        created_at=now(),
-        approved_at=None,
-    )
-    payslips = [
-        {
-            "run_id": run.id,
-            "employee_id": slip.employee_id,
-            "ordinal": ordinal,
-            "department": slip.department,
-            "role": slip.role,
-            "gross": slip.gross,
-            "document": document,
-        }
-        for ordinal, (slip, document) in enumerate(
-            zip(payroll.payslips, rendered.payslips, strict=True)
-        )
-    ]
-    text = rendered.text()
-    view = RunView.of(RunRow(run, ref.key, version.number), text)
-    with write(db) as repo:
-        repo.add_run(run, payslips)
-        (trail or Trail()).record(
-            repo, view, "payroll_run.create", "payroll_run", str(run.id), None, digest(text)
-        )
-    return view
+    actor: Principal = CLI,
+    request: Once | None = None,
+) -> Reply:
+    """Compute a payroll from a published version and store it as a draft run.
 
+    The run, its payslips, its audit event and (with ``request``) the reply to send again to
+    a retry are written in one transaction, after the key's claim (see
+    :mod:`app.services.idempotency`)."""
 
-def _inputs_json(inputs: PayrollInputs) -> str:
-    data = inputs.model_dump(mode="json", include=set(PayrollInputs.model_fields))
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    def store(claim: Claim | None) -> Reply:
+        version = _published(db, ref)
+        payroll = _compute(version.scheme, inputs, None)
+        rendered = render(payroll)
+        run = PayrollRun(
+            id=uuid.uuid4(),
+            scheme_version_id=version.id,
+            period=str(payroll.period),
+            status=RUN_DRAFT,
+            scheme_hash=payroll.scheme_hash,
+            engine_version=payroll.engine_version,
+            currency=payroll.currency,
+            employee_count=len(payroll.payslips),
+            gross_total=payroll.total,
+            inputs=StoredInputs.of(inputs).text(),
+            envelope=rendered.envelope,
+            created_at=now(),
+            approved_at=None,
+        )
+        payslips = [
+            {
+                "run_id": run.id,
+                "employee_id": slip.employee_id,
+                "ordinal": ordinal,
+                "department": slip.department,
+                "role": slip.role,
+                "gross": slip.gross,
+                "document": document,
+            }
+            for ordinal, (slip, document) in enumerate(
+                zip(payroll.payslips, rendered.payslips, strict=True)
+            )
+        ]
+        text = rendered.text()
+        reply = run_reply(RunView.of(RunRow(run, ref.key, version.number), text), created=True)
+        with write(db) as repo:
+            repo.add_run(run, payslips)
+            audit.record(
+                repo, actor, "payroll_run.create", "payroll_run", str(run.id), None,
+                audit.digest(text),
+            )  # fmt: skip
+            idempotency.complete(repo, claim, reply)
+        return reply
+
+    return idempotency.once(db, request, store)
 
 
 def _run_or_404(repo: Repository, run_id: uuid.UUID) -> RunRow:
@@ -213,7 +189,7 @@ def get_run(db: Database, run_id: uuid.UUID) -> RunView:
     with read(db) as repo:
         row = _run_or_404(repo, run_id)
         documents = repo.payslip_documents(run_id)
-    return RunView.of(row, rendering.assemble(row.run.envelope, documents))
+    return RunView.of(row, assemble(row.run.envelope, documents))
 
 
 def list_runs(
@@ -229,19 +205,28 @@ def list_runs(
     return Page([RunView.of(row, None) for row in rows], total, limit, offset)
 
 
-def approve_run(db: Database, run_id: uuid.UUID, trail: Trail[RunView] | None = None) -> RunView:
-    with write(db) as repo:
-        row = _run_or_404(repo, run_id)
-        if row.run.status == RUN_APPROVED or not repo.approve(run_id, now()):
-            raise Conflict("RUN_APPROVED", f"payroll run {run_id} is already approved")
-        repo.session.refresh(row.run)
-        view = RunView.of(row, None)
-        before = digest(run_id, RUN_DRAFT, row.run.scheme_hash, row.run.gross_total)
-        after = digest(run_id, RUN_APPROVED, row.run.scheme_hash, row.run.gross_total)
-        (trail or Trail()).record(
-            repo, view, "payroll_run.approve", "payroll_run", str(run_id), before, after
-        )
-        return view
+def approve_run(
+    db: Database, run_id: uuid.UUID, actor: Principal = CLI, request: Once | None = None
+) -> Reply:
+    """Mark a draft run approved, once: of concurrent approvals one wins, the others get 409."""
+
+    def approve(claim: Claim | None) -> Reply:
+        with write(db) as repo:
+            row = _run_or_404(repo, run_id)
+            if row.run.status == RUN_APPROVED or not repo.approve(run_id, now()):
+                raise Conflict("RUN_APPROVED", f"payroll run {run_id} is already approved")
+            repo.session.refresh(row.run)
+            reply = run_reply(RunView.of(row, None))
+            fingerprint = (row.run.scheme_hash, row.run.gross_total)
+            audit.record(
+                repo, actor, "payroll_run.approve", "payroll_run", str(run_id),
+                audit.digest(run_id, RUN_DRAFT, *fingerprint),
+                audit.digest(run_id, RUN_APPROVED, *fingerprint),
+            )  # fmt: skip
+            idempotency.complete(repo, claim, reply)
+            return reply
+
+    return idempotency.once(db, request, approve)
 
 
 def get_payslip(db: Database, run_id: uuid.UUID, employee_id: str) -> PayslipView:
@@ -254,10 +239,11 @@ def get_payslip(db: Database, run_id: uuid.UUID, employee_id: str) -> PayslipVie
 
 
 def export_run_csv(db: Database, run_id: uuid.UUID) -> str:
+    """The run's stored payslips in the CSV of ``compcalc calculate --format csv``."""
     with read(db) as repo:
         _run_or_404(repo, run_id)
         documents = repo.payslip_documents(run_id)
-    return rendering.csv_rows(json.loads(document) for document in documents)
+    return payslips_csv(json.loads(document) for document in documents)
 
 
 def recompute_run(db: Database, run_id: uuid.UUID) -> tuple[str, str]:
@@ -267,6 +253,6 @@ def recompute_run(db: Database, run_id: uuid.UUID) -> tuple[str, str]:
         documents = repo.payslip_documents(run_id)
         version = repo.version_by_id(row.run.scheme_version_id)
     assert version is not None
-    inputs = PayrollInputs.model_validate(json.loads(row.run.inputs))
-    again = rendering.render(_compute(stored(version)[1], inputs, None)).text()
-    return rendering.assemble(row.run.envelope, documents), again
+    inputs = StoredInputs.read(row.run.inputs).inputs()
+    again = render(_compute(scheme_of(version), inputs, None)).text()
+    return assemble(row.run.envelope, documents), again

@@ -5,16 +5,27 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
-from app.api.diff import changes
 from app.db.models import VERSION_PUBLISHED, SchemeVersion
 from app.db.repository import Repository
 from app.db.session import Database
-from app.engine import Finding, Scheme, SchemeError, break_even, canonical_json, check_scheme
+from app.engine import (
+    Finding,
+    Scheme,
+    SchemeError,
+    break_even,
+    canonical_json,
+    check_scheme,
+    scheme_hash,
+)
 from app.io.positions import locate
 from app.io.reports import json_report
 from app.io.validation import FileReport
 
-from . import unit
+from . import audit, idempotency
+from .cache import SCHEMES, document_of, scheme_of
+from .clock import now
+from .diff import changes
+from .documents import version_reply
 from .errors import (
     Conflict,
     ErrorItem,
@@ -24,9 +35,10 @@ from .errors import (
     PreconditionRequired,
     scheme_error_items,
 )
-from .trail import Trail
+from .idempotency import Claim, Once, Reply
+from .keys import CLI, Principal
+from .transactions import read, write
 from .types import Page, SchemeDocument, SchemeView, VersionSummary, VersionView
-from .unit import SCHEMES, read, stored, write
 
 __all__ = [
     "add_version",
@@ -78,25 +90,26 @@ def validation_report(doc: SchemeDocument, name: str = "request") -> str:
     findings = _checked(scheme, doc)
     structural = any(f.data.get("kind") == "structure" for f in findings)
     points = None if structural else break_even(scheme)
-    return json_report([FileReport(name, findings, None, points, SCHEMES.hash(scheme))])
+    return json_report([FileReport(name, findings, None, points, scheme_hash(scheme))])
 
 
-def _version_values(scheme: Scheme, doc: SchemeDocument, now: datetime) -> dict[str, object]:
+def _version_values(scheme: Scheme, doc: SchemeDocument, stamp: datetime) -> dict[str, object]:
     return {
         "name": scheme.name,
         "currency": scheme.currency,
         "effective_from": scheme.effective_from,
         "effective_to": scheme.effective_to,
-        "content_hash": SCHEMES.hash(scheme),
+        "content_hash": scheme_hash(scheme),
         "source_format": doc.format,
         "source_text": doc.text,
-        "updated_at": now,
+        "updated_at": stamp,
     }
 
 
 def _view(key: str, version: SchemeVersion) -> VersionView:
-    doc, scheme = stored(version)
-    return VersionView(key, VersionSummary.of(version), doc, tuple(_checked(scheme, doc)))
+    doc = document_of(version)
+    findings = tuple(_checked(scheme_of(version), doc))
+    return VersionView(key, VersionSummary.of(version), doc, findings)
 
 
 def scheme_or_404(repo: Repository, key: str) -> int:
@@ -122,58 +135,79 @@ def _same_key(scheme: Scheme, key: str) -> None:
         )
 
 
-def create_scheme(
-    db: Database, doc: SchemeDocument, trail: Trail[VersionView] | None = None
-) -> VersionView:
-    scheme = parse(doc)
-    stamp = unit.now()
-    with write(db) as repo:
-        if repo.scheme(scheme.key) is not None:
-            raise Conflict(
-                "SCHEME_EXISTS",
-                f"scheme {scheme.key!r} exists; add a version with "
-                f"POST /v1/schemes/{scheme.key}/versions",
-            )
-        record = repo.add_scheme(scheme.key, stamp)
-        values = _version_values(scheme, doc, stamp)
-        version = SchemeVersion(
-            scheme_id=record.id, number=1, status="draft", created_at=stamp, revision=1, **values
-        )
-        return _recorded(repo, trail, "scheme.create", scheme.key, repo.add_version(version), None)
-
-
 def _recorded(
     repo: Repository,
-    trail: Trail[VersionView] | None,
+    actor: Principal,
+    claim: Claim | None,
     action: str,
     key: str,
     version: SchemeVersion,
     before: str | None,
-) -> VersionView:
-    """The version's view, after the write's audit event (and stored response) are added."""
-    view = _view(key, version)
-    (trail or Trail()).record(
-        repo, view, action, "scheme_version", f"{key}/{version.number}", before,
+    created: bool = False,
+) -> Reply:
+    """The reply of a write to a version, after its audit event (and the stored reply)."""
+    reply = version_reply(_view(key, version), created)
+    audit.record(
+        repo, actor, action, "scheme_version", f"{key}/{version.number}", before,
         version.content_hash,
     )  # fmt: skip
-    return view
+    idempotency.complete(repo, claim, reply)
+    return reply
+
+
+def create_scheme(
+    db: Database, doc: SchemeDocument, actor: Principal = CLI, request: Once | None = None
+) -> Reply:
+    """Store ``doc`` as version 1 (a draft) of a new scheme."""
+
+    def store(claim: Claim | None) -> Reply:
+        scheme = parse(doc)
+        stamp = now()
+        with write(db) as repo:
+            if repo.scheme(scheme.key) is not None:
+                raise Conflict(
+                    "SCHEME_EXISTS",
+                    f"scheme {scheme.key!r} exists; add a version with "
+                    f"POST /v1/schemes/{scheme.key}/versions",
+                )
+            record = repo.add_scheme(scheme.key, stamp)
+            version = repo.add_version(
+                SchemeVersion(
+                    scheme_id=record.id, number=1, status="draft", created_at=stamp, revision=1,
+                    **_version_values(scheme, doc, stamp),
+                )
+            )  # fmt: skip
+            return _recorded(repo, actor, claim, "scheme.create", scheme.key, version, None, True)
+
+    return idempotency.once(db, request, store)
 
 
 def add_version(
-    db: Database, key: str, doc: SchemeDocument, trail: Trail[VersionView] | None = None
-) -> VersionView:
-    scheme = parse(doc)
-    _same_key(scheme, key)
-    stamp = unit.now()
-    with write(db) as repo:
-        scheme_id = scheme_or_404(repo, key)
-        values = _version_values(scheme, doc, stamp)
-        number = repo.next_version_number(scheme_id)
-        version = SchemeVersion(
-            scheme_id=scheme_id, number=number, status="draft", created_at=stamp, revision=1,
-            **values,
-        )  # fmt: skip
-        return _recorded(repo, trail, "scheme_version.create", key, repo.add_version(version), None)
+    db: Database,
+    key: str,
+    doc: SchemeDocument,
+    actor: Principal = CLI,
+    request: Once | None = None,
+) -> Reply:
+    """Store ``doc`` as the next version (a draft) of the scheme ``key``."""
+
+    def store(claim: Claim | None) -> Reply:
+        scheme = parse(doc)
+        _same_key(scheme, key)
+        stamp = now()
+        with write(db) as repo:
+            scheme_id = scheme_or_404(repo, key)
+            version = repo.add_version(
+                SchemeVersion(
+                    scheme_id=scheme_id, number=repo.next_version_number(scheme_id),
+                    status="draft", created_at=stamp, revision=1,
+                    **_version_values(scheme, doc, stamp),
+                )
+            )  # fmt: skip
+            action = "scheme_version.create"
+            return _recorded(repo, actor, claim, action, key, version, None, True)
+
+    return idempotency.once(db, request, store)
 
 
 def _precondition(key: str, version: SchemeVersion, expected: int | None, verb: str) -> int:
@@ -207,8 +241,9 @@ def replace_draft(
     number: int,
     doc: SchemeDocument,
     expected: int | None,
-    trail: Trail[VersionView] | None = None,
-) -> VersionView:
+    actor: Principal = CLI,
+) -> Reply:
+    """Replace a draft's document, if ``expected`` is still its revision."""
     scheme = parse(doc)
     _same_key(scheme, key)
     with write(db) as repo:
@@ -217,10 +252,10 @@ def replace_draft(
             raise Conflict("VERSION_PUBLISHED", f"{key} version {number} is published")
         revision = _precondition(key, version, expected, "replace")
         before = version.content_hash
-        if not repo.replace_draft(version.id, revision, _version_values(scheme, doc, unit.now())):
+        if not repo.replace_draft(version.id, revision, _version_values(scheme, doc, now())):
             raise _lost(repo, key, version)
         repo.session.refresh(version)
-        return _recorded(repo, trail, "scheme_version.replace", key, version, before)
+        return _recorded(repo, actor, None, "scheme_version.replace", key, version, before)
 
 
 def publish_version(
@@ -228,26 +263,33 @@ def publish_version(
     key: str,
     number: int,
     expected: int | None,
-    trail: Trail[VersionView] | None = None,
-) -> VersionView:
-    with write(db) as repo:
-        version = version_or_404(repo, key, number)
-        if version.status == VERSION_PUBLISHED:
-            raise Conflict("VERSION_PUBLISHED", f"{key} version {number} is already published")
-        revision = _precondition(key, version, expected, "publish")
-        view = _view(key, version)
-        errors = [f for f in view.findings if f.severity == "error"]
-        if errors:
-            raise Invalid(
-                "CHECKS_FAILED",
-                f"{key} version {number} fails {len(errors)} check(s); fix them in a draft",
-                scheme_error_items(SchemeError(errors), ""),
-                {"findings": [f.as_dict() for f in view.findings]},
-            )
-        if not repo.publish(version.id, revision, unit.now()):
-            raise _lost(repo, key, version)
-        repo.session.refresh(version)
-        return _recorded(repo, trail, "scheme_version.publish", key, version, version.content_hash)
+    actor: Principal = CLI,
+    request: Once | None = None,
+) -> Reply:
+    """Publish a draft that passes every check, if ``expected`` is still its revision."""
+
+    def publish(claim: Claim | None) -> Reply:
+        with write(db) as repo:
+            version = version_or_404(repo, key, number)
+            if version.status == VERSION_PUBLISHED:
+                raise Conflict("VERSION_PUBLISHED", f"{key} version {number} is already published")
+            revision = _precondition(key, version, expected, "publish")
+            view = _view(key, version)
+            errors = [f for f in view.findings if f.severity == "error"]
+            if errors:
+                raise Invalid(
+                    "CHECKS_FAILED",
+                    f"{key} version {number} fails {len(errors)} check(s); fix them in a draft",
+                    scheme_error_items(SchemeError(errors), ""),
+                    {"findings": [f.as_dict() for f in view.findings]},
+                )
+            if not repo.publish(version.id, revision, now()):
+                raise _lost(repo, key, version)
+            repo.session.refresh(version)
+            action, after = "scheme_version.publish", version.content_hash
+            return _recorded(repo, actor, claim, action, key, version, after)
+
+    return idempotency.once(db, request, publish)
 
 
 def get_version(db: Database, key: str, number: int) -> VersionView:
@@ -281,5 +323,5 @@ def list_schemes(db: Database, key_prefix: str | None, limit: int, offset: int) 
 def version_diff(db: Database, key: str, old: int, new: int) -> list[dict[str, object]]:
     with read(db) as repo:
         versions = [version_or_404(repo, key, number) for number in (old, new)]
-    old_doc, new_doc = (json.loads(canonical_json(stored(v)[1])) for v in versions)
+    old_doc, new_doc = (json.loads(canonical_json(scheme_of(v))) for v in versions)
     return changes(old_doc, new_doc)

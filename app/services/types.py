@@ -1,4 +1,4 @@
-"""What the services take and return: scheme documents, read-only views, and a scheme cache.
+"""What the services take and return: scheme documents and read-only views.
 
 Views are plain frozen values copied out of the ORM rows inside the transaction, so nothing
 that leaves :mod:`app.services` can lazy-load or write to the database.
@@ -6,10 +6,7 @@ that leaves :mod:`app.services` can lazy-load or write to the database.
 
 from __future__ import annotations
 
-import hashlib
-import threading
 import uuid
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -17,7 +14,7 @@ from typing import Any, Generic, TypeVar
 
 from app.db.models import SchemeRecord, SchemeVersion
 from app.db.repository import RunRow, SchemeRow
-from app.engine import Finding, Scheme, parse_scheme, scheme_hash
+from app.engine import Finding
 from app.io.documents import Format, parse_document
 from app.io.positions import Positions
 
@@ -25,7 +22,6 @@ __all__ = [
     "Page",
     "PayslipView",
     "RunView",
-    "SchemeCache",
     "SchemeDocument",
     "SchemeView",
     "VersionSummary",
@@ -57,70 +53,11 @@ class SchemeDocument:
         return cls(data, "", "json")
 
 
-class SchemeCache:
-    """Documents, parsed schemes and their hashes by content, least recently used first out.
-
-    Parsing, checking and hashing are pure functions of the document, so the same inline
-    scheme sent with every calculation, or a stored version read again, is parsed once.
-    """
-
-    def __init__(self, size: int = 64) -> None:
-        self._size = size
-        self._lock = threading.Lock()
-        self._schemes: OrderedDict[str, tuple[Scheme, str]] = OrderedDict()
-        self._hashes: dict[int, str] = {}
-        self._documents: OrderedDict[str, tuple[SchemeDocument, Scheme]] = OrderedDict()
-
-    @staticmethod
-    def _key(*parts: str) -> str:
-        return hashlib.sha256("\0".join(parts).encode()).hexdigest()
-
-    def parse(self, data: object) -> Scheme:
-        """:func:`app.engine.parse_scheme`, memoised; raises its ``SchemeError``."""
-        # repr() tells Decimal('5') from '5' and 5, and keeps mapping order (which the
-        # engine's output follows), so equal keys mean equal documents.
-        key = self._key(repr(data))
-        with self._lock:
-            hit = self._schemes.get(key)
-            if hit is not None:
-                self._schemes.move_to_end(key)
-                return hit[0]
-        scheme = parse_scheme(data)
-        digest = scheme_hash(scheme)
-        with self._lock:
-            self._schemes[key] = (scheme, digest)
-            self._hashes[id(scheme)] = digest
-            while len(self._schemes) > self._size:
-                old, _ = self._schemes.popitem(last=False)[1]
-                self._hashes.pop(id(old), None)
-        return scheme
-
-    def hash(self, scheme: Scheme) -> str:
-        with self._lock:
-            known = self._hashes.get(id(scheme))
-        return known if known is not None else scheme_hash(scheme)
-
-    def stored(self, text: str, fmt: str) -> tuple[SchemeDocument, Scheme]:
-        """A stored version's document and scheme, by its text (decoded and parsed once)."""
-        assert fmt in ("yaml", "json")
-        key = self._key(fmt, text)
-        with self._lock:
-            hit = self._documents.get(key)
-            if hit is not None:
-                self._documents.move_to_end(key)
-                return hit
-        doc = SchemeDocument.parse(text, "yaml" if fmt == "yaml" else "json", "stored version")
-        found = (doc, self.parse(doc.data))
-        with self._lock:
-            self._documents[key] = found
-            while len(self._documents) > self._size:
-                self._documents.popitem(last=False)
-        return found
-
-
 @dataclass(frozen=True, slots=True)
 class VersionSummary:
-    number: int
+    """A version's state; its field names are those of the API's version summary."""
+
+    version: int
     status: str
     name: str
     currency: str
@@ -161,12 +98,14 @@ class VersionView:
 
 @dataclass(frozen=True, slots=True)
 class SchemeView:
+    """A scheme; its field names are those of the API's scheme (``history`` when read alone)."""
+
     key: str
     created_at: datetime
-    version_count: int
+    versions: int
     latest_version: int
-    latest_published: int | None
-    versions: tuple[VersionSummary, ...] = ()
+    latest_published_version: int | None
+    history: tuple[VersionSummary, ...] = ()
 
     @classmethod
     def of(cls, record: SchemeRecord, versions: list[SchemeVersion]) -> SchemeView:
@@ -188,6 +127,8 @@ class SchemeView:
 
 @dataclass(frozen=True, slots=True)
 class RunView:
+    """A stored run; its field names are those of the API's run."""
+
     id: uuid.UUID
     status: str
     period: str
@@ -197,7 +138,7 @@ class RunView:
     engine_version: str
     currency: str
     employees: int
-    gross_total: Decimal
+    total: Decimal
     created_at: datetime
     approved_at: datetime | None
     result: str | None  # the result JSON text, when asked for

@@ -99,7 +99,8 @@ def _claim(api: TestClient, body: bytes, lease: timedelta) -> None:
     digest.update(body)
     database = _database(api)
     (admin,) = [key for key in keys.list_keys(database) if key.name == "test admin"]
-    idempotency.begin(database, admin.id, "k-busy", digest.hexdigest(), lease, timedelta(hours=24))
+    request = idempotency.Once(admin.id, "k-busy", digest.hexdigest(), lease, timedelta(hours=24))
+    idempotency.begin(database, request)
 
 
 def test_a_retry_while_the_first_is_running_gets_409(

@@ -18,7 +18,7 @@ from app.api.outputs import RunDetail, RunOut, RunPayslip
 from app.db.session import Database
 from app.engine import Period, calculate, parse_scheme
 from app.io.documents import parse_document
-from app.io.output import payroll_csv
+from app.io.payrollcsv import payroll_csv
 
 PROBLEM = "application/problem+json"
 YAML = {"content-type": "application/yaml"}
@@ -268,3 +268,62 @@ def test_unknown_runs_and_payslips(api: TestClient, run: dict[str, Any]) -> None
     assert malformed.json()["errors"][0]["parameter"] == "run_id"
     refused = api.get(f"/v1/payroll-runs/{run['id']}", headers={"accept": "image/png"})
     assert refused.status_code == 406
+
+
+def test_export_with_balances_deals_and_a_refund_is_the_clis_csv_byte_for_byte(
+    api: TestClient, repo_root_session: Any, tmp_path: Any
+) -> None:
+    # One CSV writer: the HTTP export of the stored payslips and `compcalc calculate --format
+    # csv` on the same inputs are the same bytes, including the balance_* rows (a draw
+    # carried in and recovered, a clawback carried in) and a refund of an earlier deal.
+    from typer.testing import CliRunner
+
+    from app.cli import cli
+
+    draws = (repo_root_session / "examples" / "acme-draws.yaml").read_text(encoding="utf-8")
+    created = api.post("/v1/schemes", content=draws, headers=YAML)
+    assert created.status_code == 201, created.text
+    published = api.post(
+        "/v1/schemes/acme-sales-draws/versions/1/publish",
+        headers={"If-Match": created.headers["ETag"]},
+    )
+    assert published.status_code == 200, published.text
+    roster = [
+        {"id": "E-1", "name": "Кирилл Зайцев", "department": "sales", "role": "rep"},
+        {"id": "E-2", "name": "=Ирина Белова", "department": "sales", "role": "rep",
+         "credited": {"new_revenue": "500000"}, "balances": {"draw": "30000"}},
+        {"id": "E-3", "name": "Вера Крылова", "department": "sales", "role": "rep",
+         "credited": {"new_revenue": "900000"}, "balances": {"clawback": "5000"}},
+        {"id": "C-1", "name": "Олег Титов", "department": "clients", "role": "rep",
+         "credited": {"repeat_revenue": "800000"}},
+    ]  # fmt: skip
+    deals = [
+        {"id": "D-1", "date": "2027-02-10", "client_id": "K-1", "client_since": "2027-02-01",
+         "amount": "300000.00", "credit": [{"employee_id": "E-1", "share": "1",
+                                            "commission": "45000.00"}]},
+        {"id": "D-2", "date": "2027-03-04", "client_id": "K-2", "client_since": "2027-03-01",
+         "amount": "400000.00", "credit": [{"employee_id": "E-1", "share": "1"}]},
+        {"id": "D-3", "date": "2027-03-20", "client_id": "K-1", "client_since": "2027-02-01",
+         "amount": "-100000.00", "refund_of": "D-1",
+         "credit": [{"employee_id": "E-1", "share": "1"}]},
+    ]  # fmt: skip
+    body = {"scheme": {"key": "acme-sales-draws", "version": 1}, "period": "2027-03"}
+    run = api.post("/v1/payroll-runs", json={**body, "roster": roster, "deals": deals})
+    assert run.status_code == 201, run.text
+    (tmp_path / "roster.json").write_text(json.dumps({"employees": roster}), encoding="utf-8")
+    (tmp_path / "deals.json").write_text(json.dumps({"deals": deals}), encoding="utf-8")
+
+    cli_run = CliRunner().invoke(
+        cli,
+        ["calculate", "--scheme", str(repo_root_session / "examples" / "acme-draws.yaml"),
+         "--roster", str(tmp_path / "roster.json"), "--deals", str(tmp_path / "deals.json"),
+         "--period", "2027-03", "--format", "csv"],
+    )  # fmt: skip
+    export = api.get(f"/v1/payroll-runs/{run.json()['id']}/export.csv")
+
+    assert cli_run.exit_code == 0, cli_run.output
+    assert export.content == cli_run.stdout.encode("utf-8")
+    rows = export.text.splitlines()
+    assert any(r.startswith("E-2,'=Ирина Белова,sales,rep,,balance_draw,") for r in rows)
+    assert any(r.startswith("E-3,Вера Крылова,sales,rep,,balance_clawback,") for r in rows)
+    assert any(",commission_clawback," in r and r.startswith("E-1,") for r in rows)

@@ -17,7 +17,8 @@ from app.engine import Credit, Deal, Employee, Measure, Payroll, Period, calcula
 from app.io.balances import balances_csv, balances_json
 from app.io.documents import load_document
 from app.io.files import atomic_write
-from app.io.output import explain_text, money, payroll_csv, payroll_table
+from app.io.output import explain_text, money, payroll_table
+from app.io.payrollcsv import payroll_csv
 from app.io.payrolljson import payroll_json
 from app.io.reports import github_report, json_report, text_report
 from app.io.tables import Column, plain_table

@@ -1,4 +1,4 @@
-"""Payroll preview: compute a payroll without storing anything.
+"""The what-if calculation: compute a payroll without storing anything.
 
 The route is ``async``, against the plain-``def`` rule of the other routes, for a measured
 reason: a small preview with its scheme inline, or naming a published version this process
@@ -16,7 +16,7 @@ from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from app import services
-from app.db.session import Database
+from app.services import Database
 
 from .body import JSON, RawBody, RosterBody, check_counts, decode, validate
 from .deps import DatabaseDep
@@ -65,9 +65,10 @@ async def calculate_payroll(
     if len(body.data) > SMALL_BODY:
         return await run_in_threadpool(_calculate, body, db, http)
     request = _request(body, http)
-    text = services.calculate_in_memory(db, request.scheme, request)
+    source, inputs = request.source(), request.inputs()
+    text = services.calculate_in_memory(db, source, inputs)
     if text is None:  # the scheme must be read from the database
-        text = await run_in_threadpool(services.calculate_payroll, db, request.scheme, request)
+        text = await run_in_threadpool(services.calculate_payroll, db, source, inputs)
     return Response(text, media_type=JSON)
 
 
@@ -78,7 +79,8 @@ def _request(body: RawBody, http: Request) -> CalculateRequest:
 
 
 def _respond(db: Database, request: CalculateRequest) -> Response:
-    return Response(services.calculate_payroll(db, request.scheme, request), media_type=JSON)
+    text = services.calculate_payroll(db, request.source(), request.inputs())
+    return Response(text, media_type=JSON)
 
 
 def _calculate(body: RawBody, db: Database, http: Request) -> Response:

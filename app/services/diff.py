@@ -8,19 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.engine.findings import Path, format_path
+from app.engine import Path, format_path, json_pointer
 
 __all__ = ["changes"]
-
-
-def _pointer(path: Path) -> str:
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
 
 
 def _change(path: Path, kind: str, old: Any, new: Any) -> dict[str, Any]:
     return {
         "path": format_path(path),
-        "pointer": _pointer(path),
+        "pointer": json_pointer(path),
         "change": kind,
         "old": old,
         "new": new,

@@ -1,0 +1,137 @@
+"""The JSON documents the services answer with, and the models that describe them.
+
+A write's reply is stored with the write (an ``Idempotency-Key``'s retry gets the same bytes),
+so the services, not the web layer, write these documents. The models are the API's response
+schemas (``app.api.outputs`` shows them in OpenAPI); they read the services' views directly,
+whose field names are the documents' own.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Final, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from app.io.documents import dump_document
+
+from .idempotency import Reply
+from .types import RunView, VersionView
+
+__all__ = [
+    "JSON",
+    "FindingOut",
+    "RunOut",
+    "SchemeVersionOut",
+    "VersionSummaryOut",
+    "etag",
+    "run_document",
+    "run_reply",
+    "version_document",
+    "version_reply",
+]
+
+JSON: Final = "application/json"
+
+
+def _plain(value: Any) -> Any:
+    return f"{value:f}" if isinstance(value, Decimal) else value
+
+
+#: An amount: a string with exactly the currency's minor digits (``"134000.00"``).
+Money = Annotated[str, BeforeValidator(_plain)]
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid", from_attributes=True)
+
+
+class FindingOut(_Out):
+    code: str = Field(description="Stable code, e.g. `BASE_GAP`.")
+    severity: Literal["error", "warning"]
+    path: str = Field(description="JSON path in the scheme, e.g. `departments.sales.roles.rep`.")
+    pointer: str = Field(description="The same place as an RFC 6901 pointer.")
+    line: int | None = Field(description="Line in the YAML/JSON text, when known.")
+    column: int | None
+    message: str
+    data: dict[str, str] = Field(description="The numbers behind the message.")
+
+
+class VersionSummaryOut(_Out):
+    version: int
+    status: Literal["draft", "published"]
+    name: str
+    currency: str
+    effective_from: date
+    effective_to: date | None
+    content_hash: str
+    created_at: datetime
+    updated_at: datetime
+    published_at: datetime | None
+
+
+class SchemeVersionOut(VersionSummaryOut):
+    """One version: its document (as JSON), and what the checks say about it now."""
+
+    key: str
+    source_format: Literal["yaml", "json"]
+    valid: bool = Field(description="No error finding: publishing would succeed.")
+    findings: list[FindingOut]
+    document: dict[str, Any] = Field(description="The document as written (numbers exact).")
+
+
+class RunOut(_Out):
+    id: uuid.UUID
+    status: Literal["draft", "approved"]
+    period: str
+    scheme_key: str
+    scheme_version: int
+    scheme_hash: str
+    engine_version: str
+    currency: str
+    employees: int
+    total: Money
+    created_at: datetime
+    approved_at: datetime | None
+
+
+def etag(number: int, revision: int) -> str:
+    """A version's entity tag: its number and revision (``"2.3"``)."""
+    return f'"{number}.{revision}"'
+
+
+def version_document(view: VersionView) -> str:
+    summary = VersionSummaryOut.model_validate(view.summary).model_dump()
+    meta = SchemeVersionOut.model_validate(
+        {
+            **summary,
+            "key": view.key,
+            "source_format": view.document.format,
+            "valid": not any(f.severity == "error" for f in view.findings),
+            "findings": [f.as_dict() for f in view.findings],
+            "document": {},
+        }
+    ).model_dump_json(exclude={"document"})
+    # The document goes in as written: its decimals stay exact JSON numbers.
+    return meta[:-1] + ',"document":' + dump_document(view.document.data) + "}"
+
+
+def version_reply(view: VersionView, created: bool = False) -> Reply:
+    number = view.summary.version
+    location = f"/v1/schemes/{view.key}/versions/{number}" if created else None
+    tag = etag(number, view.summary.revision)
+    return Reply(201 if created else 200, JSON, version_document(view), location, tag)
+
+
+def run_document(view: RunView) -> str:
+    """The run's JSON; with its result when the view holds it, spliced in as stored, so the
+    bytes computed are the bytes served."""
+    meta = RunOut.model_validate(view).model_dump_json()
+    return meta if view.result is None else meta[:-1] + ',"result":' + view.result + "}"
+
+
+def run_reply(view: RunView, created: bool = False) -> Reply:
+    location = f"/v1/payroll-runs/{view.id}" if created else None
+    return Reply(201 if created else 200, JSON, run_document(view), location)
