@@ -11,11 +11,12 @@ STAMP  := $(VENV)/.installed
 MYPY_DIRS := $(wildcard app tests bench migrations)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run lint format test openapi bench lock clean distclean
+.PHONY: help venv run lint format test test-fast openapi bench lock clean distclean
 
 help:
 	@echo "make run       serve the API on http://127.0.0.1:8000 (docs at /docs)"
 	@echo "make test      lint, type-check and run the whole test suite"
+	@echo "make test-fast pytest without the tests marked slow (fuzzing, browser, reliability, load)"
 	@echo "make lint      ruff check, ruff format --check, mypy --strict"
 	@echo "make format    apply ruff formatting and safe fixes"
 	@echo "make openapi   regenerate openapi.json"
@@ -53,6 +54,11 @@ format: venv
 test: lint
 	$(BIN)/pytest
 	$(BIN)/compcalc test examples/tests/
+
+# The edit-test loop: no lint, and none of the tests marked slow (pyproject.toml); `make test`
+# and CI still run them all.
+test-fast: venv
+	$(BIN)/pytest -m "not slow"
 # ---- scheme checks (`compcalc validate examples/` and friends) are added below this line ----
 
 # Written through a temporary file so a failing command cannot leave openapi.json truncated.

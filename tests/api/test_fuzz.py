@@ -28,6 +28,9 @@ from app.main import create_app
 from app.services import keys
 from app.settings import Settings
 
+# Over a minute of generated requests: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
+
 CHECKS = [
     not_a_server_error,
     status_code_conformance,

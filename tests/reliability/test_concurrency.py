@@ -14,7 +14,7 @@ import pytest
 
 from .conftest import REPO_ROOT, Service
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 VERSION = "/v1/schemes/acme-sales/versions/1"
 

@@ -23,7 +23,7 @@ from app.services import keys
 
 from .conftest import REPO_ROOT, start, stop
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 PUBLISH_HEADERS = {"content-type": "application/yaml"}
 
