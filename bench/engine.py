@@ -357,7 +357,7 @@ def measure_deals(
     built = time.perf_counter() - started
     read_s = None
     if via_csv:  # as a file of deals gives them: each deal's own objects, as the loader makes
-        from app.io.deals import parse_csv_deals
+        from app.io.deals.load import parse_csv_deals
 
         text = deals_csv(deals)
         del deals

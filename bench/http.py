@@ -267,7 +267,7 @@ def large(employees: int) -> dict[str, float]:
     from app.api.examples import acme_scheme
     from app.api.inputs import EmployeeInput
     from app.engine import Period, calculate, parse_scheme
-    from app.io.documents import parse_document
+    from app.io.read.documents import parse_document
 
     body = request_body(employees)
     with tempfile.TemporaryDirectory() as tmp, compcalc_server(tmp) as server:

@@ -2,7 +2,7 @@
 
 FastAPI's own body parsing would turn JSON numbers into binary floats; pay rules and amounts
 must keep every digit.  So bodies are read here as bytes and decoded by
-:func:`app.io.documents.parse_document` (JSON numbers become ``Decimal``; NaN, Infinity,
+:func:`app.io.read.documents.parse_document` (JSON numbers become ``Decimal``; NaN, Infinity,
 duplicate keys and out-of-range numbers are refused), then validated by a Pydantic model that
 forbids unknown fields.  The OpenAPI description of each body is declared on its route.
 """
@@ -18,7 +18,7 @@ from fastapi import Depends, Request
 from pydantic import BaseModel, ValidationError
 
 from app.engine import json_pointer
-from app.io.documents import Document, Format, parse_document
+from app.io.read.documents import Document, Format, parse_document
 from app.services import ErrorItem, Invalid, SchemeDocument
 from app.settings import Settings
 
@@ -115,7 +115,7 @@ RosterBody = Annotated[RawBody, Depends(_reader("max_body_bytes"))]
 
 
 def decode(body: RawBody, *, positions: bool = False) -> Document:
-    """Decode the body; raises :class:`~app.io.documents.DocumentError` when unparseable."""
+    """Decode the body; raises :class:`~app.io.read.documents.DocumentError` when unparseable."""
     if not body.data.strip():
         raise Invalid("EMPTY_BODY", "the request body is empty", [ErrorItem("empty", pointer="")])
     return parse_document(body.data, body.format, name="request body", positions=positions)
@@ -218,6 +218,6 @@ def _specificity(pattern: str, media: str) -> int:
 
 def scheme_document(body: RawBody) -> SchemeDocument:
     """The body as a scheme document; refuses an empty body, raises
-    :class:`~app.io.documents.DocumentError` when it cannot be parsed."""
+    :class:`~app.io.read.documents.DocumentError` when it cannot be parsed."""
     decode(body)
     return SchemeDocument.parse(body.data, body.format)

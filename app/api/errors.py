@@ -22,7 +22,7 @@ from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.engine import InputError, SchemeError, json_pointer
-from app.io.documents import DocumentError
+from app.io.read.documents import DocumentError
 from app.services import (
     Conflict,
     ErrorItem,

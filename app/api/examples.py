@@ -14,7 +14,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from app.io.documents import parse_document
+from app.io.read.documents import parse_document
 
 __all__ = [
     "ACME_KEY",

@@ -1,9 +1,10 @@
 """Response bodies, as Pydantic models: the OpenAPI schemas, and the shape tests check.
 
 Amounts are strings with exactly the currency's minor digits (``"134000.00"``).  Payroll
-results are written by :mod:`app.io.payrolljson` (the CLI's JSON document), runs and versions by
-:mod:`app.services.documents` (whose models are shown here too); these models describe them,
-read the services' views directly, and the API tests validate real responses against them.
+results are written by :mod:`app.io.output.payrolljson` (the CLI's JSON document), runs and
+versions by :mod:`app.services.documents` (whose models are shown here too); these models
+describe them, read the services' views directly, and the API tests validate real responses
+against them.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ import typer
 
 from app.engine import Finding, InputError, Payroll, Period, SchemeError, calculate
 from app.io import (
+    DealsError,
     DocumentError,
     LoadedScheme,
     Roster,
@@ -18,10 +19,10 @@ from app.io import (
     load_scheme,
     roster_error,
 )
-from app.io.deals import DealsFile, deal_finding_line, deals_error, load_deals
-from app.io.progress import NO_PROGRESS, Steps, StepsGate
-from app.io.reports import finding_line, load_error_line
-from app.io.roster import PERIOD_CODES
+from app.io.deals.load import DealsFile, deal_finding_line, deals_error, load_deals
+from app.io.output.progress import NO_PROGRESS, Steps, StepsGate
+from app.io.roster.load import PERIOD_CODES
+from app.io.schemes.formats import finding_line, load_error_line
 
 __all__ = [
     "LIVE",
@@ -90,7 +91,7 @@ def read_deals(path: str | None, progress: Steps = NO_PROGRESS) -> DealsFile | N
         loaded = load_deals(
             path, max_bytes=file_limits()[1], setting="COMPCALC_MAX_ROSTER_BYTES", progress=progress
         )
-    except RosterError as exc:
+    except DealsError as exc:
         fail(*exc.lines())
     from app.settings import get_settings
 

@@ -21,9 +21,9 @@ from app.cli.inputs import (
 from app.cli.options import DealsOption, PeriodOption, RosterOption, SchemeOption
 from app.engine import Payroll, break_even, check_scheme, work_calendar
 from app.io import atomic_write, explain_text, payroll_csv, payroll_json, payroll_table
-from app.io.balances import balances_csv, balances_json
-from app.io.progress import StepsGate
-from app.io.reports import break_even_json, break_even_text, finding_line
+from app.io.output.progress import StepsGate
+from app.io.roster.balances import balances_csv, balances_json
+from app.io.schemes.formats import break_even_json, break_even_text, finding_line
 
 __all__ = [
     "BalancesFormat",
@@ -123,7 +123,7 @@ def calculate_command(
     if balances_out is not None and carried is not None:
         _write("--balances-out", balances_out, carried)
     if to_terminal:
-        from app.io.terminal import print_payroll
+        from app.io.output.terminal import print_payroll
 
         print_payroll(payroll)
     elif output is None:
@@ -178,7 +178,7 @@ def break_even_command(
     if fmt is BreakEvenFormat.JSON:
         sys.stdout.write(break_even_json(points, currency))
     elif _is_terminal() and points:
-        from app.io.terminal import print_break_even
+        from app.io.output.terminal import print_break_even
 
         print_break_even(points, digits, currency)
     else:

@@ -12,8 +12,8 @@ import typer
 from app.cli.inputs import fail, file_limits
 from app.engine import Scheme
 from app.io import validate_file
-from app.io.reports import github_report, json_report, summary_line, text_report
-from app.io.validation import CollectError, collect_files, exit_code
+from app.io.schemes.formats import github_report, json_report, summary_line, text_report
+from app.io.schemes.validation import CollectError, collect_files, exit_code
 
 __all__ = ["ReportFormat", "schema", "validate"]
 

@@ -5,8 +5,9 @@ socket as ``socket.socket(family)``, whose protocol number reads 0, and asyncio 
 ``TCP_NODELAY`` for connections whose socket says ``IPPROTO_TCP``.  So with two or more
 workers every connection kept Nagle's algorithm, and a response written as headers then body
 waited for the client's delayed acknowledgement: 44 ms for each ``/healthz`` with two
-workers, against 0.8 ms once their connections have it (docs/reliability.md, "Load").  :func:`serve` gives uvicorn a
-listening socket that names its protocol, so every worker's connections get ``TCP_NODELAY``.
+workers, against 0.8 ms once their connections have it (docs/reliability.md, "Load").
+:func:`serve` gives uvicorn a listening socket that names its protocol, so every worker's
+connections get ``TCP_NODELAY``.
 """
 
 from __future__ import annotations

@@ -112,7 +112,8 @@ class PayrollRun(Base):
     gross_total: Mapped[Decimal] = mapped_column(Money())
     # Canonical JSON of the inputs (period, roster, deals), replayable through the engine.
     inputs: Mapped[str] = mapped_column(Text())
-    # The result without its payslips (those are rows of payslip); see app.io.payrolljson.render.
+    # The result without its payslips (those are rows of payslip); see
+    # app.io.output.payrolljson.render.
     envelope: Mapped[str] = mapped_column(Text())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -12,11 +12,11 @@ from .checks import check_scheme
 from .collector import collector_paused
 from .commission import FULL, Scale, bonus_measure, commission, reached
 from .deals import CreditedDeal, Deal, DealCredits, credit_deals
+from .departments import payroll_report
 from .findings import InputError, SchemeError
 from .ledger import settle
 from .money import EXACT, format_amount, format_percent, round_money
 from .parse import scheme_hash
-from .report import payroll_report
 from .results import Line, Payroll, Payslip
 from .roster import Employee, validate_roster, work_calendar
 from .scheme import CommissionRule, Measure, Role, Scheme

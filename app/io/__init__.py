@@ -4,17 +4,28 @@ The engine takes plain values; this package turns files into those values (with 
 line and column of every value, so findings point into the file) and results back
 into text, JSON or CSV.  The CLI and the HTTP API both use it.  Rosters and deals files
 report every problem with its file, row and column.
+
+``read/`` reads files, numbers, CSV and documents with positions; ``roster/`` and ``deals/``
+load the two input files on it; ``output/`` writes payroll results (text, JSON, CSV, the
+terminal); ``schemes/`` validates scheme files and reports on them.
 """
 
-from .deals import DealsError, DealsFile, deals_error, load_deals
-from .documents import Document, DocumentError, load_document, parse_document
-from .files import atomic_write
-from .output import explain_text, payroll_table
-from .payrollcsv import payroll_csv
-from .payrolljson import payroll_json
-from .positions import Position, Positions, locate
-from .roster import Roster, RosterError, RowProblem, load_roster, roster_error
-from .validation import FileReport, LoadedScheme, SchemeFileError, load_scheme, validate_file
+from .deals.load import DealsError, DealsFile, deals_error, load_deals
+from .output.payrollcsv import payroll_csv
+from .output.payrolljson import payroll_json
+from .output.text import explain_text, payroll_table
+from .read.documents import Document, DocumentError, load_document, parse_document
+from .read.files import atomic_write
+from .read.positions import Position, Positions, locate
+from .read.problems import InputFileError, RowProblem
+from .roster.load import Roster, RosterError, load_roster, roster_error
+from .schemes.validation import (
+    FileReport,
+    LoadedScheme,
+    SchemeFileError,
+    load_scheme,
+    validate_file,
+)
 
 __all__ = [
     "DealsError",
@@ -22,6 +33,7 @@ __all__ = [
     "Document",
     "DocumentError",
     "FileReport",
+    "InputFileError",
     "LoadedScheme",
     "Position",
     "Positions",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from app.io.validation import collect_paths
+from app.io.schemes.validation import collect_paths
 
 __all__ = ["TEST_SUFFIXES", "CollectError", "collect_test_files"]
 

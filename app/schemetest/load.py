@@ -25,11 +25,11 @@ from collections.abc import Callable
 from typing import Any, Final, TypeVar
 
 from app.engine import Deal, Employee, Finding, Path, Period
-from app.io.deals import deal_from_json
-from app.io.documents import DocumentError, load_document
-from app.io.positions import Positions
-from app.io.rosterjson import Report, employee_from_json
-from app.io.validation import LoadedScheme, SchemeFileError, load_scheme
+from app.io.deals.from_json import deal_from_json
+from app.io.read.documents import DocumentError, load_document
+from app.io.read.positions import Positions
+from app.io.roster.from_json import Report, employee_from_json
+from app.io.schemes.validation import LoadedScheme, SchemeFileError, load_scheme
 
 from .collect import CollectError, collect_test_files
 from .model import Case, TestFile, TestFileError

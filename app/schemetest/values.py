@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any, Final
 
 from app.engine import BALANCE_KINDS, LINE_CODES, Measure, Path, to_decimal
-from app.io.positions import Positions
+from app.io.read.positions import Positions
 
 from .model import Amounts, CodeSet, EmployeeExpect, Located
 from .model import TestProblem as Problem

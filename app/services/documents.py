@@ -15,7 +15,7 @@ from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from app.io.documents import dump_document
+from app.io.read.documents import dump_document
 
 from .idempotency import Reply
 from .types import RunView, VersionView

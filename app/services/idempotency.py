@@ -71,10 +71,12 @@ def once(db: Database, request: Once | None, write: Callable[[Claim | None], Rep
     transaction first, then ``write``, which completes the claim in its transaction."""
     if request is None:
         return write(None)
+    # Transaction 1, committed on its own: the claim (or the reply a first request stored).
     claim = begin(db, request)
     if isinstance(claim, Reply):
         return claim
     try:
+        # Transaction 2, in ``write``: the change, its audit event and ``complete(claim)``.
         return write(claim)
     except BaseException:
         _release(db, claim)

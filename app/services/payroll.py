@@ -10,8 +10,8 @@ from app.db.models import RUN_APPROVED, RUN_DRAFT, VERSION_PUBLISHED, PayrollRun
 from app.db.repository import Repository, RunRow
 from app.db.session import Database
 from app.engine import InputError, Payroll, Scheme, SchemeError, calculate
-from app.io.payrollcsv import payslips_csv
-from app.io.payrolljson import assemble, render
+from app.io.output.payrollcsv import payslips_csv
+from app.io.output.payrolljson import assemble, render
 
 from . import audit, idempotency
 from .cache import SCHEMES, PublishedVersion, scheme_of
@@ -57,24 +57,15 @@ def _resolve(repo: Repository, ref: SchemeRef) -> SchemeVersion:
     return version
 
 
-def _version(db: Database, ref: SchemeRef) -> PublishedVersion:
-    """The version ``ref`` names, from memory when this process has read it published."""
+def _version(db: Database, ref: SchemeRef, published: bool = False) -> PublishedVersion:
+    """The version ``ref`` names, from memory when this process has read it published;
+    with ``published``, a draft is refused (422 VERSION_NOT_PUBLISHED)."""
     known = _known(db, ref)
     if known is not None:
         return known
     with read(db) as repo:
         version = _resolve(repo, ref)
-    return SCHEMES.version(db, ref.key, version)
-
-
-def _published(db: Database, ref: SchemeRef) -> PublishedVersion:
-    """:func:`_version`, refusing a draft (422 VERSION_NOT_PUBLISHED)."""
-    known = _known(db, ref)
-    if known is not None:
-        return known
-    with read(db) as repo:
-        version = _resolve(repo, ref)
-    if version.status != VERSION_PUBLISHED:
+    if published and version.status != VERSION_PUBLISHED:
         detail = f"{ref.key} version {version.number} is a draft; publish it before a payroll run"
         item = ErrorItem(detail, pointer="/scheme", code="VERSION_NOT_PUBLISHED")
         raise Invalid("VERSION_NOT_PUBLISHED", detail, [item])
@@ -132,7 +123,7 @@ def create_run(
     :mod:`app.services.idempotency`)."""
 
     def store(claim: Claim | None) -> Reply:
-        version = _published(db, ref)
+        version = _version(db, ref, published=True)
         payroll = _compute(version.scheme, inputs, None)
         rendered = render(payroll)
         run = PayrollRun(

@@ -17,9 +17,9 @@ from app.engine import (
     check_scheme,
     scheme_hash,
 )
-from app.io.positions import locate
-from app.io.reports import json_report
-from app.io.validation import FileReport
+from app.io.read.positions import locate
+from app.io.schemes.formats import json_report
+from app.io.schemes.validation import FileReport
 
 from . import audit, idempotency
 from .cache import SCHEMES, document_of, scheme_of

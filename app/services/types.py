@@ -15,8 +15,8 @@ from typing import Any, Generic, TypeVar
 from app.db.models import SchemeRecord, SchemeVersion
 from app.db.repository import RunRow, SchemeRow
 from app.engine import Finding
-from app.io.documents import Format, parse_document
-from app.io.positions import Positions
+from app.io.read.documents import Format, parse_document
+from app.io.read.positions import Positions
 
 __all__ = [
     "Page",
@@ -42,7 +42,7 @@ class SchemeDocument:
 
     @classmethod
     def parse(cls, raw: bytes | str, fmt: Format, name: str = "request body") -> SchemeDocument:
-        """Decode ``raw``; raises :class:`~app.io.documents.DocumentError` when unparseable."""
+        """Decode ``raw``; raises :class:`~app.io.read.documents.DocumentError` when unparseable."""
         decoded = parse_document(raw, fmt, name=name, positions=True)
         text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
         return cls(decoded.data, text.removeprefix("\ufeff"), fmt, decoded.positions)

@@ -16,8 +16,8 @@ from app.api.examples import acme_scheme, calculate_examples
 from app.api.outputs import PayrollResult
 from app.db.session import Database
 from app.engine import Period, calculate, parse_scheme
-from app.io.documents import parse_document
-from app.io.payrolljson import payroll_json
+from app.io.output.payrolljson import payroll_json
+from app.io.read.documents import parse_document
 
 PROBLEM = "application/problem+json"
 URL = "/v1/payroll/calculate"

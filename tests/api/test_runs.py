@@ -17,8 +17,8 @@ from app.api.inputs import EmployeeInput
 from app.api.outputs import RunDetail, RunOut, RunPayslip
 from app.db.session import Database
 from app.engine import Period, calculate, parse_scheme
-from app.io.documents import parse_document
-from app.io.payrollcsv import payroll_csv
+from app.io.output.payrollcsv import payroll_csv
+from app.io.read.documents import parse_document
 
 PROBLEM = "application/problem+json"
 YAML = {"content-type": "application/yaml"}

@@ -116,7 +116,7 @@ def test_1e400_is_read_exactly_and_refused_as_too_large(
 ) -> None:
     text = acme_text.replace("base: 45000 ", "base: 1e400 ", 1)
     if name.endswith(".json"):
-        from app.io.documents import parse_document
+        from app.io.read.documents import parse_document
 
         data = parse_document(text, "yaml").data
         text = json.dumps(data, default=str).replace('"1E+400"', "1e400")

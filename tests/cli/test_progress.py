@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from app.io.progress import StepsGate
+from app.io.output.progress import StepsGate
 from tests.cli.conftest import Invoke
 
 ROWS = 10_001

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from app.engine import Credit, Deal, Employee, InputError, Measure, Period, calculate
-from app.io.deals import (
+from app.io.deals.load import (
     DealsError,
     deal_finding_line,
     deals_error,
@@ -19,7 +19,7 @@ from app.io.deals import (
     parse_csv_deals,
     parse_json_deals,
 )
-from app.io.validation import load_scheme
+from app.io.schemes.validation import load_scheme
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 HEADER = "id,date,client_id,client_since,amount,refund_of,kind,credit"

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from app.engine import Finding
-from app.io.documents import DocumentError, load_document, parse_document
-from app.io.positions import locate
-from app.io.yamlnodes import MAX_NODES
+from app.io.read.documents import DocumentError, load_document, parse_document
+from app.io.read.positions import locate
+from app.io.read.yamlnodes import MAX_NODES
 
 
 def data(text: str, fmt: str = "yaml") -> object:

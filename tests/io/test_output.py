@@ -14,15 +14,15 @@ from pathlib import Path
 import pytest
 
 from app.engine import Credit, Deal, Employee, Measure, Payroll, Period, calculate, parse_scheme
-from app.io.balances import balances_csv, balances_json
-from app.io.documents import load_document
-from app.io.files import atomic_write
-from app.io.output import explain_text, money, payroll_table
-from app.io.payrollcsv import payroll_csv
-from app.io.payrolljson import payroll_json
-from app.io.reports import github_report, json_report, text_report
-from app.io.tables import Column, plain_table
-from app.io.validation import validate_file
+from app.io.output.payrollcsv import payroll_csv
+from app.io.output.payrolljson import payroll_json
+from app.io.output.tables import Column, plain_table
+from app.io.output.text import explain_text, money, payroll_table
+from app.io.read.documents import load_document
+from app.io.read.files import atomic_write
+from app.io.roster.balances import balances_csv, balances_json
+from app.io.schemes.formats import github_report, json_report, text_report
+from app.io.schemes.validation import validate_file
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

@@ -7,7 +7,7 @@ import io
 
 from rich.console import Console
 
-from app.io.progress import MIN_ROWS, NO_PROGRESS, StepsGate, progress_wanted
+from app.io.output.progress import MIN_ROWS, NO_PROGRESS, StepsGate, progress_wanted
 
 
 class Terminal(io.StringIO):

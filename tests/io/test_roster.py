@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from app.engine import Employee, InputError, Measure, Period, parse_scheme, validate_roster
-from app.io.documents import load_document
-from app.io.numbers import parse_number
-from app.io.roster import (
-    MAX_PROBLEMS,
+from app.io.read.documents import load_document
+from app.io.read.numbers import parse_number
+from app.io.read.problems import MAX_PROBLEMS
+from app.io.roster.load import (
     RosterError,
     load_roster,
     parse_csv_roster,

@@ -6,10 +6,10 @@ from decimal import Decimal
 from typing import Final
 
 from app.engine import Employee, Measure
+from app.io.output.progress import NO_PROGRESS, Steps
+from app.io.read.records import Report, json_date, json_number, json_object, json_records
 
-from .progress import NO_PROGRESS, Steps
-from .records import Report, json_date, json_number, json_object, json_records
-from .rostermodel import MEASURES, Roster, RosterError
+from .model import MEASURES, Roster, RosterError
 
 __all__ = ["FIELDS", "Report", "employee_from_json", "parse_json_roster"]
 

@@ -15,7 +15,7 @@ from typing import Any, Final
 
 from app.engine import Line, Payroll, PayrollReport, Payslip, commission_by_deal
 
-from .output import money, rate_text
+from .text import money, rate_text
 
 __all__ = [
     "RenderedPayroll",

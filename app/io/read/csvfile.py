@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 from .numbers import parse_date, parse_number
-from .rostermodel import Problems, RosterError, RowProblem
+from .problems import Problems, RowProblem
 
 __all__ = [
     "PROGRESS_EVERY",
@@ -162,13 +162,13 @@ def csv_rows(
 ) -> tuple[bool, Iterator[CsvRow]]:
     """``(decimal_comma, rows)`` of a CSV text with a header line.
 
-    Header problems (unknown, duplicate or missing columns) raise :class:`RosterError` at
+    Header problems (unknown, duplicate or missing columns) raise ``problems.error`` at
     once; row problems (ragged rows, unreadable CSV) are added to ``problems`` while the
     rows are iterated, and those rows are skipped.
     """
     text = text.removeprefix("\ufeff")
     if not text.strip():
-        raise RosterError(name, [RowProblem(None, None, "EMPTY_FILE", "the file is empty")])
+        raise problems.error(name, [RowProblem(None, None, "EMPTY_FILE", "the file is empty")])
     decimal_comma = separator(text.split("\n", 1)[0]) == ";"
     reader = csv.reader(
         io.StringIO(text, newline=""), delimiter=";" if decimal_comma else ",", strict=True
@@ -176,7 +176,7 @@ def csv_rows(
     try:
         header = _header(next(reader), problems, columns, required)
     except csv.Error as exc:
-        raise RosterError(
+        raise problems.error(
             name, [RowProblem(1, None, "SYNTAX", f"the CSV cannot be read: {exc}")]
         ) from None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from app.io.reports import github_annotation
+from app.io.schemes.formats import github_annotation
 
 from .run import CaseResult
 

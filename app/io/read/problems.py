@@ -1,40 +1,21 @@
-"""What a roster is: its columns, the employees read, and the problems found in it."""
+"""Problems of an input file (a roster, a deals file), each at its row and column, and the
+error that reports them all."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Final
 
-from app.engine import BALANCE_KINDS, Employee, Measure
+__all__ = ["MAX_PROBLEMS", "InputFileError", "Problems", "RowProblem", "RowsOf"]
 
-__all__ = [
-    "BALANCES",
-    "COLUMNS",
-    "MAX_PROBLEMS",
-    "MEASURES",
-    "REQUIRED_COLUMNS",
-    "Problems",
-    "Roster",
-    "RosterError",
-    "RowProblem",
-    "RowsOf",
-]
-
-MEASURES: Final = tuple(m.value for m in Measure)
-REQUIRED_COLUMNS: Final = ("id", "department", "role")
-BALANCES: Final = tuple(f"balance_{kind}" for kind in sorted(BALANCE_KINDS))
-COLUMNS: Final = (
-    "id", "name", "department", "role", "start_date", "end_date", "fte", "unpaid_days",
-    *MEASURES, *BALANCES,
-)  # fmt: skip
 #: Problems reported at most per file; the rest are counted.
 MAX_PROBLEMS: Final = 100
 
 
 @dataclass(frozen=True, slots=True)
 class RowProblem:
-    """One problem of a roster file: ``row`` is the 1-based line the employee starts on."""
+    """One problem of an input file: ``row`` is the 1-based line the record starts on."""
 
     row: int | None
     column: str | None
@@ -47,8 +28,8 @@ class RowProblem:
         return f"{where}: {severity} {self.code}: {self.message}{column}"
 
 
-class RosterError(Exception):
-    """A roster that cannot be used; every problem found, up to :data:`MAX_PROBLEMS`."""
+class InputFileError(Exception):
+    """An input file that cannot be used; every problem found, up to :data:`MAX_PROBLEMS`."""
 
     def __init__(self, path: str, problems: Sequence[RowProblem], omitted: int = 0) -> None:
         self.path = path
@@ -68,7 +49,7 @@ class RosterError(Exception):
 
 class RowsOf:
     """The file row of each record read (by its index in the list) and the file's name of a
-    field (for messages); mixed into :class:`Roster` and the deals file."""
+    field (for messages); mixed into the roster and the deals file."""
 
     __slots__ = ()
     _row: Callable[[int], int | None]
@@ -81,21 +62,13 @@ class RowsOf:
         return self._column(name)
 
 
-@dataclass(frozen=True, slots=True)
-class Roster(RowsOf):
-    """Employees read from ``path``, and the file row of each (for messages)."""
-
-    path: str
-    employees: list[Employee]
-    _row: Callable[[int], int | None] = field(repr=False)
-    _column: Callable[[str], str] = field(repr=False, default=str)
-
-
 class Problems:
-    """Problems of one file, capped at :data:`MAX_PROBLEMS` (the rest are counted)."""
+    """Problems of one file, capped at :data:`MAX_PROBLEMS` (the rest are counted);
+    ``error`` is what :meth:`check` raises (a roster's, or a deals file's)."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, error: type[InputFileError] = InputFileError) -> None:
         self.path = path
+        self.error = error
         self.found: list[RowProblem] = []
         self.omitted = 0
 
@@ -105,7 +78,7 @@ class Problems:
         else:
             self.omitted += 1
 
-    def check(self, error: type[RosterError] = RosterError) -> None:
-        """Raise ``error`` (a roster's, or a deals file's) with the problems, if any."""
+    def check(self) -> None:
+        """Raise :attr:`error` with the problems, if any."""
         if self.found:
-            raise error(self.path, self.found, self.omitted)
+            raise self.error(self.path, self.found, self.omitted)

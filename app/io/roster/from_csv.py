@@ -5,17 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from app.engine import Employee, Measure
+from app.io.read.csvfile import CsvFields, RowCallback, csv_records, csv_rows
+from app.io.read.numbers import parse_whole
+from app.io.read.problems import Problems
 
-from .csvfile import CsvFields, RowCallback, csv_records, csv_rows
-from .numbers import parse_whole
-from .rostermodel import (
-    BALANCES,
-    COLUMNS,
-    MEASURES,
-    REQUIRED_COLUMNS,
-    Problems,
-    Roster,
-)
+from .model import BALANCES, COLUMNS, MEASURES, REQUIRED_COLUMNS, Roster, RosterError
 
 __all__ = ["parse_csv_roster"]
 
@@ -24,7 +18,7 @@ def parse_csv_roster(
     text: str, name: str = "<roster>", on_rows: RowCallback | None = None
 ) -> Roster:
     """Employees from CSV text; ``,`` or ``;`` separated (detected from the header)."""
-    problems = Problems(name)
+    problems = Problems(name, RosterError)
     decimal_comma, rows = csv_rows(text, name, problems, COLUMNS, REQUIRED_COLUMNS, on_rows)
     employees, lines = csv_records(rows, _csv_employee, problems, decimal_comma, REQUIRED_COLUMNS)
     problems.check()

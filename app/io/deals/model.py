@@ -9,10 +9,9 @@ from functools import lru_cache
 from typing import Final
 
 from app.engine import Credit, Deal, Measure
-
-from .numbers import parse_number
-from .records import Report
-from .rostermodel import MEASURES, RosterError, RowsOf
+from app.io.read.numbers import parse_number
+from app.io.read.problems import InputFileError, RowsOf
+from app.io.read.records import Report
 
 __all__ = [
     "DEAL_COLUMNS",
@@ -35,9 +34,10 @@ REQUIRED_DEAL_COLUMNS: Final = ("id", "date", "client_id", "client_since", "amou
 DealReport = Report
 
 _ONE: Final = Decimal(1)
+_MEASURES: Final = tuple(m.value for m in Measure)
 
 
-class DealsError(RosterError):
+class DealsError(InputFileError):
     """A deals file that cannot be used; every problem found, up to 100."""
 
 
@@ -115,5 +115,7 @@ def parse_measure(text: str, report: DealReport) -> Measure | None:
     try:
         return Measure(text)
     except ValueError:
-        report("kind", "UNKNOWN_MEASURE", f"kind {text!r} is not a measure ({', '.join(MEASURES)})")
+        report(
+            "kind", "UNKNOWN_MEASURE", f"kind {text!r} is not a measure ({', '.join(_MEASURES)})"
+        )
         return None

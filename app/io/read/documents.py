@@ -152,7 +152,7 @@ class _JSONRefused(Exception):
 
 #: Short fractions below 1 (shares, rates) and their values: written the same way, they are
 #: one object.  The engine looks every split up by its shares, and a decimal computes its
-#: hash once per object (see ``app.io.dealmodel._share``).
+#: hash once per object (see ``app.io.deals.model._share``).
 _FRACTIONS: dict[str, Decimal] = {}
 
 

@@ -22,9 +22,8 @@ from app.engine import (
     parse_scheme,
     scheme_hash,
 )
-
-from .documents import DocumentError, load_document
-from .positions import Positions, locate
+from app.io.read.documents import DocumentError, load_document
+from app.io.read.positions import Positions, locate
 
 if TYPE_CHECKING:
     from _typeshed import SupportsRichComparison

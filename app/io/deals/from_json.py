@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from app.engine import Credit, Deal
+from app.io.output.progress import NO_PROGRESS, Steps
+from app.io.read.records import json_date, json_number, json_object, json_records
 
-from .dealmodel import DEAL_COLUMNS, DealReport, DealsError, DealsFile, parse_credit, parse_measure
-from .progress import NO_PROGRESS, Steps
-from .records import json_date, json_number, json_object, json_records
+from .model import DEAL_COLUMNS, DealReport, DealsError, DealsFile, parse_credit, parse_measure
 
 __all__ = ["deal_from_json", "parse_json_deals"]
 

@@ -19,9 +19,13 @@ import os
 from typing import Final
 
 from app.engine import Credit, Deal, Finding, InputError
+from app.io.output.progress import NO_PROGRESS, Steps
+from app.io.read.csvfile import CsvFields, RowCallback, csv_records, csv_rows
+from app.io.read.problems import Problems, RowProblem
+from app.io.read.records import engine_problems, load_records
 
-from .csvfile import CsvFields, RowCallback, csv_records, csv_rows
-from .dealmodel import (
+from .from_json import deal_from_json, parse_json_deals
+from .model import (
     DEAL_COLUMNS,
     REQUIRED_DEAL_COLUMNS,
     DealReport,
@@ -31,10 +35,6 @@ from .dealmodel import (
     parse_measure,
     with_commission,
 )
-from .dealsjson import deal_from_json, parse_json_deals
-from .progress import NO_PROGRESS, Steps
-from .records import engine_problems, load_records
-from .rostermodel import Problems, RosterError, RowProblem
 
 __all__ = [
     "DEAL_COLUMNS",
@@ -68,15 +68,12 @@ def parse_csv_deals(
     text: str, name: str = "<deals>", on_rows: RowCallback | None = None
 ) -> DealsFile:
     """Deals from CSV text; ``,`` or ``;`` separated (detected from the header)."""
-    problems = Problems(name)
-    try:
-        decimal_comma, rows = csv_rows(
-            text, name, problems, DEAL_COLUMNS, REQUIRED_DEAL_COLUMNS, on_rows
-        )
-    except RosterError as exc:
-        raise DealsError(exc.path, exc.problems, exc.omitted) from None
+    problems = Problems(name, DealsError)
+    decimal_comma, rows = csv_rows(
+        text, name, problems, DEAL_COLUMNS, REQUIRED_DEAL_COLUMNS, on_rows
+    )
     deals, lines = csv_records(rows, _csv_deal, problems, decimal_comma, REQUIRED_DEAL_COLUMNS)
-    problems.check(DealsError)
+    problems.check()
     return DealsFile(name, deals, lambda index: lines[index], _csv_column)
 
 

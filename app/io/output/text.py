@@ -1,4 +1,4 @@
-"""A payroll as a table; one payslip explained line by line (CSV: :mod:`app.io.payrollcsv`).
+"""A payroll as a table; one payslip explained line by line (CSV: :mod:`app.io.output.payrollcsv`).
 
 Machine formats (JSON, CSV) write amounts as plain strings with exactly the currency's
 minor digits (``"134000.00"``), never as binary floats; the table groups thousands for

@@ -15,13 +15,13 @@ from functools import cache
 from typing import Any, TypeVar
 
 from app.engine import InputError, to_decimal
+from app.io.output.progress import Steps
 
 from .csvfile import PROGRESS_EVERY, RowCallback
 from .documents import DocumentError, json_positions, parse_document
 from .files import FileProblem, decode_utf8, read_limited
 from .numbers import parse_date
-from .progress import Steps
-from .rostermodel import Problems, RosterError, RowProblem, RowsOf
+from .problems import InputFileError, Problems, RowProblem, RowsOf
 
 __all__ = [
     "Report",
@@ -46,7 +46,7 @@ def load_records(
     max_bytes: int,
     setting: str,
     progress: Steps,
-    error: type[RosterError],
+    error: type[InputFileError],
     parse_csv: Callable[[str, str, RowCallback], F],
     parse_json: Callable[[str, str, Steps], F],
 ) -> F:
@@ -152,7 +152,7 @@ def json_records(
     code: str,
     parse: Callable[[object, Report], T | None],
     progress: Steps,
-    error: type[RosterError],
+    error: type[InputFileError],
 ) -> tuple[list[T], list[int], Callable[[int], int | None]]:
     """``(records, indexes, row)``: each record of ``{"<key>": [...]}`` or a bare list, read
     by ``parse``, the index of each in the list, and the file row of an index.  Every problem
@@ -180,7 +180,7 @@ def json_records(
         found = positions().get((*prefix, index))
         return None if found is None else found[0]
 
-    problems = Problems(name)
+    problems = Problems(name, error)
     values: list[T] = []
     indexes: list[int] = []
     update = progress.step(f"Reading {name}", len(items))
@@ -195,5 +195,5 @@ def json_records(
             indexes.append(index)
         if index % PROGRESS_EVERY == PROGRESS_EVERY - 1:
             update(index + 1)
-    problems.check(error)
+    problems.check()
     return values, indexes, row

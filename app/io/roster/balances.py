@@ -14,8 +14,7 @@ import json
 from typing import Any, Final
 
 from app.engine import Payroll
-
-from .output import BALANCE_KINDS, money
+from app.io.output.text import BALANCE_KINDS, money
 
 __all__ = ["BALANCE_COLUMNS", "balances_csv", "balances_json"]
 

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from app.engine import BreakEven, Finding, format_amount, format_percent
+from app.io.output.tables import Column, plain_table
+from app.io.read.documents import DocumentError
 
-from .documents import DocumentError
-from .tables import Column, plain_table
 from .validation import FileReport, exit_code
 
 __all__ = [

@@ -2,7 +2,7 @@
 ``balance_<kind>`` row per balance carried to the next period.
 
 There is one writer, and it reads payslip *documents* (the JSON of
-:func:`app.io.payrolljson.slip_json`, amounts already written with the currency's digits):
+:func:`app.io.output.payrolljson.slip_json`, amounts already written with the currency's digits):
 the CLI renders its payroll to those documents and writes them here, and the HTTP export
 writes the documents a run stored, so both are the same bytes for the same payroll.
 """
@@ -16,8 +16,8 @@ from typing import Any, Final
 
 from app.engine import Payroll
 
-from .output import balance_order
 from .payrolljson import slip_json
+from .text import balance_order
 
 __all__ = ["CSV_COLUMNS", "payroll_csv", "payslips_csv"]
 

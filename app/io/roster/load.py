@@ -13,29 +13,21 @@ from __future__ import annotations
 import os
 
 from app.engine import InputError
+from app.io.output.progress import NO_PROGRESS, Steps
+from app.io.read.documents import document_format
+from app.io.read.problems import RowProblem
+from app.io.read.records import engine_problems, load_records
 
-from .documents import document_format
-from .progress import NO_PROGRESS, Steps
-from .records import engine_problems, load_records
-from .rostercsv import parse_csv_roster
-from .rosterjson import parse_json_roster
-from .rostermodel import (
-    COLUMNS,
-    MAX_PROBLEMS,
-    REQUIRED_COLUMNS,
-    Roster,
-    RosterError,
-    RowProblem,
-)
+from .from_csv import parse_csv_roster
+from .from_json import parse_json_roster
+from .model import COLUMNS, REQUIRED_COLUMNS, Roster, RosterError
 
 __all__ = [
     "COLUMNS",
-    "MAX_PROBLEMS",
     "PERIOD_CODES",
     "REQUIRED_COLUMNS",
     "Roster",
     "RosterError",
-    "RowProblem",
     "load_roster",
     "parse_csv_roster",
     "parse_json_roster",

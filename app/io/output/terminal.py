@@ -7,8 +7,10 @@ from collections.abc import Sequence
 from rich.console import Console
 
 from app.engine import BreakEven, Payroll
+from app.io.schemes.formats import BREAK_EVEN_COLUMNS, break_even_rows
 
-from .output import (
+from .tables import rich_table
+from .text import (
     COMPARISON_COLUMNS,
     COMPARISON_TITLE,
     SUMMARY_COLUMNS,
@@ -23,8 +25,6 @@ from .output import (
     payroll_stamp,
     summary_rows,
 )
-from .reports import BREAK_EVEN_COLUMNS, break_even_rows
-from .tables import rich_table
 
 __all__ = ["print_break_even", "print_payroll"]
 

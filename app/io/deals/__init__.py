@@ -1,0 +1,1 @@
+"""Deals files: the deals credited to employees, read from CSV or JSON."""

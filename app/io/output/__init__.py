@@ -1,0 +1,1 @@
+"""Payroll output: tables and explain text, JSON and CSV documents, the terminal and progress."""

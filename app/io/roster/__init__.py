@@ -1,0 +1,1 @@
+"""Rosters: who is paid, read from CSV or JSON, and the balances a payroll carries into the next."""

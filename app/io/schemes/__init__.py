@@ -1,0 +1,1 @@
+"""Scheme files: loading and validating them, and their reports as text, GitHub or JSON."""
