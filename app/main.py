@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from app import __version__
-from app.api import admin, calculate, docs, errors, health, openapi, runs, schemes
+from app.api import admin, calculate, docs, errors, health, logs, openapi, runs, schemes
 from app.api.security import KeyCache, RateLimiter
 from app.db.session import Database
 from app.settings import Settings, get_settings
@@ -87,6 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
     app.state.key_cache = KeyCache(settings.key_cache_seconds)
     errors.install(app)
+    logs.install()
     app.include_router(calculate.router)  # first: the busiest route is matched soonest
     app.include_router(schemes.router)
     app.include_router(runs.router)

@@ -31,7 +31,10 @@ class KeyRequest(BaseModel):
         description="Any of: " + ", ".join(f"`{s}`" for s in SCOPES) + ".",
         examples=[["payroll:calculate", "payroll:write", "payroll:read"]],
     )
-    expires_at: AwareDatetime | None = Field(default=None, description="None: never expires.")
+    expires_at: AwareDatetime | None = Field(
+        default=None,
+        description="When the key stops working, in the future (`422` otherwise); None: never.",
+    )
 
 
 class KeyOut(BaseModel):
@@ -115,10 +118,12 @@ def list_api_keys(_: AdminKey, db: DatabaseDep) -> list[KeyOut]:
     summary="Revoke an API key",
     description=(
         "From now on the key answers `401` (on the other worker processes, within "
-        "`COMPCALC_KEY_CACHE_SECONDS`). Revoking it again changes nothing."
+        "`COMPCALC_KEY_CACHE_SECONDS`). Revoking it again changes nothing. The last active "
+        "`admin` key cannot be revoked (`409 LAST_ADMIN_KEY`): create another admin key first, "
+        "so the service never locks its administrators out."
     ),
     response_model=KeyOut,
-    responses=secured(404, 422),
+    responses=secured(404, 409, 422),
 )
 def revoke_api_key(
     who: AdminKey, key_id: Annotated[uuid.UUID, Path()], db: DatabaseDep, request: Request

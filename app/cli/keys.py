@@ -94,7 +94,7 @@ def revoke(
     url: DatabaseUrlOption = None,
 ) -> None:
     """Revoke a key: from now on it answers 401."""
-    from app.services import NotFound
+    from app.services import Conflict, NotFound
     from app.services.keys import revoke_key
 
     try:
@@ -105,7 +105,7 @@ def revoke(
     with _database(url) as db:
         try:
             revoke_key(db, parsed)
-        except NotFound as exc:
+        except (NotFound, Conflict) as exc:
             _fail(exc.detail)
     typer.echo(f"revoked key {parsed}")
 

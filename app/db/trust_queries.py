@@ -10,7 +10,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CursorResult, delete, func, select, update
+from sqlalchemy import CursorResult, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -40,6 +40,16 @@ class TrustQueries:
 
     def key_count(self) -> int:
         return int(self.session.scalar(select(func.count()).select_from(ApiKey)) or 0)
+
+    def active_keys(self, now: datetime, lock: bool = False) -> list[ApiKey]:
+        """Keys neither revoked nor expired at ``now``; with ``lock``, locked until the
+        transaction ends (PostgreSQL ``FOR UPDATE``: two revocations of the last admin keys
+        cannot both see the other still active)."""
+        query = select(ApiKey).where(
+            ApiKey.revoked_at.is_(None),
+            or_(ApiKey.expires_at.is_(None), ApiKey.expires_at > now),
+        )
+        return list(self.session.scalars(query.with_for_update() if lock else query))
 
     def revoke_key(self, key_id: uuid.UUID, now: datetime) -> bool:
         statement = (

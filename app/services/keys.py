@@ -17,7 +17,7 @@ from app.db.models import ApiKey, AuditEvent
 from app.db.session import Database
 
 from .clock import now
-from .errors import ErrorItem, Invalid, NotFound
+from .errors import Conflict, ErrorItem, Invalid, NotFound
 from .transactions import read, write
 
 __all__ = [
@@ -107,6 +107,10 @@ def create_key(
     chosen = _check_scopes(scopes)
     secret = _PREFIX + secrets.token_urlsafe(32)
     stamp = now()
+    if expires_at is not None and expires_at <= stamp:
+        detail = f"expires_at {expires_at.isoformat()} is not in the future"
+        item = ErrorItem(detail, pointer="/expires_at", code="EXPIRY_IN_PAST")
+        raise Invalid("EXPIRY_IN_PAST", detail, [item])
     key = ApiKey(
         id=uuid.uuid4(),
         name=name,
@@ -139,8 +143,16 @@ def list_keys(db: Database) -> list[KeyView]:
 def revoke_key(db: Database, key_id: uuid.UUID, actor: Principal = CLI) -> KeyView:
     stamp = now()
     with write(db) as repo:
-        if repo.key_by_id(key_id) is None:
+        key = repo.key_by_id(key_id)
+        if key is None:
             raise NotFound("KEY_NOT_FOUND", f"there is no API key {key_id}")
+        admins = [k.id for k in repo.active_keys(stamp, lock=True) if ADMIN in k.scopes.split()]
+        if admins == [key_id]:
+            raise Conflict(
+                "LAST_ADMIN_KEY",
+                f"API key {key_id} is the last active admin key; create another admin key "
+                "before revoking it",
+            )
         repo.revoke_key(key_id, stamp)
         repo.add_event(_event(actor, "key.revoke", key_id, stamp))
         found = repo.key_by_id(key_id)

@@ -75,3 +75,25 @@ def test_bootstrap_prints_an_admin_key_only_on_an_empty_database(
     app = create_app(Settings(database_url=url, key_cache_seconds=0))  # read on every request
     with TestClient(app, headers={"Authorization": f"Bearer {secret}"}) as client:
         assert client.get("/v1/audit").status_code == 200  # admin
+
+
+def test_the_cli_refuses_a_past_expiry_and_revoking_the_last_admin_key(
+    tmp_path: Path, sqlite_template: Path
+) -> None:
+    url = _url(tmp_path, sqlite_template)
+    runner = CliRunner()
+
+    past = runner.invoke(
+        cli,
+        ["keys", "create", "--name", "x", "--scope", "admin", "--expires", "2020-01-01T00:00:00",
+         "--url", url],
+    )  # fmt: skip
+    admin = runner.invoke(cli, ["keys", "create", "--name", "a", "--scope", "admin", "--url", url])
+    (line,) = runner.invoke(cli, ["keys", "list", "--url", url]).stdout.splitlines()
+    last = runner.invoke(cli, ["keys", "revoke", line.split("  ")[0], "--url", url])
+
+    assert past.exit_code == 2 and "is not in the future" in past.stderr
+    assert admin.exit_code == 0
+    assert last.exit_code == 2 and "last active admin key" in last.stderr
+    listed = runner.invoke(cli, ["keys", "list", "--url", url]).stdout
+    assert listed.rstrip().endswith("active")

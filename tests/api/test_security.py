@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text
+from sqlalchemy import text, update
 from starlette.routing import Mount
 
 from app.api.security import KeyCache, RateLimiter
+from app.db.models import ApiKey
 from app.db.session import Database
 from app.main import create_app
 from app.services import keys
@@ -104,8 +105,11 @@ def test_a_revoked_or_expired_key_is_refused(api: TestClient) -> None:
     api.app.state.key_cache = KeyCache(5, clock=clock)  # type: ignore[attr-defined]
     database = _database(api)
     reader, secret = keys.create_key(database, "reader", ["schemes:read"])
-    past = datetime.now(UTC) - timedelta(seconds=1)
-    _, expired = keys.create_key(database, "old", ["schemes:read"], expires_at=past)
+    soon = datetime.now(UTC) + timedelta(hours=1)
+    old, expired = keys.create_key(database, "old", ["schemes:read"], expires_at=soon)
+    with database.session() as session, session.begin():  # the hour has passed
+        past = datetime.now(UTC) - timedelta(seconds=1)
+        session.execute(update(ApiKey).where(ApiKey.id == old.id).values(expires_at=past))
     bare = _bare(api)
     headers = {"Authorization": f"Bearer {secret}"}
 
@@ -268,3 +272,32 @@ def test_a_body_that_is_not_utf8_json_is_an_unparseable_body_problem(api: TestCl
         "urn:compcalc:problem:unparseable-body",
         "UNPARSEABLE_BODY",
     )
+
+
+def test_a_key_that_would_be_born_expired_is_refused(api: TestClient) -> None:
+    past = (datetime.now(UTC) - timedelta(minutes=1)).isoformat()
+    response = api.post(
+        "/v1/keys", json={"name": "late", "scopes": ["schemes:read"], "expires_at": past}
+    )
+
+    assert response.status_code == 422, response.text
+    problem = response.json()
+    assert problem["code"] == "EXPIRY_IN_PAST"
+    assert [e["pointer"] for e in problem["errors"]] == ["/expires_at"]
+    assert "late" not in [k["name"] for k in api.get("/v1/keys").json()]
+
+
+def test_the_last_active_admin_key_cannot_be_revoked(api: TestClient) -> None:
+    (admin,) = [k for k in api.get("/v1/keys").json() if "admin" in k["scopes"]]
+
+    refused = api.post(f"/v1/keys/{admin['id']}/revoke")
+    second = api.post("/v1/keys", json={"name": "second admin", "scopes": ["admin"]})
+    revoked = api.post(f"/v1/keys/{admin['id']}/revoke", headers={
+        "Authorization": f"Bearer {second.json()['key']}"})  # fmt: skip
+    last = api.post(f"/v1/keys/{second.json()['id']}/revoke", headers={
+        "Authorization": f"Bearer {second.json()['key']}"})  # fmt: skip
+
+    assert refused.status_code == 409 and refused.json()["code"] == "LAST_ADMIN_KEY"
+    assert second.status_code == 201, second.text
+    assert revoked.status_code == 200 and revoked.json()["revoked_at"]
+    assert last.status_code == 409 and last.json()["code"] == "LAST_ADMIN_KEY"
