@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from app.db.models import SchemeRecord, SchemeVersion
 from app.db.repository import RunRow, SchemeRow
@@ -175,11 +175,3 @@ class Page(Generic[T]):
     total: int
     limit: int
     offset: int
-
-    def as_dict(self, item: Any) -> dict[str, Any]:
-        return {
-            "items": [item(i) for i in self.items],
-            "total": self.total,
-            "limit": self.limit,
-            "offset": self.offset,
-        }
