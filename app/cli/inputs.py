@@ -19,7 +19,8 @@ from app.io import (
     load_scheme,
     roster_error,
 )
-from app.io.deals.load import DealsFile, deal_finding_line, deals_error, load_deals
+from app.io.deals.load import deal_finding_line, deals_error, load_deals
+from app.io.deals.model import DealsFile
 from app.io.output.progress import NO_PROGRESS, Steps, StepsGate
 from app.io.roster.load import PERIOD_CODES
 from app.io.schemes.formats import finding_line, load_error_line

@@ -10,7 +10,8 @@ load the two input files on it; ``output/`` writes payroll results (text, JSON, 
 terminal); ``schemes/`` validates scheme files and reports on them.
 """
 
-from .deals.load import DealsError, DealsFile, deals_error, load_deals
+from .deals.load import deals_error, load_deals
+from .deals.model import DealsError, DealsFile
 from .output.payrollcsv import payroll_csv
 from .output.payrolljson import payroll_json
 from .output.text import explain_text, payroll_table

@@ -11,14 +11,13 @@ import pytest
 
 from app.engine import Credit, Deal, Employee, InputError, Measure, Period, calculate
 from app.io.deals.load import (
-    DealsError,
     deal_finding_line,
     deals_error,
     load_deals,
-    parse_credit,
     parse_csv_deals,
     parse_json_deals,
 )
+from app.io.deals.model import DealsError, parse_credit
 from app.io.schemes.validation import load_scheme
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"

@@ -28,7 +28,6 @@ from .from_json import deal_from_json, parse_json_deals
 from .model import (
     DEAL_COLUMNS,
     REQUIRED_DEAL_COLUMNS,
-    DealReport,
     DealsError,
     DealsFile,
     parse_credit,
@@ -37,16 +36,10 @@ from .model import (
 )
 
 __all__ = [
-    "DEAL_COLUMNS",
-    "REQUIRED_DEAL_COLUMNS",
-    "DealReport",
-    "DealsError",
-    "DealsFile",
     "deal_finding_line",
     "deal_from_json",
     "deals_error",
     "load_deals",
-    "parse_credit",
     "parse_csv_deals",
     "parse_json_deals",
 ]
