@@ -13,7 +13,19 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from app import __version__
-from app.api import admin, calculate, docs, errors, health, logs, openapi, runs, schemes
+from app.api import (
+    admin,
+    calculate,
+    docs,
+    errors,
+    health,
+    metrics,
+    observability,
+    openapi,
+    periods,
+    runs,
+    schemes,
+)
 from app.api.security import KeyCache, RateLimiter
 from app.db.session import Database
 from app.settings import Settings, get_settings
@@ -58,7 +70,9 @@ OPENAPI_TAGS = [
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    metrics.worker_started()
     yield
+    metrics.worker_stopped()
     app.state.database.dispose()
 
 
@@ -87,10 +101,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
     app.state.key_cache = KeyCache(settings.key_cache_seconds)
     errors.install(app)
-    logs.install()
+    observability.install(app)  # X-Request-ID, the request log line, GET /metrics
     app.include_router(calculate.router)  # first: the busiest route is matched soonest
     app.include_router(schemes.router)
     app.include_router(runs.router)
+    app.include_router(periods.router)
     app.include_router(admin.router)
     app.include_router(health.router)
     docs.install(app)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["MIB", "Environment", "Settings", "get_settings"]
@@ -108,6 +108,28 @@ class Settings(BaseSettings):
         description="Requests per minute allowed to each API key (counted in the database, so "
         "across every worker process); 0: no limit.",
     )
+    four_eyes: bool = Field(
+        default=False,
+        description="Four-eyes approval: the key that created a payroll run cannot approve it "
+        "(403). Off by default so that `make run` works with its one admin key.",
+    )
+    log_format: Literal["json", "text"] | None = Field(
+        default=None,
+        description="How `compcalc serve` writes its logs: `json` (one object a line) or "
+        "`text`; unset: `json` in production, `text` otherwise (docs/operations.md).",
+    )
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        min_length=16,
+        description="A bearer token that may read GET /metrics besides an admin key (for a "
+        "Prometheus scraper), compared in constant time; unset or empty: admin keys only.",
+    )
+
+    @field_validator("metrics_token", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        # docker-compose passes `${COMPCALC_METRICS_TOKEN:-}` as an empty string when unset.
+        return None if value == "" else value
 
 
 @lru_cache(maxsize=1)

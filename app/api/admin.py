@@ -12,7 +12,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from app.services import audit, keys
 from app.services.keys import SCOPES, KeyView
 
-from .deps import DatabaseDep, Limit, Offset
+from .deps import DatabaseDep, Limit, Offset, TextParam
 from .errors import secured
 from .security import AdminKey, KeyCache
 
@@ -24,7 +24,7 @@ router = APIRouter(prefix="/v1", tags=["Admin"])
 class KeyRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=100, examples=["hr-system"])
+    name: TextParam = Field(min_length=1, max_length=100, examples=["hr-system"])
     scopes: list[str] = Field(
         min_length=1,
         max_length=len(SCOPES),
@@ -149,8 +149,10 @@ def revoke_api_key(
 def list_audit_events(
     _: AdminKey,
     db: DatabaseDep,
-    action: Annotated[str | None, Query(max_length=64, examples=["payroll_run.approve"])] = None,
-    object_id: Annotated[str | None, Query(max_length=200)] = None,
+    action: Annotated[
+        TextParam | None, Query(max_length=64, examples=["payroll_run.approve"])
+    ] = None,
+    object_id: Annotated[TextParam | None, Query(max_length=200)] = None,
     key_id: Annotated[uuid.UUID | None, Query()] = None,
     since: Annotated[AwareDatetime | None, Query()] = None,
     limit: Limit = 50,

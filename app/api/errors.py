@@ -40,6 +40,7 @@ from app.services import (
 )
 
 from .body import BodyError
+from .metrics import note_problem
 
 __all__ = [
     "PROBLEM_MEDIA_TYPE",
@@ -151,6 +152,7 @@ def problem_response(
         body["errors"] = items
     if extra:
         body.update(extra)
+    note_problem(request, code)  # counted by code in GET /metrics, and logged
     return JSONResponse(body, status, dict(headers or {}), media_type=PROBLEM_MEDIA_TYPE)
 
 

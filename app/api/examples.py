@@ -21,7 +21,10 @@ __all__ = [
     "PERIOD",
     "acme_scheme",
     "acme_yaml",
+    "approve_examples",
     "calculate_examples",
+    "correction_example",
+    "discard_examples",
     "roster",
     "run_examples",
     "scheme_examples",
@@ -135,6 +138,48 @@ def run_examples() -> dict[str, dict[str, Any]]:
                 "roster": roster(),
             },
         },
+        "acme-correction": correction_example(),
+    }
+
+
+def correction_example() -> dict[str, Any]:
+    """A correction of March 2027: E-17 was credited 50 000 more than the approved run knew."""
+    fixed = []
+    for employee in roster():
+        if employee["id"] == "E-17":
+            credited = dict(employee["credited"])
+            credited["new_revenue"] = str(Decimal(str(credited["new_revenue"])) + 50000)
+            employee = {**employee, "credited": credited}
+        fixed.append(employee)
+    return {
+        "summary": "A correction of the approved March 2027 run (put its id in `corrects`)",
+        "value": {
+            "scheme": {"key": ACME_KEY, "version": 1},
+            "period": PERIOD,
+            "group": "main",
+            "kind": "correction",
+            "corrects": "00000000-0000-4000-8000-000000000000",
+            "roster": fixed,
+        },
+    }
+
+
+def approve_examples() -> dict[str, dict[str, Any]]:
+    return {
+        "with-comment": {
+            "summary": "Approve, with a comment kept on the run",
+            "value": {"comment": "checked against the sales ledger"},
+        },
+        "plain": {"summary": "Approve, without a comment", "value": {}},
+    }
+
+
+def discard_examples() -> dict[str, dict[str, Any]]:
+    return {
+        "wrong-roster": {
+            "summary": "Discard a draft computed from the wrong roster",
+            "value": {"reason": "computed from February's roster"},
+        }
     }
 
 

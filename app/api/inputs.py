@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
 from decimal import Decimal
-from typing import Annotated, Any, Final
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -27,24 +29,38 @@ from pydantic import (
     StringConstraints,
     Tag,
     WithJsonSchema,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
 from app import services
-from app.engine import Credit, Deal, Employee, Measure, to_decimal
+from app.engine import (
+    Credit,
+    Deal,
+    Employee,
+    Measure,
+    control_character,
+    control_message,
+    to_decimal,
+)
 from app.engine import Period as EnginePeriod
 
 __all__ = [
     "Amount",
+    "ApproveRequest",
     "BalancesInput",
     "CalculateRequest",
     "CreditInput",
     "DealInput",
+    "DiscardRequest",
     "EmployeeInput",
+    "Name",
     "PayrollInputs",
     "RunRequest",
     "SchemeOnDate",
     "SchemeVersionRef",
+    "Text",
+    "printable",
 ]
 
 
@@ -54,11 +70,27 @@ def _exact(value: Any) -> Decimal:
     return to_decimal(value)
 
 
+def printable(value: str) -> str:
+    """``value`` unless it holds a control character (``control_character``, 422)."""
+    index = control_character(value)
+    if index is not None:
+        raise PydanticCustomError("control_character", control_message(value, index))
+    return value
+
+
+#: An exact decimal: a JSON number or a numeric string of ASCII digits, at most 15 digits
+#: before the decimal point and 20 after it (docs/api.md "Numbers"); ``-0.00`` is ``0.00``.
 Amount = Annotated[Decimal, BeforeValidator(_exact)]
-Text = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+#: An identifier or a name of the scheme (an id, a department, a role, a key): 1 to 100
+#: characters, none of them a control character.
+Text = Annotated[str, StringConstraints(min_length=1, max_length=100), AfterValidator(printable)]
+#: A person's name: up to 200 characters, none of them a control character.
+Name = Annotated[str, StringConstraints(max_length=200), AfterValidator(printable)]
+Group = Annotated[str, StringConstraints(pattern=r"^[a-z0-9._-]{1,64}$")]
 
 
-_PERIOD_PATTERN: Final = r"^\d{4}-\d{2}$"
+_PERIOD_PATTERN: Final = r"^\d{4}-\d{2}$"  # as JSON Schema reads it: \d is [0-9] there
+_PERIOD_RE: Final = re.compile(r"[0-9]{4}-[0-9]{2}")  # Python's \d would take "٢٠٢٧-٠٣"
 
 
 def _period(value: Any) -> EnginePeriod:
@@ -67,7 +99,7 @@ def _period(value: Any) -> EnginePeriod:
         return value
     if not isinstance(value, str):
         raise PydanticCustomError("string_type", "Input should be a valid string")
-    if re.match(_PERIOD_PATTERN, value) is None:
+    if _PERIOD_RE.fullmatch(value) is None:
         raise PydanticCustomError(
             "string_pattern_mismatch",
             "String should match pattern '{pattern}'",
@@ -155,7 +187,7 @@ class EmployeeInput(_Input):
     """One roster row."""
 
     id: Text = Field(description="Employee id, unique in the roster.")
-    name: str = Field(default="", max_length=200)
+    name: Name = Field(default="")
     department: Text = Field(description="A department of the scheme, e.g. `sales`.")
     role: Text = Field(description="A role of that department, e.g. `rep`.")
     start_date: dt.date | None = Field(
@@ -234,6 +266,7 @@ class PayrollInputs(_Input):
             self.period,
             [employee.to_engine() for employee in self.roster],
             [deal.to_engine() for deal in self.deals],
+            frozenset(e.id for e in self.roster if e.balances is not None),
         )
 
 
@@ -265,5 +298,43 @@ class RunRequest(PayrollInputs):
         description="`{key, version}` of a published version, or `{key, on}` (see calculate)."
     )
 
+    group: Group = Field(
+        default="main",
+        description="The pay group within the scheme (a legal entity, a location); "
+        "`[a-z0-9._-]{1,64}`. A period of a pay group is approved once.",
+    )
+    kind: Literal["regular", "correction"] = Field(
+        default="regular",
+        description="`correction`: the difference from the period's approved payroll "
+        "(then `corrects` names the approved run).",
+    )
+    corrects: uuid.UUID | None = Field(
+        default=None,
+        description="A correction: the latest approved run of the same pay group and period.",
+    )
+
+    @model_validator(mode="after")
+    def _correction_names_its_run(self) -> RunRequest:
+        if (self.kind == "correction") != (self.corrects is not None):
+            raise ValueError(
+                "a correction names the run it corrects (corrects), and only a correction does"
+            )
+        return self
+
     def ref(self) -> services.SchemeRef:
         return _ref(self.scheme)
+
+    def target(self) -> services.RunTarget:
+        return services.RunTarget(self.group, self.corrects)
+
+
+class ApproveRequest(_Input):
+    """An approval, optionally with a comment (who approved is the key)."""
+
+    comment: str | None = Field(default=None, max_length=1000, description="Why, or a note.")
+
+
+class DiscardRequest(_Input):
+    """Discarding a draft that should not be paid: the reason is kept with the run."""
+
+    reason: str = Field(min_length=1, max_length=1000, description="Why it is not paid.")

@@ -20,12 +20,19 @@ from app.engine import Scheme
 from . import examples
 from .body import JSON, YAML
 from .errors import Problem
-from .inputs import CalculateRequest, RunRequest
+from .inputs import ApproveRequest, CalculateRequest, DiscardRequest, RunRequest
 
 __all__ = ["install", "request_body"]
 
 _REF: Final = "#/components/schemas/{model}"
-_MODELS: Final[tuple[type[BaseModel], ...]] = (Problem, CalculateRequest, RunRequest, Scheme)
+_MODELS: Final[tuple[type[BaseModel], ...]] = (
+    Problem,
+    CalculateRequest,
+    RunRequest,
+    ApproveRequest,
+    DiscardRequest,
+    Scheme,
+)
 
 
 Examples = dict[str, dict[str, dict[str, Any]]]  # media type → name → example object
@@ -39,15 +46,17 @@ _EXAMPLES: Final[dict[str, Callable[[], Examples]]] = {
     "replace_scheme_version": examples.scheme_examples,
     "calculate_payroll": lambda: {JSON: examples.calculate_examples()},
     "create_payroll_run": lambda: {JSON: examples.run_examples()},
+    "approve_payroll_run": lambda: {JSON: examples.approve_examples()},
+    "discard_payroll_run": lambda: {JSON: examples.discard_examples()},
 }
 
 
-def request_body(model: str, description: str) -> dict[str, Any]:
+def request_body(model: str, description: str, required: bool = True) -> dict[str, Any]:
     """``openapi_extra`` declaring a JSON-or-YAML body of schema ``model``."""
     schema = {"$ref": _REF.format(model=model)}
     yaml_schema = {"oneOf": [schema, {"type": "string", "description": "YAML text"}]}
     content = {JSON: {"schema": schema}, YAML: {"schema": yaml_schema}}
-    return {"requestBody": {"required": True, "description": description, "content": content}}
+    return {"requestBody": {"required": required, "description": description, "content": content}}
 
 
 def _add_examples(document: dict[str, Any]) -> None:

@@ -9,6 +9,7 @@ against them.
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -23,6 +24,7 @@ __all__ = [
     "FindingOut",
     "PayrollResult",
     "PayslipOut",
+    "PeriodOut",
     "RunDetail",
     "RunOut",
     "RunPage",
@@ -212,8 +214,69 @@ class DiffOut(_Out):
 # --- runs ------------------------------------------------------------------------------------
 
 
+class OpeningOut(_Out):
+    """Where an employee's opening balances, or the commission paid on a refunded deal, came
+    from: the request, or the effective payroll of an earlier period (``carried_from``)."""
+
+    employee_id: str
+    source: Literal["request", "carried"]
+    carried_from: uuid.UUID | None = Field(description="The approved run it was carried from.")
+    balances: dict[str, Money] | None = Field(default=None, description="Opening balances.")
+    commission: dict[str, str] | None = Field(
+        default=None, description="`{deal_id, paid}`: commission paid on a deal refunded now."
+    )
+
+
+class RunWarning(_Out):
+    code: str = Field(description="e.g. `PREVIOUS_PERIOD_NOT_APPROVED`.")
+    message: str
+
+
+class AmountChange(_Out):
+    code: str = Field(description="A line code, or `gross`.")
+    original: Money = Field(description="What the approved payroll of the period pays.")
+    corrected: Money = Field(description="What the corrected inputs give.")
+    difference: Money = Field(description="To pay extra (positive) or to recover (negative).")
+
+
+class EmployeeChange(_Out):
+    employee_id: str
+    name: str
+    department: str
+    role: str
+    lines: list[AmountChange] = Field(description="Per line code, the changed amounts.")
+    gross: AmountChange
+
+
 class RunDetail(RunOut):
+    openings: list[OpeningOut] = Field(
+        description="Opening balances and paid commissions, and where each came from."
+    )
+    warnings: list[RunWarning]
+    differences: list[EmployeeChange] | None = Field(
+        description="A correction: per employee whose pay changes, the amounts before and "
+        "after (employees without a change are left out)."
+    )
     result: PayrollResult
+
+
+class PeriodOut(_Out):
+    """A pay group's period: its runs, what is approved, and the effective payslips."""
+
+    scheme_key: str
+    group: str
+    period: str
+    status: Literal["open", "approved"] = Field(
+        description="`approved` once a regular run of the period is approved."
+    )
+    runs: list[RunOut] = Field(description="Every run of the period, oldest first.")
+    approved: list[RunOut] = Field(description="The original, then each approved correction.")
+    total: Money | None = Field(
+        description="The effective total: the original plus every approved correction."
+    )
+    payslips: list[PayslipOut] = Field(
+        description="The effective payslip of each employee (the latest approved run's)."
+    )
 
 
 class RunPage(_Out):

@@ -9,13 +9,14 @@ from fastapi import APIRouter, Path, Query, Request, Response
 
 from app import services
 from app.services.documents import RunOut, run_document
+from app.settings import Settings
 
 from .body import JSON, RosterBody, check_counts, decode, preferred, validate
 from .deps import DatabaseDep, Limit, Offset
 from .errors import secured
 from .gcpause import paused_for
 from .idempotent import IdempotencyKey, once, send
-from .inputs import RunRequest
+from .inputs import ApproveRequest, DiscardRequest, RunRequest
 from .openapi import request_body
 from .outputs import RunDetail, RunPage, RunPayslip
 from .security import PayrollApprove, PayrollRead, PayrollWrite
@@ -70,14 +71,18 @@ def create_payroll_run(
         run = validate(RunRequest, decode(body).data)
         check_counts(request, len(run.roster), len(run.deals))
         repeat = once(request, who, idempotency_key, body.data)
-        return send(services.create_run(db, run.ref(), run.inputs(), who, repeat))
+        reply = services.create_run(db, run.ref(), run.inputs(), who, repeat, run.target())
+        return send(reply)
 
 
 @router.get(
     "",
     operation_id="list_payroll_runs",
     summary="List payroll runs",
-    description="Newest first, without results; filter by period, scheme key and status.",
+    description=(
+        "Newest first, without results; filter by period, scheme key, pay group, status and "
+        "kind (e.g. `?status=approved&group=main&period=2027-03`)."
+    ),
     response_model=RunPage,
     responses=secured(422),
 )
@@ -86,11 +91,19 @@ def list_payroll_runs(
     db: DatabaseDep,
     period: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$", examples=["2027-03"])] = None,
     scheme: Annotated[str | None, Query(max_length=64, description="Scheme key.")] = None,
-    status: Annotated[Literal["draft", "approved"] | None, Query()] = None,
+    group: Annotated[
+        str | None, Query(pattern=r"^[a-z0-9._-]{1,64}$", description="Pay group.")
+    ] = None,
+    status: Annotated[
+        Literal["draft", "approved", "superseded", "discarded"] | None, Query()
+    ] = None,
+    kind: Annotated[Literal["regular", "correction"] | None, Query()] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> RunPage:
-    page = services.list_runs(db, period, scheme, status, limit, offset)
+    page = services.list_runs(
+        db, limit, offset, period=period, scheme=scheme, status=status, group=group, kind=kind
+    )
     items = [RunOut.model_validate(view) for view in page.items]
     return RunPage(items=items, total=page.total, limit=page.limit, offset=page.offset)
 
@@ -114,23 +127,60 @@ def get_payroll_run(_: PayrollRead, run_id: RunId, request: Request, db: Databas
     operation_id="approve_payroll_run",
     summary="Approve a payroll run",
     description=(
-        "Marks a draft run approved. An approved run (and its payslips) can never change "
-        "again: approving it twice answers `409`, and a database trigger refuses any direct "
-        "UPDATE or DELETE. Approval happens once: of concurrent approvals one answers `200`, "
-        "the others `409`. With `Idempotency-Key`, a retry gets the first answer again."
+        "Marks a draft run approved, with who approved it (the key) and an optional "
+        "`comment`. A period of a pay group is approved once: approving a second regular run "
+        "of it answers `409 PERIOD_APPROVED` naming the approved run (a database index holds "
+        "it too), and the period's other drafts become `superseded` in the same transaction. "
+        "An approved run (and its payslips) can never change again: approving it twice "
+        "answers `409`, and a database trigger refuses any direct UPDATE or DELETE. Of "
+        "concurrent approvals one answers `200`, the others `409`. With "
+        "`COMPCALC_FOUR_EYES=true` the key that created the run cannot approve it (`403 "
+        "FOUR_EYES`). With `Idempotency-Key`, a retry gets the first answer again."
     ),
     response_model=RunOut,
-    responses=secured(404, 409, 422),
+    responses=secured(403, 404, 409, 413, 415, 422),
+    openapi_extra=request_body("ApproveRequest", "Optional: a comment.", required=False),
 )
 def approve_payroll_run(
     who: PayrollApprove,
     run_id: RunId,
+    body: RosterBody,
     db: DatabaseDep,
     request: Request,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
-    repeat = once(request, who, idempotency_key, b"")
-    return send(services.approve_run(db, run_id, who, repeat))
+    settings: Settings = request.app.state.settings
+    given = validate(ApproveRequest, decode(body).data) if body.data.strip() else None
+    repeat = once(request, who, idempotency_key, body.data)
+    comment = None if given is None else given.comment
+    return send(services.approve_run(db, run_id, who, repeat, comment, settings.four_eyes))
+
+
+@router.post(
+    "/{run_id}/discard",
+    operation_id="discard_payroll_run",
+    summary="Discard a draft payroll run",
+    description=(
+        "A draft that should not be paid is discarded with a `reason`; it stays readable as "
+        "`discarded` and can never be approved. An approved, superseded or discarded run "
+        "answers `409`. The discard is in the audit trail. With `Idempotency-Key`, a retry "
+        "gets the first answer again."
+    ),
+    response_model=RunOut,
+    responses=secured(404, 409, 413, 415, 422),
+    openapi_extra=request_body("DiscardRequest", "Why the draft is not paid."),
+)
+def discard_payroll_run(
+    who: PayrollWrite,
+    run_id: RunId,
+    body: RosterBody,
+    db: DatabaseDep,
+    request: Request,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    reason = validate(DiscardRequest, decode(body).data).reason
+    repeat = once(request, who, idempotency_key, body.data)
+    return send(services.discard_run(db, run_id, reason, who, repeat))
 
 
 @router.get(

@@ -12,7 +12,7 @@ from app.services import Page, SchemeView
 from app.services.documents import version_reply
 
 from .body import JSON, YAML, SchemeBody, preferred, scheme_document
-from .deps import DatabaseDep, Limit, Offset
+from .deps import DatabaseDep, Limit, Offset, TextParam
 from .errors import secured
 from .examples import ACME_KEY
 from .idempotent import IdempotencyKey, IfMatch, once, revision, send
@@ -31,7 +31,9 @@ __all__ = ["router"]
 
 router = APIRouter(prefix="/v1/schemes", tags=["Schemes"])
 
-Key = Annotated[str, Path(max_length=64, description="The scheme's key.", examples=[ACME_KEY])]
+Key = Annotated[
+    TextParam, Path(max_length=64, description="The scheme's key.", examples=[ACME_KEY])
+]
 Number = Annotated[int, Path(ge=1, le=1_000_000, description="Version number.", examples=[1])]
 
 _SCHEME_BODY = request_body(
@@ -101,7 +103,7 @@ def create_scheme(
 def list_schemes(
     _: SchemesRead,
     db: DatabaseDep,
-    key: Annotated[str | None, Query(max_length=64, description="Key prefix.")] = None,
+    key: Annotated[TextParam | None, Query(max_length=64, description="Key prefix.")] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> SchemePage:

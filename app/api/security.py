@@ -31,6 +31,8 @@ from app.services import Forbidden, RateLimited, Unauthenticated
 from app.services.clock import now
 from app.services.keys import Principal, authenticate, count_request
 
+from .metrics import note_key
+
 __all__ = [
     "AdminKey",
     "KeyCache",
@@ -142,6 +144,7 @@ def requires(*scopes: str) -> Callable[[Request, Credentials], Awaitable[Princip
             raise Unauthenticated(
                 "CREDENTIALS_INVALID", "the API key is unknown, revoked or expired"
             )
+        note_key(request, found.key_id)  # the request log line names the key (its id only)
         if not any(found.allows(scope) for scope in scopes):
             raise Forbidden(
                 "SCOPE_MISSING", f"this operation needs the scope {' or '.join(scopes)}"

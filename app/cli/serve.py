@@ -8,20 +8,41 @@ waited for the client's delayed acknowledgement: 44 ms for each ``/healthz`` wit
 workers, against 0.8 ms once their connections have it (docs/reliability.md, "Load").
 :func:`serve` gives uvicorn a listening socket that names its protocol, so every worker's
 connections get ``TCP_NODELAY``.
+
+It also sets up what makes the running service visible (docs/operations.md): the logs, in
+JSON lines or text, in every worker (:mod:`app.cli.logconfig`), and with two or more workers
+a fresh directory in which they share their metrics (:func:`metrics_directory`).
 """
 
 from __future__ import annotations
 
+import os
+import shutil
 import socket
 import sys
-from typing import Any
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Final
 
 import uvicorn
 from uvicorn.supervisors import Multiprocess
 
-__all__ = ["TcpConfig", "WorkerListeners", "balanced", "serve"]
+from app.cli.logconfig import LogFormat, log_config
+
+__all__ = [
+    "MULTIPROC_ENV",
+    "TcpConfig",
+    "WorkerListeners",
+    "balanced",
+    "metrics_directory",
+    "serve",
+]
 
 APP = "app.main:create_app"
+#: Where prometheus-client's multiprocess mode keeps each process's values (app/api/metrics.py).
+MULTIPROC_ENV: Final = "PROMETHEUS_MULTIPROC_DIR"
 
 
 class TcpConfig(uvicorn.Config):
@@ -100,27 +121,66 @@ def _bind_balanced(config: uvicorn.Config) -> tuple[socket.socket, WorkerListene
     return holder, WorkerListeners(family, address)
 
 
+@contextmanager
+def metrics_directory(workers: int) -> Iterator[str | None]:
+    """The directory the workers share their metrics in, set as ``PROMETHEUS_MULTIPROC_DIR``
+    for them to inherit; None (and no multiprocess mode) for a single worker.
+
+    Made fresh in the temporary directory for each start, and removed at the end: values
+    left from an earlier run would otherwise be added to this one's.  A directory already set
+    in the environment (a mounted volume, say) is used instead, emptied of its metric files
+    first, and kept.
+    """
+    given = os.environ.get(MULTIPROC_ENV)
+    if given:
+        path = Path(given)
+        path.mkdir(parents=True, exist_ok=True)
+        for stale in path.glob("*.db"):
+            stale.unlink()
+        yield given
+        return
+    if workers < 2:
+        yield None
+        return
+    made = tempfile.mkdtemp(prefix="compcalc-metrics-")
+    os.environ[MULTIPROC_ENV] = made
+    try:
+        yield made
+    finally:
+        os.environ.pop(MULTIPROC_ENV, None)
+        shutil.rmtree(made, ignore_errors=True)
+
+
 def serve(
-    host: str, port: int, workers: int, *, log_level: str = "info", access_log: bool = True
+    host: str,
+    port: int,
+    workers: int,
+    *,
+    log_level: str = "info",
+    access_log: bool = True,
+    log_format: LogFormat = "text",
 ) -> None:
     """Serve until interrupted with ``workers`` processes: on Linux each listens on a socket
-    of its own (:class:`WorkerListeners`), elsewhere they share one."""
-    config = TcpConfig(
-        APP,
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level=log_level,
-        access_log=access_log,
-    )
-    if workers > 1 and balanced():
-        holder, listeners = _bind_balanced(config)
-        try:
-            Multiprocess(config, sockets=listeners).run()
-        finally:
-            holder.close()
-    elif workers > 1:
-        Multiprocess(config, sockets=[config.bind_socket()]).run()
-    else:
-        uvicorn.Server(config).run()
+    of its own (:class:`WorkerListeners`), elsewhere they share one.  Each request is logged
+    once, by the service (``access_log``), in ``log_format``; uvicorn's access log is off."""
+    with metrics_directory(workers):
+        config = TcpConfig(
+            APP,
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level=log_level,
+            log_config=log_config(log_format, log_level, access_log),
+            access_log=False,
+        )
+        if workers > 1 and balanced():
+            holder, listeners = _bind_balanced(config)
+            try:
+                Multiprocess(config, sockets=listeners).run()
+            finally:
+                holder.close()
+        elif workers > 1:
+            Multiprocess(config, sockets=[config.bind_socket()]).run()
+        else:
+            uvicorn.Server(config).run()

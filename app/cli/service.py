@@ -32,9 +32,12 @@ def serve(
         int | None, typer.Option(min=1, help="Worker processes (default COMPCALC_WORKERS, 1).")
     ] = None,
     log_level: Annotated[str, typer.Option(help="uvicorn's log level.")] = "info",
-    access_log: Annotated[bool, typer.Option(help="Log every request.")] = True,
+    access_log: Annotated[
+        bool, typer.Option(help="Log every request (one line; COMPCALC_LOG_FORMAT json|text).")
+    ] = True,
 ) -> None:
     """Serve the HTTP API (run `compcalc db upgrade` first: this does not migrate)."""
+    from app.cli.logconfig import log_format
     from app.cli.serve import serve as run
     from app.settings import get_settings
 
@@ -45,4 +48,5 @@ def serve(
         workers or settings.workers,
         log_level=log_level,
         access_log=access_log,
+        log_format=log_format(settings),
     )

@@ -13,7 +13,16 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Final
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base
@@ -21,8 +30,13 @@ from .trust import ApiKey, AuditEvent, IdempotencyRecord, RateWindow
 from .types import Money, UTCDateTime
 
 __all__ = [
+    "DEFAULT_GROUP",
+    "KIND_CORRECTION",
+    "KIND_REGULAR",
     "RUN_APPROVED",
+    "RUN_DISCARDED",
     "RUN_DRAFT",
+    "RUN_SUPERSEDED",
     "SCHEMA_REVISION",
     "VERSION_DRAFT",
     "VERSION_PUBLISHED",
@@ -38,12 +52,17 @@ __all__ = [
 
 #: The Alembic revision these models describe; /readyz wants the database at exactly this one.
 #: tests/db/test_migrations.py fails when it is not the head of migrations/versions.
-SCHEMA_REVISION: Final = "d9e0f1a2b3c4"
+SCHEMA_REVISION: Final = "e1f2a3b4c5d6"
 
 VERSION_DRAFT: Final = "draft"
 VERSION_PUBLISHED: Final = "published"
 RUN_DRAFT: Final = "draft"
 RUN_APPROVED: Final = "approved"
+RUN_SUPERSEDED: Final = "superseded"  # a draft whose pay group and period got another approved run
+RUN_DISCARDED: Final = "discarded"  # a draft someone decided not to pay
+KIND_REGULAR: Final = "regular"
+KIND_CORRECTION: Final = "correction"
+DEFAULT_GROUP: Final = "main"
 
 
 class SchemeRecord(Base):
@@ -91,19 +110,56 @@ class SchemeVersion(Base):
     scheme: Mapped[SchemeRecord] = relationship(back_populates="versions", lazy="raise")
 
 
+_APPROVED_REGULAR = "status = 'approved' AND kind = 'regular'"
+_APPROVED_CORRECTION = "status = 'approved' AND kind = 'correction'"
+
+
 class PayrollRun(Base):
-    """A stored payroll: inputs, the scheme version it used, and the result."""
+    """A stored payroll: inputs, the scheme version it used, and the result.
+
+    A run belongs to a *pay group*: its scheme, a ``pay_group`` label and a period. At most one
+    regular run of a pay group and period is approved, and an approved run is corrected at most
+    once (each correction then being corrected in turn): two partial unique indexes, so the
+    database, not only the application, keeps a month from being paid twice.
+    """
 
     __tablename__ = "payroll_run"
     __table_args__ = (
-        CheckConstraint("status IN ('draft', 'approved')", name="status"),
+        CheckConstraint(
+            "status IN ('draft', 'approved', 'superseded', 'discarded')", name="status"
+        ),
+        CheckConstraint("kind IN ('regular', 'correction')", name="kind"),
+        CheckConstraint("(kind = 'correction') = (corrects IS NOT NULL)", name="corrects_kind"),
         Index("ix_payroll_run_period_created_at", "period", "created_at"),
+        Index("ix_payroll_run_pay_group", "scheme_id", "pay_group", "period"),
+        Index(
+            "uq_payroll_run_approved_regular",
+            "scheme_id",
+            "pay_group",
+            "period",
+            unique=True,
+            sqlite_where=text(_APPROVED_REGULAR),
+            postgresql_where=text(_APPROVED_REGULAR),
+        ),
+        Index(
+            "uq_payroll_run_approved_correction",
+            "corrects",
+            unique=True,
+            sqlite_where=text(_APPROVED_CORRECTION),
+            postgresql_where=text(_APPROVED_CORRECTION),
+        ),
     )
 
     # Random, never sequential: ids do not leak how many runs exist or which came next.
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     scheme_version_id: Mapped[int] = mapped_column(ForeignKey("scheme_version.id"), index=True)
+    # The scheme of that version, kept on the run so the pay group's indexes can name it.
+    scheme_id: Mapped[int] = mapped_column(ForeignKey("scheme.id"))
+    pay_group: Mapped[str] = mapped_column(String(64), server_default=DEFAULT_GROUP)
     period: Mapped[str] = mapped_column(String(7))
+    kind: Mapped[str] = mapped_column(String(16), server_default=KIND_REGULAR)
+    # A correction: the approved run whose amounts it corrects (the latest of its period).
+    corrects: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("payroll_run.id"))
     status: Mapped[str] = mapped_column(String(16))
     scheme_hash: Mapped[str] = mapped_column(String(80))
     engine_version: Mapped[str] = mapped_column(String(32))
@@ -115,8 +171,19 @@ class PayrollRun(Base):
     # The result without its payslips (those are rows of payslip); see
     # app.io.output.payrolljson.render.
     envelope: Mapped[str] = mapped_column(Text())
+    # Where each opening balance came from, and the warnings of the run's period (JSON).
+    notes: Mapped[str] = mapped_column(Text(), server_default="{}")
+    # A correction: per employee and line code, the amounts before, after and their difference.
+    differences: Mapped[str | None] = mapped_column(Text())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by_key_id: Mapped[uuid.UUID | None] = mapped_column()
+    created_by_name: Mapped[str] = mapped_column(String(100), server_default="")
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    approved_by_key_id: Mapped[uuid.UUID | None] = mapped_column()
+    approved_by_name: Mapped[str | None] = mapped_column(String(100))
+    approval_comment: Mapped[str | None] = mapped_column(String(1000))
+    discarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    discard_reason: Mapped[str | None] = mapped_column(String(1000))
 
     scheme_version: Mapped[SchemeVersion] = relationship(lazy="raise")
 

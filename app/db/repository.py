@@ -7,28 +7,23 @@ A :class:`Repository` works inside the caller's session and transaction (see
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import CursorResult, func, insert, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from .models import (
-    RUN_APPROVED,
-    RUN_DRAFT,
     VERSION_DRAFT,
     VERSION_PUBLISHED,
-    PayrollRun,
-    PayslipRecord,
     SchemeRecord,
     SchemeVersion,
 )
+from .run_queries import RunFilter, RunQueries, RunRow
 from .trust_queries import TrustQueries
 
-__all__ = ["Repository", "RunRow", "SchemeRow"]
+__all__ = ["Repository", "RunFilter", "RunRow", "SchemeRow"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,14 +36,7 @@ class SchemeRow:
     latest_published: int | None
 
 
-@dataclass(frozen=True, slots=True)
-class RunRow:
-    run: PayrollRun
-    scheme_key: str
-    scheme_version: int
-
-
-class Repository(TrustQueries):
+class Repository(RunQueries, TrustQueries):
     def __init__(self, session: Session) -> None:
         self.session = session
 
@@ -160,73 +148,3 @@ class Repository(TrustQueries):
             .order_by(SchemeVersion.effective_from.desc(), SchemeVersion.number.desc())
         )
         return self.session.scalars(query.limit(1)).first()
-
-    # --- payroll runs ----------------------------------------------------------------------
-
-    def add_run(self, run: PayrollRun, payslips: Sequence[dict[str, Any]]) -> None:
-        self.session.add(run)
-        self.session.flush()
-        if payslips:
-            # One executemany, not an ORM object per payslip: a run may hold 100k of them.
-            self.session.execute(insert(PayslipRecord), list(payslips))
-
-    def run(self, run_id: uuid.UUID) -> RunRow | None:
-        query = (
-            select(PayrollRun, SchemeRecord.key, SchemeVersion.number)
-            .join(SchemeVersion, PayrollRun.scheme_version_id == SchemeVersion.id)
-            .join(SchemeRecord, SchemeVersion.scheme_id == SchemeRecord.id)
-            .where(PayrollRun.id == run_id)
-        )
-        row = self.session.execute(query).first()
-        return None if row is None else RunRow(row[0], row[1], row[2])
-
-    def runs(
-        self,
-        period: str | None,
-        scheme_key: str | None,
-        status: str | None,
-        limit: int,
-        offset: int,
-    ) -> tuple[list[RunRow], int]:
-        query = (
-            select(PayrollRun, SchemeRecord.key, SchemeVersion.number)
-            .join(SchemeVersion, PayrollRun.scheme_version_id == SchemeVersion.id)
-            .join(SchemeRecord, SchemeVersion.scheme_id == SchemeRecord.id)
-        )
-        if period is not None:
-            query = query.where(PayrollRun.period == period)
-        if scheme_key is not None:
-            query = query.where(SchemeRecord.key == scheme_key)
-        if status is not None:
-            query = query.where(PayrollRun.status == status)
-        total = self.session.scalar(select(func.count()).select_from(query.subquery()))
-        ordered = query.order_by(PayrollRun.created_at.desc(), PayrollRun.id)
-        rows = self.session.execute(ordered.limit(limit).offset(offset))
-        return [RunRow(run, key, number) for run, key, number in rows], int(total or 0)
-
-    def approve(self, run_id: uuid.UUID, now: datetime) -> bool:
-        """Mark a draft run approved; False when it was not a draft (someone else won)."""
-        statement = (
-            update(PayrollRun)
-            .where(PayrollRun.id == run_id, PayrollRun.status == RUN_DRAFT)
-            .values(status=RUN_APPROVED, approved_at=now)
-        )
-        return self._changed(statement)
-
-    def payslip(self, run_id: uuid.UUID, employee_id: str) -> PayslipRecord | None:
-        return self.session.get(PayslipRecord, (run_id, employee_id))
-
-    def payslip_documents(self, run_id: uuid.UUID) -> list[str]:
-        query = (
-            select(PayslipRecord.document)
-            .where(PayslipRecord.run_id == run_id)
-            .order_by(PayslipRecord.ordinal)
-        )
-        return list(self.session.scalars(query))
-
-    # --- helpers ---------------------------------------------------------------------------
-
-    def _changed(self, statement: Any) -> bool:
-        result = self.session.execute(statement.execution_options(synchronize_session=False))
-        assert isinstance(result, CursorResult)
-        return bool(result.rowcount == 1)

@@ -11,17 +11,33 @@ from .calendar import Period, WorkCalendar
 from .checks import break_even, check_scheme
 from .deals import Credit, CreditedDeal, Deal, allocate
 from .findings import Finding, InputError, Path, Problem, SchemeError, format_path, json_pointer
-from .money import Rounding, decimal_places, format_amount, format_percent, round_money, to_decimal
+from .money import (
+    MAX_FRACTION_DIGITS,
+    MAX_INTEGER_DIGITS,
+    NumberRefused,
+    Rounding,
+    checked_decimal,
+    decimal_places,
+    format_amount,
+    format_fixed,
+    format_percent,
+    format_plain,
+    round_money,
+    to_decimal,
+)
 from .parse import canonical_json, parse_scheme, scheme_hash
 from .results import BALANCE_KINDS, LINE_CODES, Line, Payroll, PayrollReport, Payslip
 from .roster import Employee, validate_roster, work_calendar
 from .scheme import DepartmentKind, Measure, Scheme
+from .text import check_text, control_character, control_message
 from .version import ENGINE_VERSION
 
 __all__ = [
     "BALANCE_KINDS",
     "ENGINE_VERSION",
     "LINE_CODES",
+    "MAX_FRACTION_DIGITS",
+    "MAX_INTEGER_DIGITS",
     "BreakEven",
     "Credit",
     "CreditedDeal",
@@ -32,6 +48,7 @@ __all__ = [
     "InputError",
     "Line",
     "Measure",
+    "NumberRefused",
     "Path",
     "Payroll",
     "PayrollReport",
@@ -47,11 +64,17 @@ __all__ = [
     "calculate",
     "canonical_json",
     "check_scheme",
+    "check_text",
+    "checked_decimal",
     "commission_by_deal",
+    "control_character",
+    "control_message",
     "decimal_places",
     "format_amount",
+    "format_fixed",
     "format_path",
     "format_percent",
+    "format_plain",
     "json_pointer",
     "parse_scheme",
     "round_money",

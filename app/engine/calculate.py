@@ -59,7 +59,8 @@ class _Calculator:
 
     def fmt(self, value: Decimal, den: int = 1) -> str:
         if den == 1:
-            return f"{value:,.{self.digits}f}".replace(",", " ")  # = format_amount, inlined
+            text = f"{value:,.{self.digits}f}"  # = format_amount, inlined
+            return text.replace(",", " ") if text[0] != "-" else format_amount(value, self.digits)
         return format_amount(value / den, self.digits)
 
     def round(self, value: Decimal, den: int = 1) -> Decimal:
@@ -69,10 +70,10 @@ class _Calculator:
         if emp.start_date is None and emp.end_date is None and not emp.unpaid_days:
             if emp.fte == _ONE:
                 return FULL, "1"
-            return Scale(emp.fte, 1), f"{emp.fte} fte"
+            return Scale(emp.fte, 1), f"{emp.fte:f} fte"  # plain notation, never 1E-7
         paid = self.cal.working_days(self.period, emp.start_date, emp.end_date) - emp.unpaid_days
         num = emp.fte * paid
-        fte = "" if emp.fte == _ONE else f"{emp.fte} fte × "
+        fte = "" if emp.fte == _ONE else f"{emp.fte:f} fte × "
         return Scale(num, self.working_days), f"{fte}{paid}/{self.working_days} working days"
 
     def payslip(self, emp: Employee) -> Payslip:

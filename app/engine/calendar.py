@@ -11,7 +11,7 @@ from functools import lru_cache
 
 __all__ = ["Period", "WorkCalendar"]
 
-_PERIOD_RE = re.compile(r"(\d{4})-(\d{2})")
+_PERIOD_RE = re.compile(r"([0-9]{4})-([0-9]{2})")  # ASCII digits only (not "٢٠٢٧-٠٣")
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import decimal
 import functools
+import re
 from decimal import Decimal
 from enum import StrEnum
 from typing import Final
@@ -17,9 +18,14 @@ __all__ = [
     "CURRENCY_MINOR_UNITS",
     "EXACT",
     "MAX_AMOUNT",
+    "MAX_FRACTION_DIGITS",
+    "MAX_INTEGER_DIGITS",
+    "NumberRefused",
     "Rounding",
+    "checked_decimal",
     "decimal_places",
     "format_amount",
+    "format_fixed",
     "format_percent",
     "format_plain",
     "minor_units",
@@ -47,6 +53,14 @@ EXACT: Final = decimal.Context(
 
 #: Largest absolute amount accepted anywhere (10^13 in the currency's major unit).
 MAX_AMOUNT: Final = Decimal(10) ** 13
+
+#: Every decimal read from input (amounts, rates, shares, fte, in bodies and in files) has at
+#: most this many digits before the decimal point (its magnitude is below 10^15) ...
+MAX_INTEGER_DIGITS: Final = 15
+#: ... and at most this many after it, as written (``1e-20`` is 0.000…01 with 20 decimals).
+#: With both bounds every input has at most 35 digits, and the products, sums and the one
+#: division (full-time-equivalent pay: gross ÷ fte) of a payroll stay far inside :data:`EXACT`.
+MAX_FRACTION_DIGITS: Final = 20
 
 # ISO 4217 active codes and their minor units (exponent).  Codes not listed are
 # unknown and refused by the rule language.
@@ -136,11 +150,76 @@ def round_money(value: Decimal, digits: int, mode: Rounding, divisor: int = 1) -
     return Decimal(-units if sign else units).scaleb(-digits, EXACT)
 
 
+class NumberRefused(ValueError):
+    """A number outside the bounds every input decimal has (:func:`checked_decimal`).
+
+    ``reason`` is ``"integer_digits"`` (too large: more than :data:`MAX_INTEGER_DIGITS`
+    digits before the decimal point) or ``"fraction_digits"`` (more than
+    :data:`MAX_FRACTION_DIGITS` after it); ``value`` is the number as read (None for text
+    whose exponent is too long to read).  A caller with a
+    range of its own (an amount up to 10^13, a rate in [0, 1]) may report it as that range.
+    """
+
+    def __init__(self, message: str, reason: str, value: Decimal | None) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.value = value
+
+
+def checked_decimal(value: Decimal, written: str | None = None) -> Decimal:
+    """``value`` if it is within the bounds of an input decimal; a negative zero as zero.
+
+    At most :data:`MAX_INTEGER_DIGITS` digits before the decimal point and at most
+    :data:`MAX_FRACTION_DIGITS` after it (as written: ``1.000…0`` with 25 zeros is refused
+    too); :class:`NumberRefused` otherwise, naming the number by the text it was ``written``
+    as (default: the decimal's own).  ``-0.00`` is ``0.00``: the sign of a zero means nothing
+    and is never printed.
+    """
+    if not value.is_finite():
+        raise ValueError(f"{_shown(value, written)} is not a finite number")
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)
+    if exponent < -MAX_FRACTION_DIGITS:
+        raise NumberRefused(
+            f"{_shown(value, written)} has more than {MAX_FRACTION_DIGITS} digits after the "
+            "decimal point",
+            "fraction_digits",
+            value,
+        )
+    if value.adjusted() >= MAX_INTEGER_DIGITS:
+        raise NumberRefused(
+            f"{_shown(value, written)} is too large: a number has at most {MAX_INTEGER_DIGITS} "
+            "digits before the decimal point",
+            "integer_digits",
+            value,
+        )
+    if not value and value.is_signed():
+        return value.copy_abs()
+    return value
+
+
+def _shown(value: Decimal, written: str | None) -> str:
+    return str(value) if written is None else _shorten(repr(written))
+
+
+# A number written as text: ASCII digits only (Decimal() itself would also take "1_000",
+# Arabic-Indic "١٢٣" or full-width "１２３" digits), an optional sign, decimal point and
+# exponent.  Spaces and tabs around it are ignored.
+_NUMBER_TEXT: Final = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE]([+-]?[0-9]+))?")
+_NOT_FINITE: Final = re.compile(r"[+-]?(?:s?nan[0-9]*|inf|infinity)", re.IGNORECASE)
+
+
+def _shorten(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def to_decimal(value: object) -> Decimal:
-    """Convert user input to an exact Decimal.
+    """Convert user input to an exact Decimal, within the bounds of :func:`checked_decimal`.
 
     A float is taken from its shortest decimal representation (``0.1`` → ``Decimal('0.1')``),
-    never from its binary value; NaN, infinities and booleans are refused.
+    never from its binary value; NaN, infinities and booleans are refused.  A string is a
+    number written with ASCII digits (``"45000.00"``, ``"-12.5"``, ``"4.5E+4"``); underscores,
+    other scripts' digits, thousands separators and anything else are refused.
     """
     if isinstance(value, bool):
         raise ValueError("expected a number, got a boolean")
@@ -151,16 +230,22 @@ def to_decimal(value: object) -> Decimal:
     elif isinstance(value, float):
         result = Decimal(repr(value))
     elif isinstance(value, str):
-        text = value.strip().replace("_", "")
-        try:
-            result = Decimal(text)
-        except decimal.InvalidOperation:
-            raise ValueError(f"{value!r} is not a number") from None
+        text = value.strip(" \t")
+        match = _NUMBER_TEXT.fullmatch(text)
+        if match is None:
+            if _NOT_FINITE.fullmatch(text):
+                raise ValueError(f"{_shorten(repr(value))} is not a finite number")
+            raise ValueError(f"{_shorten(repr(value))} is not a number")
+        exponent = match[1]
+        if exponent is not None and len(exponent.lstrip("+-0")) > 6:  # 1e-99999999: no digits
+            reason = "fraction_digits" if exponent.startswith("-") else "integer_digits"
+            raise NumberRefused(f"{_shorten(repr(value))} is out of range", reason, None)
+        return checked_decimal(Decimal(text), value)
     else:
         raise ValueError(f"expected a number, got {type(value).__name__}")
     if not result.is_finite():
         raise ValueError(f"{value!r} is not a finite number")
-    return result
+    return checked_decimal(result)
 
 
 def decimal_places(value: Decimal) -> int:
@@ -176,33 +261,45 @@ def decimal_places(value: Decimal) -> int:
     while places and digits and digits[-1] == 0:
         digits.pop()
         places -= 1
-    return places
+    return places if any(digits) else 0  # zero has no decimals that carry a digit
+
+
+def _unsigned_zero(text: str) -> str:
+    """``'-0.00'`` → ``'0.00'``: a number that shows as zero is printed without a sign."""
+    return text[1:] if text[:1] == "-" and not text.lstrip("-0.") else text
 
 
 def format_plain(value: Decimal) -> str:
-    """Fixed-point text without trailing zeros or exponent: 45000.00 → '45000', 1E+2 → '100'."""
+    """Fixed-point text without trailing zeros or exponent: 45000.00 → '45000', 1E+2 → '100'.
+
+    Never scientific notation (``1E-7`` → ``'0.0000001'``) and never a negative zero.
+    """
     places = decimal_places(value)
-    sign, digit_tuple, exponent = value.as_tuple()
+    exponent = value.as_tuple().exponent
     assert isinstance(exponent, int)
     trimmed = (
         value.quantize(Decimal(1).scaleb(-places), context=EXACT) if places < -exponent else value
     )
-    text = format(trimmed, "f")
-    del sign, digit_tuple
-    return text
+    return _unsigned_zero(format(trimmed, "f"))
+
+
+def format_fixed(value: Decimal, digits: int) -> str:
+    """``Decimal('134000')`` → ``'134000.00'``: exactly ``digits`` decimals, no grouping, no
+    exponent, never a negative zero (a computed ``-0.00`` is ``'0.00'``)."""
+    return _unsigned_zero(f"{value:.{digits}f}")
 
 
 def format_amount(value: Decimal, digits: int) -> str:
     """``820000`` → ``'820 000.00'``: grouped with spaces, exactly ``digits`` decimals."""
     # Display only (amounts shown are already rounded lines); the format spec rounds any
-    # extra digit half-even, as the default context does.
-    return f"{value:,.{digits}f}".replace(",", " ")
+    # extra digit half-even, as the default context does.  A negative zero is shown as zero.
+    text = f"{value:,.{digits}f}"
+    if text[0] == "-":
+        text = _unsigned_zero(text)
+    return text.replace(",", " ")
 
 
 @functools.lru_cache(maxsize=4096)  # a scheme has a handful of rates, shown on every line
 def format_percent(rate: Decimal) -> str:
     """``Decimal('0.015')`` → ``'1.5%'``."""
-    text = format((rate * 100).normalize(), "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return f"{text}%"
+    return f"{format_plain(rate * 100)}%"

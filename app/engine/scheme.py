@@ -25,7 +25,15 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .money import CURRENCY_MINOR_UNITS, MAX_AMOUNT, Rounding, decimal_places, to_decimal
+from .money import (
+    CURRENCY_MINOR_UNITS,
+    MAX_AMOUNT,
+    NumberRefused,
+    Rounding,
+    decimal_places,
+    to_decimal,
+)
+from .text import control_character, control_message
 
 __all__ = [
     "MEASURE_OF_KIND",
@@ -93,7 +101,26 @@ def _number(value: Any) -> Decimal:
 
 
 def _money(value: Any, info: ValidationInfo) -> Decimal:
-    amount = _number(value)
+    digits = (info.context or {}).get("minor_units")
+    try:
+        amount = to_decimal(value)
+    except NumberRefused as exc:
+        # Beyond the bounds of any input decimal (docs/rules.md "Numbers"): for an amount,
+        # larger than 10^13, or more decimals than the currency has.
+        refused = exc.value
+        if refused is not None and exc.reason == "integer_digits":
+            raise PydanticCustomError(
+                "AMOUNT_TOO_LARGE", "amount {amount} is larger than 10^13", {"amount": str(refused)}
+            ) from None
+        if refused is not None and isinstance(digits, int) and decimal_places(refused) > digits:
+            raise PydanticCustomError(
+                "PRECISION",
+                "amount {amount} has more decimals than the currency allows ({digits})",
+                {"amount": str(refused), "digits": digits},
+            ) from None
+        raise PydanticCustomError("INVALID_NUMBER", "{reason}", {"reason": str(exc)}) from None
+    except ValueError as exc:
+        raise PydanticCustomError("INVALID_NUMBER", "{reason}", {"reason": str(exc)}) from None
     if amount < 0:
         raise PydanticCustomError(
             "NEGATIVE_MONEY",
@@ -104,7 +131,6 @@ def _money(value: Any, info: ValidationInfo) -> Decimal:
         raise PydanticCustomError(
             "AMOUNT_TOO_LARGE", "amount {amount} is larger than 10^13", {"amount": str(amount)}
         )
-    digits = (info.context or {}).get("minor_units")
     if isinstance(digits, int) and decimal_places(amount) > digits:
         raise PydanticCustomError(
             "PRECISION",
@@ -116,7 +142,16 @@ def _money(value: Any, info: ValidationInfo) -> Decimal:
 
 def _ranged(code: str, what: str, low: Decimal, high: Decimal) -> Any:
     def check(value: Any) -> Decimal:
-        number = _number(value)
+        try:
+            number = to_decimal(value)
+        except NumberRefused as exc:
+            if exc.reason != "integer_digits" or exc.value is None:
+                raise PydanticCustomError(
+                    "INVALID_NUMBER", "{reason}", {"reason": str(exc)}
+                ) from None
+            number = exc.value  # far outside the range: say so as the range
+        except ValueError as exc:
+            raise PydanticCustomError("INVALID_NUMBER", "{reason}", {"reason": str(exc)}) from None
         if not low <= number <= high:
             raise PydanticCustomError(
                 code,
@@ -136,13 +171,22 @@ def _currency(value: str) -> str:
     return value
 
 
+def _text(value: str) -> str:
+    index = control_character(value)
+    if index is not None:
+        raise PydanticCustomError("CONTROL_CHARACTER", control_message(value, index))
+    return value
+
+
 Money = Annotated[Decimal, BeforeValidator(_money)]
 Rate = Annotated[Decimal, _ranged("RATE_RANGE", "rate", Decimal(0), Decimal(1))]
 Share = Annotated[Decimal, _ranged("THRESHOLD_RANGE", "threshold", Decimal(0), Decimal(1))]
 Attainment = Annotated[Decimal, _ranged("ATTAINMENT_RANGE", "attainment", Decimal(0), Decimal(100))]
 Multiple = Annotated[Decimal, _ranged("CAP_RANGE", "cap multiple", Decimal(0), Decimal(100))]
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
-Label = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+Label = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_text)]
+#: A client id (key accounts); any text without control characters.
+ClientId = Annotated[str, StringConstraints(min_length=1, max_length=100), AfterValidator(_text)]
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}$")]
 Currency = Annotated[str, AfterValidator(_currency)]
 
@@ -228,7 +272,7 @@ class Role(_Rules):
     override: Override | None = None
     bonuses: list[Bonus] = Field(default_factory=list, max_length=20)
     draw: Draw | None = None
-    compare_with: str | None = None
+    compare_with: Annotated[str, AfterValidator(_text)] | None = None
     compare: bool = True
 
     def resolved_position(self, name: str) -> Literal["rep", "head"]:
@@ -295,10 +339,8 @@ class Handoff(_Rules):
 class KeyAccounts(_Rules):
     """Clients whose revenue above a monthly baseline is credited as growth_revenue."""
 
-    client_ids: list[Annotated[str, StringConstraints(min_length=1, max_length=100)]] = Field(
-        default_factory=list, max_length=10_000
-    )
-    baseline: dict[str, Money] = Field(default_factory=dict)
+    client_ids: list[ClientId] = Field(default_factory=list, max_length=10_000)
+    baseline: dict[Annotated[str, AfterValidator(_text)], Money] = Field(default_factory=dict)
 
 
 class Clawback(_Rules):

@@ -30,14 +30,16 @@ from .errors import (
     scheme_error_items,
 )
 from .idempotency import Once, Reply
-from .inputs import EffectiveOn, PayrollInputs, SchemeRef, VersionRef
-from .payroll import (
+from .inputs import EffectiveOn, PayrollInputs, RunTarget, SchemeRef, VersionRef
+from .payroll import calculate_in_memory, calculate_payroll
+from .runs import (
+    PeriodView,
     approve_run,
-    calculate_in_memory,
-    calculate_payroll,
     create_run,
+    discard_run,
     export_run_csv,
     get_payslip,
+    get_period,
     get_run,
     list_runs,
     recompute_run,
@@ -76,10 +78,12 @@ __all__ = [
     "Page",
     "PayrollInputs",
     "PayslipView",
+    "PeriodView",
     "PreconditionFailed",
     "PreconditionRequired",
     "RateLimited",
     "Reply",
+    "RunTarget",
     "RunView",
     "SchemeDocument",
     "SchemeRef",
@@ -96,9 +100,11 @@ __all__ = [
     "calculate_payroll",
     "create_run",
     "create_scheme",
+    "discard_run",
     "effective_version",
     "export_run_csv",
     "get_payslip",
+    "get_period",
     "get_run",
     "get_scheme",
     "get_version",

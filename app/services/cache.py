@@ -31,6 +31,7 @@ class PublishedVersion:
     number, and its rules."""
 
     id: int
+    scheme_id: int
     number: int
     scheme: Scheme
 
@@ -101,7 +102,9 @@ class SchemeCache:
 
     def version(self, db: Database, key: str, version: SchemeVersion) -> PublishedVersion:
         """``version`` with its rules; kept for :meth:`published` if it is published."""
-        found = PublishedVersion(version.id, version.number, self.stored(version)[1])
+        found = PublishedVersion(
+            version.id, version.scheme_id, version.number, self.stored(version)[1]
+        )
         if version.status == VERSION_PUBLISHED:
             with self._lock:
                 known = self._published.setdefault(db, {})

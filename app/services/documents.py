@@ -8,6 +8,7 @@ whose field names are the documents' own.
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
@@ -22,6 +23,7 @@ from .types import RunView, VersionView
 
 __all__ = [
     "JSON",
+    "ActorOut",
     "FindingOut",
     "RunOut",
     "SchemeVersionOut",
@@ -82,19 +84,37 @@ class SchemeVersionOut(VersionSummaryOut):
     document: dict[str, Any] = Field(description="The document as written (numbers exact).")
 
 
+class ActorOut(_Out):
+    key_id: uuid.UUID | None = Field(description="The API key's id (null: the command line).")
+    name: str = Field(description="The API key's name.")
+
+
 class RunOut(_Out):
     id: uuid.UUID
-    status: Literal["draft", "approved"]
+    status: Literal["draft", "approved", "superseded", "discarded"] = Field(
+        description="`draft` → `approved` (then immutable), `superseded` (another run of its "
+        "pay group and period was approved) or `discarded`."
+    )
+    kind: Literal["regular", "correction"] = Field(
+        description="A `correction` pays or recovers the difference from the approved payroll."
+    )
+    group: str = Field(description="The pay group's label within the scheme (default `main`).")
     period: str
+    corrects: uuid.UUID | None = Field(description="A correction: the approved run it corrects.")
     scheme_key: str
     scheme_version: int
     scheme_hash: str
     engine_version: str
     currency: str
     employees: int
-    total: Money
+    total: Money = Field(description="Sum of every gross; of a correction, of the differences.")
     created_at: datetime
+    created_by: ActorOut
     approved_at: datetime | None
+    approved_by: ActorOut | None
+    approval_comment: str | None
+    discarded_at: datetime | None
+    discard_reason: str | None
 
 
 def etag(number: int, revision: int) -> str:
@@ -129,7 +149,20 @@ def run_document(view: RunView) -> str:
     """The run's JSON; with its result when the view holds it, spliced in as stored, so the
     bytes computed are the bytes served."""
     meta = RunOut.model_validate(view).model_dump_json()
-    return meta if view.result is None else meta[:-1] + ',"result":' + view.result + "}"
+    if view.result is None:
+        return meta
+    notes = json.loads(view.notes or "{}")
+    extra = {
+        "openings": notes.get("openings", []),
+        "warnings": notes.get("warnings", []),
+        "differences": None if view.differences is None else json.loads(view.differences),
+    }
+    return (
+        meta[:-1]
+        + ","
+        + json.dumps(extra, ensure_ascii=False, separators=(",", ":"))[1:-1]
+        + (',"result":' + view.result + "}")
+    )
 
 
 def run_reply(view: RunView, created: bool = False) -> Reply:

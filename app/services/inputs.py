@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -18,7 +19,14 @@ from pydantic import BaseModel, ConfigDict
 
 from app.engine import Credit, Deal, Employee, Measure, Period
 
-__all__ = ["EffectiveOn", "PayrollInputs", "SchemeRef", "StoredInputs", "VersionRef"]
+__all__ = [
+    "EffectiveOn",
+    "PayrollInputs",
+    "RunTarget",
+    "SchemeRef",
+    "StoredInputs",
+    "VersionRef",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +56,17 @@ class PayrollInputs:
     period: Period
     roster: list[Employee] = field(default_factory=list)
     deals: list[Deal] = field(default_factory=list)
+    #: Employees whose opening balances the request gave (even none): those are not carried.
+    balances_sent: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class RunTarget:
+    """Where a stored run belongs: its pay group, and for a correction the approved run it
+    corrects (``None``: a regular run)."""
+
+    group: str = "main"
+    corrects: uuid.UUID | None = None
 
 
 # --- the stored record ------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from app.io.read.documents import Format, parse_document
 from app.io.read.positions import Positions
 
 __all__ = [
+    "Actor",
     "Page",
     "PayslipView",
     "RunView",
@@ -126,12 +127,23 @@ class SchemeView:
 
 
 @dataclass(frozen=True, slots=True)
+class Actor:
+    """Who did something: the API key's id (None: the command line) and name."""
+
+    key_id: uuid.UUID | None
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
 class RunView:
     """A stored run; its field names are those of the API's run."""
 
     id: uuid.UUID
     status: str
+    kind: str
+    group: str
     period: str
+    corrects: uuid.UUID | None
     scheme_key: str
     scheme_version: int
     scheme_hash: str
@@ -140,16 +152,32 @@ class RunView:
     employees: int
     total: Decimal
     created_at: datetime
+    created_by: Actor
     approved_at: datetime | None
-    result: str | None  # the result JSON text, when asked for
+    approved_by: Actor | None
+    approval_comment: str | None
+    discarded_at: datetime | None
+    discard_reason: str | None
+    result: str | None = None  # the result JSON text, when asked for
+    notes: str | None = None  # openings and warnings (JSON), with the result
+    differences: str | None = None  # a correction's differences (JSON), with the result
 
     @classmethod
     def of(cls, row: RunRow, result: str | None) -> RunView:
         run = row.run
+        approved_by = (
+            None
+            if run.approved_at is None
+            else Actor(run.approved_by_key_id, run.approved_by_name or "")
+        )
+        detail = result is not None
         return cls(
             run.id,
             run.status,
+            run.kind,
+            run.pay_group,
             run.period,
+            run.corrects,
             row.scheme_key,
             row.scheme_version,
             run.scheme_hash,
@@ -158,8 +186,15 @@ class RunView:
             run.employee_count,
             run.gross_total,
             run.created_at,
+            Actor(run.created_by_key_id, run.created_by_name),
             run.approved_at,
+            approved_by,
+            run.approval_comment,
+            run.discarded_at,
+            run.discard_reason,
             result,
+            run.notes if detail else None,
+            run.differences if detail else None,
         )
 
 

@@ -27,14 +27,17 @@ OPERATIONS = {
     ("get", "/v1/payroll-runs"): "list_payroll_runs",
     ("get", "/v1/payroll-runs/{run_id}"): "get_payroll_run",
     ("post", "/v1/payroll-runs/{run_id}/approve"): "approve_payroll_run",
+    ("post", "/v1/payroll-runs/{run_id}/discard"): "discard_payroll_run",
     ("get", "/v1/payroll-runs/{run_id}/export.csv"): "export_payroll_run_csv",
     ("get", "/v1/payroll-runs/{run_id}/payslips/{employee_id}"): "get_payroll_run_payslip",
+    ("get", "/v1/pay-groups/{scheme}/{group}/periods/{period}"): "get_pay_group_period",
     ("post", "/v1/keys"): "create_api_key",
     ("get", "/v1/keys"): "list_api_keys",
     ("post", "/v1/keys/{key_id}/revoke"): "revoke_api_key",
     ("get", "/v1/audit"): "list_audit_events",
     ("get", "/healthz"): "health",
     ("get", "/readyz"): "readiness",
+    ("get", "/metrics"): "metrics",
 }
 
 
@@ -97,6 +100,8 @@ def test_request_bodies_have_schemas_and_ready_examples(document: dict[str, Any]
         ("put", "/v1/schemes/{key}/versions/{version}"),
         ("post", "/v1/payroll/calculate"),
         ("post", "/v1/payroll-runs"),
+        ("post", "/v1/payroll-runs/{run_id}/approve"),
+        ("post", "/v1/payroll-runs/{run_id}/discard"),
     }
     for key in with_body:
         content = operations[key]["requestBody"]["content"]

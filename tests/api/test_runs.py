@@ -186,7 +186,11 @@ def test_list_filters_and_pages(
     assert ids() == made[::-1]  # newest first
     assert ids(period="2027-03") == [made[2], made[1]]
     assert ids(status="approved") == [made[1]]
-    assert ids(scheme="acme-sales", status="draft") == [made[2], made[0]]
+    # Approving made[1] superseded the other draft of its pay group and period, made[2].
+    assert ids(scheme="acme-sales", status="draft") == [made[0]]
+    assert ids(status="superseded") == [made[2]]
+    assert ids(group="main", period="2027-03", kind="regular") == [made[2], made[1]]
+    assert ids(group="other") == []
     assert ids(scheme="other") == []
     assert ids(limit=1, offset=1) == [made[1]]
     page = api.get("/v1/payroll-runs", params={"limit": 1}).json()

@@ -53,10 +53,15 @@ def _run(
     database: Database, grosses: dict[str, Decimal], total: Decimal | None = None
 ) -> uuid.UUID:
     version_id = _version(database, "published")
+    with database.session() as session:
+        version = session.get(SchemeVersion, version_id)
+        assert version is not None
+        scheme_id = version.scheme_id
     run_id = uuid.uuid4()
     run = PayrollRun(
         id=run_id,
         scheme_version_id=version_id,
+        scheme_id=scheme_id,
         period="2027-03",
         status="draft",
         scheme_hash="sha256:0",

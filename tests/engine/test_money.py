@@ -83,8 +83,7 @@ def test_round_money_refuses_non_finite(value: Decimal) -> None:
         (45000, "45000"),
         ("45000.00", "45000.00"),
         (" 12.50 ", "12.50"),  # surrounding blanks are ignored
-        ("1_000_000", "1000000"),  # underscores as in Python literals
-        ("1e400", "1E+400"),  # finite as a decimal; the range check is the caller's
+        ("4.5E+4", "4.5E+4"),  # an exponent, within the bounds of an input decimal
         (D("7.25"), "7.25"),
     ],
 )
@@ -107,6 +106,10 @@ def test_to_decimal_is_exact(value: object, expected: str) -> None:
         (D("NaN"), "finite"),
         ("12,5", "not a number"),
         ("", "not a number"),
+        # underscores (as in Python literals) are not digits of an amount
+        ("1_000_000", "not a number"),
+        # beyond 15 digits before the decimal point (docs/rules.md "Numbers")
+        ("1e400", "too large"),
         (None, "expected a number"),
         ([1], "expected a number"),
     ],

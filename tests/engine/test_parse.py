@@ -195,11 +195,15 @@ def test_hash_changes_with_the_rules(acme_doc: Callable[[], Doc], edit: Edit) ->
 
 
 def test_hash_sees_every_digit(acme_doc: Callable[[], Doc], edit: Edit) -> None:
-    # 0.15 and 0.15 + 10^-31 are different rates (31 significant digits: more than the
-    # default 28-digit decimal context keeps, so normalising there would merge them)
+    # 0.15 and 0.15 + 10^-20 are different rates (20 decimals: the most an input decimal has,
+    # docs/rules.md "Numbers"); a rate with 31 decimals is refused rather than rounded
     reference = _hash(acme_doc())
-    longer = "0.1500000000000000000000000000001"
+    longer = "0.15000000000000000001"
     assert _hash(edit(acme_doc(), f"{REP}.commission.0.tiers.0.rate", longer)) != reference
+    too_long = "0.1500000000000000000000000000001"
+    with pytest.raises(SchemeError) as caught:
+        parse_scheme(edit(acme_doc(), f"{REP}.commission.0.tiers.0.rate", too_long))
+    assert [f.code for f in caught.value.findings] == ["INVALID_NUMBER"]
 
 
 def test_canonical_json_is_sorted_and_normalised(acme_doc: Callable[[], Doc], edit: Edit) -> None:

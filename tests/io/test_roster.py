@@ -126,10 +126,15 @@ def test_quoted_cells_and_crlf_lines_keep_row_numbers() -> None:
         "E-3,C,sales,rep,x\r\n"
     )
 
-    assert problems(text) == [(6, "new_revenue", "INVALID_NUMBER")]
-    roster = parse_csv_roster(text.replace(",x\r\n", ",3\r\n"))
+    # A line break inside a quoted cell is a control character in a name (refused), and the
+    # rows after it keep the numbers of the file lines they start on.
+    assert problems(text) == [
+        (4, "name", "CONTROL_CHARACTER"),
+        (6, "new_revenue", "INVALID_NUMBER"),
+    ]
+    roster = parse_csv_roster(text.replace(",x\r\n", ",3\r\n").replace('"two\r\nlines"', "B"))
     assert roster.employees[0].name == "Petrova, Anna"
-    assert [roster.row(i) for i in range(3)] == [2, 4, 6]
+    assert [roster.row(i) for i in range(3)] == [2, 4, 5]
 
 
 def test_header_problems_are_reported_together() -> None:

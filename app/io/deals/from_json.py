@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.engine import Credit, Deal
 from app.io.output.progress import NO_PROGRESS, Steps
-from app.io.read.records import json_date, json_number, json_object, json_records
+from app.io.read.records import json_date, json_number, json_object, json_records, json_text
 
 from .model import DEAL_COLUMNS, DealReport, DealsError, DealsFile, parse_credit, parse_measure
 
@@ -22,6 +22,8 @@ def _identifier(item: dict[str, object], key: str, report: DealReport) -> str | 
     if not isinstance(value, str) or not value.strip():
         report(key, "INVALID_TYPE", f"{key} must be a non-empty string")
         return None
+    if not json_text(value, key, report):
+        return None
     return value.strip()
 
 
@@ -37,6 +39,8 @@ def _json_credit(value: object, report: DealReport) -> tuple[Credit, ...] | None
         report("credit", "MISSING_VALUE", "credit is missing")
         return None
     if isinstance(value, str):
+        if not json_text(value, "credit", report):
+            return None
         try:
             return parse_credit(value)
         except ValueError as exc:

@@ -19,7 +19,7 @@ from app.engine import Payroll
 from .payrolljson import slip_json
 from .text import balance_order
 
-__all__ = ["CSV_COLUMNS", "payroll_csv", "payslips_csv"]
+__all__ = ["CSV_COLUMNS", "DIFFERENCE_COLUMNS", "differences_csv", "payroll_csv", "payslips_csv"]
 
 CSV_COLUMNS: Final = (
     "employee_id", "name", "department", "role", "line", "code", "label", "measure",
@@ -70,3 +70,24 @@ def _balance_rows(who: Sequence[str], balances: Mapping[str, str]) -> list[list[
 def payroll_csv(payroll: Payroll) -> str:
     """The CSV of a computed payroll (its payslips rendered as documents first)."""
     return payslips_csv(slip_json(slip, payroll.minor_units) for slip in payroll.payslips)
+
+
+DIFFERENCE_COLUMNS: Final = (
+    "employee_id", "name", "department", "role", "code", "original", "corrected", "difference",
+)  # fmt: skip
+
+
+def differences_csv(changes: Iterable[Mapping[str, Any]]) -> str:
+    """A correction's differences: per employee one row per changed line code, then ``gross``,
+    the original (approved) and corrected amounts beside the difference to pay or recover."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(DIFFERENCE_COLUMNS)
+    for change in changes:
+        who = [_cell(change["employee_id"]), _cell(change["name"]), _cell(change["department"]),
+               _cell(change["role"])]  # fmt: skip
+        for line in [*change["lines"], change["gross"]]:
+            writer.writerow(
+                [*who, line["code"], line["original"], line["corrected"], line["difference"]]
+            )
+    return buffer.getvalue()

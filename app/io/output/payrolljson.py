@@ -83,7 +83,7 @@ def report_json(report: PayrollReport | None, digits: int) -> dict[str, Any]:
                 "employees": f.headcount,
                 "revenue": money(f.revenue, digits),
                 "payroll": money(f.gross_total, digits),
-                "payroll_share": None if f.payroll_share is None else str(f.payroll_share),
+                "payroll_share": None if f.payroll_share is None else format(f.payroll_share, "f"),
                 "mean": money(f.mean, digits),
                 "median": money(f.median, digits),
                 "min": money(f.min, digits),

@@ -11,7 +11,15 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Final
 
-from app.engine import Line, Payroll, Payslip, commission_by_deal, format_amount
+from app.engine import (
+    Line,
+    Payroll,
+    Payslip,
+    commission_by_deal,
+    format_amount,
+    format_fixed,
+    format_plain,
+)
 
 from .tables import Column, plain_table
 
@@ -30,13 +38,14 @@ LINE_CODES: Final = ("base", "commission", "override", "bonus")
 
 
 def money(value: Decimal, digits: int) -> str:
-    """``Decimal('134000')`` → ``'134000.00'``: exactly ``digits`` decimals, no grouping."""
-    return f"{value:.{digits}f}"
+    """``Decimal('134000')`` → ``'134000.00'``: exactly ``digits`` decimals, no grouping, no
+    exponent, never ``-0.00``."""
+    return format_fixed(value, digits)
 
 
 def rate_text(value: Decimal) -> str:
-    """``Decimal('0.150')`` → ``'0.15'``: a rate as plain digits, normalised."""
-    return format(value.normalize(), "f")
+    """``Decimal('0.150')`` → ``'0.15'``: a rate as plain digits (never ``1E-7``), normalised."""
+    return format_plain(value)
 
 
 # --- table -----------------------------------------------------------------------------

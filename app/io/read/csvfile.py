@@ -5,18 +5,23 @@ line; a ``;`` file may write decimal commas (``1 234,56``), as spreadsheets in
 comma-decimal locales do.  Rows are numbered by the file line they start on (a quoted
 cell may span lines), blank rows (and the ``;;;;`` rows spreadsheets leave at the end)
 are skipped, and a row with a different number of fields than the header is refused
-naming the first missing (or extra) column.
+naming the first missing (or extra) column.  No cell may contain a control character
+(:mod:`app.engine.text`; a line break inside a quoted cell included): such a row is refused
+naming the column.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import TypeVar
+from typing import Final, TypeVar
+
+from app.engine import control_character, control_message
 
 from .numbers import parse_date, parse_number
 from .problems import Problems, RowProblem
@@ -36,6 +41,10 @@ RowCallback = Callable[[int], None]
 PROGRESS_EVERY = 1000
 
 T = TypeVar("T")
+
+# Control characters other than the line breaks that end rows: one scan of the whole file
+# tells whether any cell can hold one; a row spanning lines has a line break in a cell.
+_CONTROLS_BUT_BREAKS: Final = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +161,19 @@ def _ragged(cells: list[str], header: list[str]) -> tuple[str, str]:
     )
 
 
+def _controls(cells: list[str], header: list[str], row: int, problems: Problems) -> bool:
+    """Whether a cell of the row holds a control character (each such cell reported)."""
+    found = False
+    for column, cell in zip(header, cells, strict=True):
+        index = control_character(cell)
+        if index is not None:
+            problems.add(
+                row, column, "CONTROL_CHARACTER", f"{column} {control_message(cell, index)}"
+            )
+            found = True
+    return found
+
+
 def csv_rows(
     text: str,
     name: str,
@@ -170,6 +192,7 @@ def csv_rows(
     if not text.strip():
         raise problems.error(name, [RowProblem(None, None, "EMPTY_FILE", "the file is empty")])
     decimal_comma = separator(text.split("\n", 1)[0]) == ";"
+    controls = _CONTROLS_BUT_BREAKS.search(text) is not None
     reader = csv.reader(
         io.StringIO(text, newline=""), delimiter=";" if decimal_comma else ",", strict=True
     )
@@ -194,6 +217,8 @@ def csv_rows(
                 if len(cells) != len(header):
                     column, message = _ragged(cells, header)
                     problems.add(row, column, "RAGGED_ROW", message)
+                    continue
+                if (controls or last != row) and _controls(cells, header, row, problems):
                     continue
                 yield CsvRow(row, dict(zip(header, cells, strict=True)))
         except csv.Error as exc:

@@ -1,4 +1,11 @@
-"""Numbers and dates as people type them in spreadsheets, read exactly or refused."""
+"""Numbers and dates as people type them in spreadsheets, read exactly or refused.
+
+Digits are ASCII ``0``-``9`` only: Python's ``Decimal()`` and ``int()`` would also read
+Arabic-Indic (``١٢٣``) or full-width (``１２３``) digits and ``1_000``, which no spreadsheet
+writes and a person cannot check.  Every number is within the bounds of any input decimal
+(at most 15 digits before the decimal point and 20 after it, see
+:func:`app.engine.checked_decimal`), and ``-0`` is read as ``0``.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +14,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Final
 
+from app.engine import checked_decimal
+
 __all__ = ["parse_date", "parse_number", "parse_whole"]
 
 _SPACES: Final = " \u00a0\u202f"  # space, no-break space, narrow no-break space
-_GROUPED: Final = re.compile(r"[+-]?\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?")
-_PLAIN: Final = re.compile(r"[+-]?\d+(?:\.\d+)?")
-_DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
+_GROUPED: Final = re.compile(r"[+-]?[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+(?:[.,][0-9]+)?")
+_PLAIN: Final = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
+_WHOLE: Final = re.compile(r"[0-9]{1,6}")
+_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _DATES: dict[str, date] = {}
 
 
@@ -27,7 +37,7 @@ def parse_number(raw: str, *, decimal_comma: bool) -> Decimal:
     """
     text = raw.strip()
     if _PLAIN.fullmatch(text):  # the common case: 1234.56
-        return Decimal(text)
+        return checked_decimal(Decimal(text), raw)
     if not text:
         raise ValueError("is empty")
     if any(space in text for space in _SPACES):
@@ -50,13 +60,13 @@ def parse_number(raw: str, *, decimal_comma: bool) -> Decimal:
         text = text.replace(",", ".")
     if not _PLAIN.fullmatch(text):
         raise ValueError(f"{raw!r} is not a number")
-    return Decimal(text)
+    return checked_decimal(Decimal(text), raw)
 
 
 def parse_whole(raw: str) -> int:
     """A whole number of days: ``2``."""
     text = raw.strip()
-    if not re.fullmatch(r"\d{1,6}", text):
+    if not _WHOLE.fullmatch(text):
         raise ValueError(f"{raw!r} is not a whole number of days")
     return int(text)
 

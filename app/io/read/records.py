@@ -14,7 +14,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any, TypeVar
 
-from app.engine import InputError, to_decimal
+from app.engine import InputError, control_character, control_message, to_decimal
 from app.io.output.progress import Steps
 
 from .csvfile import PROGRESS_EVERY, RowCallback
@@ -31,6 +31,7 @@ __all__ = [
     "json_number",
     "json_object",
     "json_records",
+    "json_text",
     "load_records",
 ]
 
@@ -143,6 +144,16 @@ def json_number(value: object, column: str, report: Report) -> Decimal | None:
     except ValueError as exc:
         report(column, "INVALID_NUMBER", f"{column}: {exc}")
         return None
+
+
+def json_text(value: str, column: str, report: Report) -> bool:
+    """Whether ``value`` is text without a control character (:mod:`app.engine.text`);
+    reported as CONTROL_CHARACTER at ``column`` when it is not."""
+    index = control_character(value)
+    if index is None:
+        return True
+    report(column, "CONTROL_CHARACTER", f"{column} {control_message(value, index)}")
+    return False
 
 
 def json_records(

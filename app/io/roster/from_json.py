@@ -7,7 +7,14 @@ from typing import Final
 
 from app.engine import Employee, Measure
 from app.io.output.progress import NO_PROGRESS, Steps
-from app.io.read.records import Report, json_date, json_number, json_object, json_records
+from app.io.read.records import (
+    Report,
+    json_date,
+    json_number,
+    json_object,
+    json_records,
+    json_text,
+)
 
 from .model import MEASURES, Roster, RosterError
 
@@ -30,6 +37,8 @@ def _text(item: dict[str, object], key: str, report: Report) -> str:
         return str(value)
     if not isinstance(value, str) or (not value.strip() and key != "name"):
         report(key, "INVALID_TYPE", f"{key} must be a non-empty string")
+        return ""
+    if not json_text(value, key, report):
         return ""
     return value.strip()
 
