@@ -69,14 +69,17 @@ class Carried:
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def _refunds_to_fill(deals: Iterable[Deal]) -> dict[str, set[str]]:
-    """Per refunded deal id, the employees whose credit on the refund says no commission."""
+def _refunds_to_fill(deals: Iterable[Deal], period: Period) -> dict[str, set[str]]:
+    """Per refunded deal of an earlier period (sent as history), the employees whose credit
+    on it says no commission: what they were paid on it is looked up in earlier periods."""
+    deals = list(deals)
+    refunded = {deal.refund_of for deal in deals if deal.refund_of is not None}
     wanted: dict[str, set[str]] = {}
     for deal in deals:
-        if deal.refund_of is not None:
+        if deal.id in refunded and deal.refund_of is None and deal.date < period.first_day:
             for credit in deal.credit:
                 if credit.commission is None:
-                    wanted.setdefault(deal.refund_of, set()).add(credit.employee_id)
+                    wanted.setdefault(deal.id, set()).add(credit.employee_id)
     return wanted
 
 
@@ -111,7 +114,7 @@ def carry(repo: Repository, scheme_id: int, group: str, inputs: PayrollInputs) -
         )
     roster_ids = {e.id for e in inputs.roster}
     balances_wanted = roster_ids - inputs.balances_sent
-    refunds = _refunds_to_fill(inputs.deals)
+    refunds = _refunds_to_fill(inputs.deals, inputs.period)
     found_balances: dict[str, tuple[uuid.UUID, dict[str, str]]] = {}
     found_paid: dict[tuple[str, str], tuple[uuid.UUID, Decimal]] = {}
     for earlier in repo.approved_periods(scheme_id, group, period):
@@ -170,11 +173,12 @@ def _with_paid(
     found: Mapping[tuple[str, str], tuple[uuid.UUID, Decimal]],
     openings: list[dict[str, Any]],
 ) -> Deal:
-    if deal.refund_of is None or not any(c.commission is None for c in deal.credit):
+    """``deal`` with the commission each credit was paid on it, where it was found."""
+    if not any((deal.id, c.employee_id) in found for c in deal.credit):
         return deal
     credits = []
     for credit in deal.credit:
-        carried = found.get((deal.refund_of, credit.employee_id))
+        carried = found.get((deal.id, credit.employee_id))
         if credit.commission is None and carried is not None:
             run_id, paid = carried
             credit = Credit(credit.employee_id, credit.share, paid)
@@ -183,7 +187,7 @@ def _with_paid(
                     "employee_id": credit.employee_id,
                     "source": "carried",
                     "carried_from": str(run_id),
-                    "commission": {"deal_id": deal.refund_of, "paid": f"{paid:f}"},
+                    "commission": {"deal_id": deal.id, "paid": f"{paid:f}"},
                 }
             )
         credits.append(credit)

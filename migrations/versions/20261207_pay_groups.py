@@ -16,6 +16,7 @@ approved runs of one scheme and period, the upgrade stops before changing anythi
 them (docs/api.md, "Periods", says how to resolve it).
 """
 
+import uuid
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -153,7 +154,9 @@ def _refuse_doubly_approved() -> None:
         .all()
     )
     if rows:
-        listed = "; ".join(f"{key} {period}: run {run_id}" for key, period, run_id in rows)
+        listed = "; ".join(  # SQLite holds a UUID as 32 hex digits, PostgreSQL as a uuid
+            f"{key} {period}: run {uuid.UUID(str(run_id))}" for key, period, run_id in rows
+        )
         raise RuntimeError(
             "cannot upgrade: these pay groups have more than one approved payroll run, and a "
             f"period may be approved once ({listed}). Decide which run was paid, then see "

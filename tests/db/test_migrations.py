@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ from app.db import migrate
 from app.db.models import SCHEMA_REVISION
 
 TABLES = {"scheme", "scheme_version", "payroll_run", "payslip"}
+NOW = datetime(2027, 3, 31, 18, 0, tzinfo=UTC)
 
 
 def _tables(url: str) -> set[str]:
@@ -75,3 +78,60 @@ def test_money_columns_are_exact_on_each_backend(db_url: str) -> None:
         assert type_name == "NUMERIC"
     else:
         assert type_name.startswith("VARCHAR")  # decimal text, never REAL
+
+
+def test_pay_groups_upgrade_stops_on_a_period_approved_twice(empty_db_url: str) -> None:
+    """Before pay groups a period could be approved twice: the upgrade names those runs and
+    changes nothing (the database stays at the revision before)."""
+    from sqlalchemy import text
+
+    before = "d9e0f1a2b3c4"
+    migrate.upgrade(empty_db_url, before)
+    engine = create_engine(empty_db_url)
+    runs = [uuid.uuid4() for _ in range(3)]
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text("INSERT INTO scheme (key, created_at) VALUES ('acme-sales', :now)"),
+                {"now": NOW},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO scheme_version (scheme_id, number, status, name, currency, "
+                    "effective_from, content_hash, source_format, source_text, created_at, "
+                    "updated_at, published_at) SELECT id, 1, 'published', 'Acme', 'RUB', "
+                    "'2027-01-01', 'sha256:0', 'yaml', '{}', :now, :now, :now FROM scheme"
+                ),
+                {"now": NOW},
+            )
+            for run_id, (period, status) in zip(
+                runs,
+                [("2027-03", "approved"), ("2027-03", "approved"), ("2027-04", "approved")],
+                strict=True,
+            ):
+                connection.execute(
+                    text(
+                        "INSERT INTO payroll_run (id, scheme_version_id, period, status, "
+                        "scheme_hash, engine_version, currency, employee_count, gross_total, "
+                        "inputs, envelope, created_at, approved_at) SELECT :id, id, :period, "
+                        ":status, 'sha256:0', '1.0.0', 'RUB', 0, '0', '{}', '{}', :now, :now "
+                        "FROM scheme_version"
+                    ),
+                    {
+                        "id": run_id.hex if empty_db_url.startswith("sqlite") else run_id,
+                        "period": period,
+                        "status": status,
+                        "now": NOW,
+                    },
+                )
+    finally:
+        engine.dispose()
+
+    with pytest.raises(RuntimeError, match="more than one approved payroll run") as refused:
+        migrate.upgrade(empty_db_url)
+
+    message = str(refused.value)
+    assert f"acme-sales 2027-03: run {runs[0]}" in message
+    assert f"acme-sales 2027-03: run {runs[1]}" in message
+    assert str(runs[2]) not in message  # April is approved once
+    assert migrate.current(empty_db_url) == before

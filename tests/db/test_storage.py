@@ -223,3 +223,53 @@ def test_scheme_keys_are_unique(database: Database) -> None:
         Repository(session).add_scheme("acme", NOW)
     with database.session() as session:
         assert len(session.scalars(select(SchemeRecord)).all()) == 1
+
+
+def _insert_run_like(database: Database, run_id: uuid.UUID, status: str, kind: str) -> None:
+    """A direct INSERT of another run of ``run_id``'s pay group and period."""
+    with database.session() as session:
+        first = session.get(PayrollRun, run_id)
+        assert first is not None
+        values = {
+            "id": _run_key(database, uuid.uuid4()),
+            "version": first.scheme_version_id,
+            "scheme": first.scheme_id,
+            "status": status,
+            "kind": kind,
+            "corrects": _run_key(database, run_id) if kind == "correction" else None,
+            "now": NOW,
+        }
+    statement = (
+        "INSERT INTO payroll_run (id, scheme_version_id, scheme_id, pay_group, period, kind, "
+        "corrects, status, scheme_hash, engine_version, currency, employee_count, gross_total, "
+        "inputs, envelope, created_at, approved_at) VALUES (:id, :version, :scheme, 'main', "
+        "'2027-03', :kind, :corrects, :status, 'sha256:0', '1.0.0', 'KWD', 0, '0', '{}', '{}', "
+        ":now, :now)"
+    )
+    with database.engine.begin() as connection:
+        connection.execute(text(statement), values)
+
+
+def _approved_runs(database: Database) -> int:
+    with database.session() as session:
+        runs = session.scalars(select(PayrollRun).where(PayrollRun.status == "approved"))
+        return len(runs.all())
+
+
+def test_the_database_holds_one_approved_run_per_pay_group_and_period(
+    database: Database,
+) -> None:
+    run_id = _run(database, {"E-1": Decimal("100.00")})
+    with database.session() as session, session.begin():
+        assert Repository(session).approve(run_id, NOW)
+
+    # Past the service: the unique partial indexes refuse a second approved regular run, and
+    # a second approved correction of the same run.
+    with pytest.raises(DBAPIError, match="(?i)unique"):
+        _insert_run_like(database, run_id, "approved", "regular")
+    _insert_run_like(database, run_id, "approved", "correction")
+    with pytest.raises(DBAPIError, match="(?i)unique"):
+        _insert_run_like(database, run_id, "approved", "correction")
+    _insert_run_like(database, run_id, "draft", "regular")  # drafts are not limited
+
+    assert _approved_runs(database) == 2  # the run and its one correction

@@ -90,6 +90,37 @@ def test_twenty_concurrent_approvals_have_one_winner(service: Service) -> None:
     assert audit["total"] == 1
 
 
+def test_twenty_drafts_of_one_pay_group_approved_in_parallel_have_one_winner(
+    service: Service,
+) -> None:
+    _publish(service)
+    with service.client() as client:
+        drafts = [client.post("/v1/payroll-runs", json=_run_body()).json()["id"] for _ in range(20)]
+    start = iter(drafts)
+    lock = threading.Lock()
+
+    def approve(client: httpx.Client) -> httpx.Response:
+        with lock:
+            run_id = next(start)
+        return client.post(f"/v1/payroll-runs/{run_id}/approve")
+
+    responses = _race(service, 20, approve)
+
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [200] + [409] * 19
+    (winner,) = [r.json()["id"] for r in responses if r.status_code == 200]
+    codes = {r.json()["code"] for r in responses if r.status_code == 409}
+    assert codes <= {"PERIOD_APPROVED", "RUN_SUPERSEDED"}
+    assert all(
+        winner in r.json()["detail"] for r in responses if r.json().get("code") == "PERIOD_APPROVED"
+    )
+    with service.client() as client:
+        runs = client.get("/v1/payroll-runs", params={"limit": 50}).json()["items"]
+    statuses_stored = sorted(r["status"] for r in runs)
+    assert statuses_stored == ["approved"] + ["superseded"] * 19
+    assert [r["id"] for r in runs if r["status"] == "approved"] == [winner]
+
+
 def test_twenty_concurrent_edits_with_one_etag_have_one_winner(service: Service) -> None:
     with service.client() as client:
         etag = client.get(VERSION).headers["ETag"]
