@@ -7,6 +7,7 @@ import typer
 from app.cli.db import db_cli
 from app.cli.keys import keys_cli
 from app.cli.payroll import break_even_command, calculate_command, explain
+from app.cli.runs import runs_cli
 from app.cli.schemes import schema, validate
 from app.cli.schemetest import test_command
 from app.cli.service import openapi, serve
@@ -33,6 +34,7 @@ cli.command()(openapi)
 cli.command()(serve)
 cli.add_typer(db_cli, name="db")
 cli.add_typer(keys_cli, name="keys")
+cli.add_typer(runs_cli, name="runs")
 
 
 def main() -> None:
