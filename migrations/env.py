@@ -3,6 +3,10 @@
 The URL comes from ``app.settings`` so the service and its migrations always target the same
 database; a URL set on the Alembic ``Config`` (as tests do) takes precedence. SQLite gets batch
 mode because it cannot ALTER most constraints in place.
+
+On PostgreSQL the migrations run holding a transaction-level advisory lock, so that replicas
+starting at once (each container's entrypoint migrates) upgrade one after the other: the next
+finds the database already at the head and does nothing.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 from logging.config import fileConfig
 
 from alembic import context
-from sqlalchemy import create_engine, make_url, pool
+from sqlalchemy import create_engine, make_url, pool, text
 
 from app.db import models  # noqa: F401 - registers every table on Base.metadata
 from app.db.base import Base
@@ -24,6 +28,10 @@ if config.config_file_name is not None and config.attributes.get("configure_logg
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 target_metadata = Base.metadata
+
+
+#: The advisory lock key every compcalc migration takes on PostgreSQL (any fixed 64-bit number).
+MIGRATION_LOCK = 7_210_447_115_820_193_521
 
 
 def _database_url() -> str:
@@ -60,6 +68,10 @@ def run_migrations_online() -> None:
                 render_as_batch=_is_sqlite(url),
             )
             with context.begin_transaction():
+                if connection.dialect.name == "postgresql":
+                    connection.execute(
+                        text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK}
+                    )
                 context.run_migrations()
     finally:
         engine.dispose()

@@ -135,3 +135,23 @@ def test_pay_groups_upgrade_stops_on_a_period_approved_twice(empty_db_url: str) 
     assert f"acme-sales 2027-03: run {runs[1]}" in message
     assert str(runs[2]) not in message  # April is approved once
     assert migrate.current(empty_db_url) == before
+
+
+@pytest.mark.postgres
+def test_replicas_upgrading_at_once_upgrade_one_after_the_other(
+    fresh_postgres: str, repo_root: Path
+) -> None:
+    """Each container migrates on start: two processes upgrading one empty PostgreSQL
+    database at once both succeed, one waiting for the other's advisory lock."""
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "app.cli", "db", "upgrade", "--url", fresh_postgres]
+    processes = [
+        subprocess.Popen(command, cwd=repo_root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        for _ in range(2)
+    ]
+    outputs = [process.communicate(timeout=120)[0].decode() for process in processes]
+
+    assert [process.returncode for process in processes] == [0, 0], outputs
+    assert migrate.current(fresh_postgres) == SCHEMA_REVISION
