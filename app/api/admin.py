@@ -12,7 +12,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from app.services import audit, keys
 from app.services.keys import SCOPES, KeyView
 
-from .deps import DatabaseDep, Limit, Offset, TextParam
+from .deps import DatabaseDep, InstantParam, Limit, Offset, TextParam
 from .errors import secured
 from .security import AdminKey, KeyCache
 
@@ -30,6 +30,8 @@ class KeyRequest(BaseModel):
         max_length=len(SCOPES),
         description="Any of: " + ", ".join(f"`{s}`" for s in SCOPES) + ".",
         examples=[["payroll:calculate", "payroll:write", "payroll:read"]],
+        # The document names the scopes; the service refuses others as INVALID_SCOPES.
+        json_schema_extra={"items": {"type": "string", "enum": list(SCOPES)}},
     )
     expires_at: AwareDatetime | None = Field(
         default=None,
@@ -154,7 +156,7 @@ def list_audit_events(
     ] = None,
     object_id: Annotated[TextParam | None, Query(max_length=200)] = None,
     key_id: Annotated[uuid.UUID | None, Query()] = None,
-    since: Annotated[AwareDatetime | None, Query()] = None,
+    since: Annotated[InstantParam | None, Query()] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> AuditPage:

@@ -6,13 +6,23 @@ import re
 from typing import Annotated, Final
 
 from fastapi import Depends, Query, Request
-from pydantic import AfterValidator
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
 from app.engine import control_character, control_message
 from app.services import Database
 
-__all__ = ["DatabaseDep", "Limit", "Offset", "PeriodParam", "TextParam", "get_database"]
+__all__ = [
+    "PRINTABLE_PATTERN",
+    "PRINTABLE_SCHEMA",
+    "DatabaseDep",
+    "InstantParam",
+    "Limit",
+    "Offset",
+    "PeriodParam",
+    "TextParam",
+    "get_database",
+]
 
 
 async def get_database(request: Request) -> Database:
@@ -57,9 +67,30 @@ def _period(value: str) -> str:
     return value
 
 
+#: The JSON Schema (ECMA-262) pattern of text without control characters, so that the OpenAPI
+#: document says what the service refuses (a client generated from it, or Schemathesis, knows).
+PRINTABLE_PATTERN: Final = r"^[^\u0000-\u001F\u007F-\u009F]*$"
+#: The schema half of a text value: its documented pattern (validation is the validator's).
+PRINTABLE_SCHEMA: Final = Field(json_schema_extra={"pattern": PRINTABLE_PATTERN})
+
 #: A text parameter (a key, an id, a filter): no control characters.  Use it inside the
 #: parameter's own ``Annotated[..., Query(...)]`` or ``Path(...)``, which keeps its length and
 #: description: ``Annotated[TextParam | None, Query(max_length=64)]``.
-TextParam = Annotated[str, AfterValidator(_printable)]
+TextParam = Annotated[str, AfterValidator(_printable), PRINTABLE_SCHEMA]
+_ISO_INSTANT: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}.*")
+
+
+def _instant(value: object) -> object:
+    # pydantic would read "0.5" or "1700000000" as seconds since 1970: only ISO 8601 is a time.
+    if isinstance(value, str) and _ISO_INSTANT.fullmatch(value) is None:
+        raise PydanticCustomError(
+            "datetime_from_date_parsing",
+            "a time is ISO 8601 with its offset, e.g. 2027-03-01T00:00:00Z",
+        )
+    return value
+
+
+#: A time parameter: ISO 8601 with a UTC offset (``2027-03-01T00:00:00Z``), never a number.
+InstantParam = Annotated[AwareDatetime, BeforeValidator(_instant)]
 #: A period parameter, ``YYYY-MM`` in ASCII digits (with the parameter's documented pattern).
 PeriodParam = Annotated[str, AfterValidator(_period)]

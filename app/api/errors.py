@@ -40,6 +40,7 @@ from app.services import (
 )
 
 from .body import BodyError
+from .methods import allowed
 from .metrics import note_problem
 
 __all__ = [
@@ -242,8 +243,11 @@ def _handle_http(request: Request, exc: Exception) -> JSONResponse:
     title = _STATUS_TITLES.get(status, "Error")
     detail = exc.detail if isinstance(exc.detail, str) else title
     slug = title.lower().replace(" ", "-")
+    headers = dict(exc.headers or {})
+    if status == 405:
+        headers["Allow"] = allowed(request)  # the path's methods, of every route
     return problem_response(
-        request, status, slug, title, slug.upper().replace("-", "_"), detail, headers=exc.headers
+        request, status, slug, title, slug.upper().replace("-", "_"), detail, headers=headers
     )
 
 

@@ -26,6 +26,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     PlainValidator,
+    Strict,
     StringConstraints,
     Tag,
     WithJsonSchema,
@@ -44,6 +45,8 @@ from app.engine import (
     to_decimal,
 )
 from app.engine import Period as EnginePeriod
+
+from .deps import PRINTABLE_SCHEMA
 
 __all__ = [
     "Amount",
@@ -65,9 +68,13 @@ __all__ = [
 
 
 def _exact(value: Any) -> Decimal:
+    """An exact decimal, or INVALID_NUMBER: the code the files and scheme documents give."""
     if isinstance(value, float):  # never produced by our decoder; refuse rather than guess
-        raise ValueError("numbers must be exact decimals")
-    return to_decimal(value)
+        raise PydanticCustomError("invalid_number", "numbers must be exact decimals")
+    try:
+        return to_decimal(value)
+    except ValueError as exc:
+        raise PydanticCustomError("invalid_number", "{reason}", {"reason": str(exc)}) from None
 
 
 def printable(value: str) -> str:
@@ -78,18 +85,34 @@ def printable(value: str) -> str:
     return value
 
 
+def _day(value: Any) -> Any:
+    # pydantic would read 0 or 1.7e9 as seconds since 1970: a date is written as a date.
+    if isinstance(value, (bool, int, float, Decimal)):
+        raise PydanticCustomError("date_type", "a date is written YYYY-MM-DD")
+    return value
+
+
+#: A calendar day, ``"2027-03-10"``; never a number.
+Day = Annotated[dt.date, BeforeValidator(_day)]
 #: An exact decimal: a JSON number or a numeric string of ASCII digits, at most 15 digits
 #: before the decimal point and 20 after it (docs/api.md "Numbers"); ``-0.00`` is ``0.00``.
 Amount = Annotated[Decimal, BeforeValidator(_exact)]
 #: An identifier or a name of the scheme (an id, a department, a role, a key): 1 to 100
 #: characters, none of them a control character.
-Text = Annotated[str, StringConstraints(min_length=1, max_length=100), AfterValidator(printable)]
+Text = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=100),
+    AfterValidator(printable),
+    PRINTABLE_SCHEMA,
+]
 #: A person's name: up to 200 characters, none of them a control character.
-Name = Annotated[str, StringConstraints(max_length=200), AfterValidator(printable)]
+Name = Annotated[
+    str, StringConstraints(max_length=200), AfterValidator(printable), PRINTABLE_SCHEMA
+]
 Group = Annotated[str, StringConstraints(pattern=r"^[a-z0-9._-]{1,64}$")]
 
 
-_PERIOD_PATTERN: Final = r"^\d{4}-\d{2}$"  # as JSON Schema reads it: \d is [0-9] there
+_PERIOD_PATTERN: Final = r"^[0-9]{4}-[0-9]{2}$"
 _PERIOD_RE: Final = re.compile(r"[0-9]{4}-[0-9]{2}")  # Python's \d would take "٢٠٢٧-٠٣"
 
 
@@ -125,14 +148,14 @@ class SchemeVersionRef(_Input):
     """A stored scheme version: `{"key": "acme-sales", "version": 2}`."""
 
     key: Text = Field(description="The scheme's key.")
-    version: int = Field(ge=1, le=1_000_000, description="The version number.")
+    version: Annotated[int, Strict()] = Field(ge=1, le=1_000_000, description="The version number.")
 
 
 class SchemeOnDate(_Input):
     """The published version of a stored scheme in effect on a date."""
 
     key: Text = Field(description="The scheme's key.")
-    on: dt.date = Field(description="The date the version must be in effect on.")
+    on: Day = Field(description="The date the version must be in effect on.")
 
 
 def _scheme_tag(value: Any) -> str | None:
@@ -154,6 +177,8 @@ InlineScheme = Annotated[
         title="InlineScheme",
         description="A whole scheme document, as in docs/rules.md (nothing is stored).",
     ),
+    # Documented as the scheme it is (the `Scheme` component); validated by the rule language.
+    WithJsonSchema({"$ref": "#/components/schemas/Scheme"}),
 ]
 SchemeSource = Annotated[
     Annotated[SchemeVersionRef, Tag("stored-version")]
@@ -190,12 +215,12 @@ class EmployeeInput(_Input):
     name: Name = Field(default="")
     department: Text = Field(description="A department of the scheme, e.g. `sales`.")
     role: Text = Field(description="A role of that department, e.g. `rep`.")
-    start_date: dt.date | None = Field(
-        default=None, description="First day employed, if in period."
-    )
-    end_date: dt.date | None = Field(default=None, description="Last day employed, if in period.")
+    start_date: Day | None = Field(default=None, description="First day employed, if in period.")
+    end_date: Day | None = Field(default=None, description="Last day employed, if in period.")
     fte: Amount = Field(default=Decimal(1), description="Full-time equivalent, in (0, 1].")
-    unpaid_days: int = Field(default=0, ge=0, le=31, description="Unpaid working days.")
+    unpaid_days: Annotated[int, Strict()] = Field(
+        default=0, ge=0, le=31, description="Unpaid working days."
+    )
     credited: dict[Measure, Amount] = Field(
         default_factory=dict,
         description="Revenue credited for the period per measure, e.g. `{new_revenue: 820000}`.",
@@ -233,9 +258,9 @@ class DealInput(_Input):
     """A client payment (negative: a refund or credit note)."""
 
     id: Text
-    date: dt.date
+    date: Day
     client_id: Text
-    client_since: dt.date = Field(description="Date of the client's first paid deal.")
+    client_since: Day = Field(description="Date of the client's first paid deal.")
     amount: Amount
     refund_of: Text | None = Field(default=None, description="The refunded deal's id.")
     kind: Measure | None = Field(default=None, description="Overrides the classification.")

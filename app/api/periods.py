@@ -10,7 +10,7 @@ from app import services
 from app.services.documents import run_document
 
 from .body import JSON
-from .deps import DatabaseDep
+from .deps import DatabaseDep, PeriodParam, TextParam
 from .errors import secured
 from .examples import ACME_KEY
 from .outputs import PeriodOut
@@ -20,12 +20,15 @@ __all__ = ["router"]
 
 router = APIRouter(prefix="/v1/pay-groups", tags=["Runs"])
 
-Scheme = Annotated[str, Path(max_length=64, description="The scheme's key.", examples=[ACME_KEY])]
+Scheme = Annotated[
+    TextParam, Path(max_length=64, description="The scheme's key.", examples=[ACME_KEY])
+]
 Group = Annotated[
     str, Path(pattern=r"^[a-z0-9._-]{1,64}$", description="The pay group.", examples=["main"])
 ]
 Period = Annotated[
-    str, Path(pattern=r"^\d{4}-\d{2}$", description="`YYYY-MM`.", examples=["2027-03"])
+    PeriodParam,
+    Path(pattern=r"^[0-9]{4}-[0-9]{2}$", description="`YYYY-MM`.", examples=["2027-03"]),
 ]
 
 

@@ -12,7 +12,7 @@ from app.services.documents import RunOut, run_document
 from app.settings import Settings
 
 from .body import JSON, RosterBody, check_counts, decode, preferred, validate
-from .deps import DatabaseDep, Limit, Offset
+from .deps import DatabaseDep, Limit, Offset, PeriodParam, TextParam
 from .errors import secured
 from .gcpause import paused_for
 from .idempotent import IdempotencyKey, once, send
@@ -57,7 +57,7 @@ def _csv_response(run_id: uuid.UUID, text: str) -> Response:
     ),
     status_code=201,
     response_model=RunDetail,
-    responses=secured(404, 413, 415, 422),
+    responses=secured(404, 409, 413, 415, 422),
     openapi_extra=request_body("RunRequest", "The stored scheme, the period, roster and deals."),
 )
 def create_payroll_run(
@@ -89,8 +89,10 @@ def create_payroll_run(
 def list_payroll_runs(
     _: PayrollRead,
     db: DatabaseDep,
-    period: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$", examples=["2027-03"])] = None,
-    scheme: Annotated[str | None, Query(max_length=64, description="Scheme key.")] = None,
+    period: Annotated[
+        PeriodParam | None, Query(pattern=r"^[0-9]{4}-[0-9]{2}$", examples=["2027-03"])
+    ] = None,
+    scheme: Annotated[TextParam | None, Query(max_length=64, description="Scheme key.")] = None,
     group: Annotated[
         str | None, Query(pattern=r"^[a-z0-9._-]{1,64}$", description="Pay group.")
     ] = None,

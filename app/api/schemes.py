@@ -42,6 +42,17 @@ _SCHEME_BODY = request_body(
     "`Content-Type: application/yaml`.",
 )
 
+# validate_scheme reports on any document, a broken one included (that is what it is for): its
+# body is any JSON or YAML value, checked against the `Scheme` schema by the service itself.
+_ANY_DOCUMENT = request_body(
+    "Scheme",
+    "Any document to check, meant to be a scheme (the `Scheme` schema, docs/rules.md), as "
+    "JSON or as YAML with `Content-Type: application/yaml`; whatever it holds, the report "
+    "says what is wrong with it.",
+)
+for _media in _ANY_DOCUMENT["requestBody"]["content"].values():
+    _media["schema"] = {}
+
 
 @router.post(
     "/validate",
@@ -57,7 +68,7 @@ _SCHEME_BODY = request_body(
     ),
     response_model=ValidationReport,
     responses=secured(413, 415, 422),
-    openapi_extra=_SCHEME_BODY,
+    openapi_extra=_ANY_DOCUMENT,
 )
 def validate_scheme(_: SchemesRead, body: SchemeBody) -> Response:
     return Response(services.validation_report(scheme_document(body)), media_type=JSON)

@@ -15,7 +15,7 @@ from decimal import ROUND_CEILING, ROUND_HALF_EVEN, Decimal, localcontext
 from typing import Final
 
 from .commission import commission, reached
-from .money import EXACT, round_money
+from .money import EXACT, format_decimal, round_money
 from .scheme import MEASURE_OF_KIND, CommissionRule, Measure, Role, Scheme
 
 __all__ = [
@@ -55,11 +55,13 @@ class BreakEven:
         return {
             "sales_role": self.sales,
             "client_role": self.client,
-            "client_attainment": str(self.client_attainment),
-            "client_pay": str(self.client_pay),
-            "sales_pay_at_same_attainment": str(self.sales_pay_at_same),
-            "break_even_attainment": None if self.attainment is None else str(self.attainment),
-            "break_even_revenue": None if self.revenue is None else str(self.revenue),
+            "client_attainment": format_decimal(self.client_attainment),
+            "client_pay": format_decimal(self.client_pay),
+            "sales_pay_at_same_attainment": format_decimal(self.sales_pay_at_same),
+            "break_even_attainment": None
+            if self.attainment is None
+            else format_decimal(self.attainment),
+            "break_even_revenue": None if self.revenue is None else format_decimal(self.revenue),
         }
 
 

@@ -14,7 +14,7 @@ from decimal import Decimal, localcontext
 from .breakeven import BreakEven, attainment_for_pay, pay_at, primary_measure, team_revenue_at
 from .findings import Finding
 from .memo import memo
-from .money import EXACT, format_amount, format_percent, format_plain, round_money
+from .money import EXACT, format_amount, format_decimal, format_percent, format_plain, round_money
 from .roster import Employee
 from .scheme import DepartmentKind, Role, Scheme
 from .structure import Pair, comparable_pairs, resolve_counterpart, structural_findings
@@ -56,8 +56,8 @@ def _base_gap(scheme: Scheme, pair: Pair) -> Iterator[Finding]:
         f"{format_amount(c_role.base * (1 - policy.max), fmt)} and "
         f"{format_amount(c_role.base * (1 - policy.min), fmt)}",
         {
-            "sales_base": str(s_role.base),
-            "client_base": str(c_role.base),
+            "sales_base": format_decimal(s_role.base),
+            "client_base": format_decimal(c_role.base),
             "gap": format_plain(gap.quantize(Decimal("0.0001"))),
         },
     )
@@ -76,7 +76,10 @@ def _commission_order(scheme: Scheme, pair: Pair) -> Iterator[Finding]:
                 f"the {s_dept}.{s_name} rate {format_percent(rate)} is not above the highest "
                 f"{c_dept}.{c_name} rate {format_percent(highest)}; the sales department's "
                 "percentages must be higher",
-                {"sales_rate": str(rate), "client_highest_rate": str(highest)},
+                {
+                    "sales_rate": format_decimal(rate),
+                    "client_highest_rate": format_decimal(highest),
+                },
             )
 
 

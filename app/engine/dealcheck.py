@@ -11,7 +11,7 @@ from typing import Final
 from .calendar import Period
 from .dealtypes import EARLIEST, LATEST, Credit, Deal
 from .findings import Problem
-from .money import EXACT, MAX_AMOUNT, decimal_places, quantum
+from .money import EXACT, MAX_AMOUNT, decimal_places, format_decimal, quantum
 
 __all__ = ["DealCheck", "deal_problems", "plain_split"]
 
@@ -201,11 +201,16 @@ def _problems_of(
     if not amount.is_finite() or amount == 0 or abs(amount) > MAX_AMOUNT:
         bad(
             "INVALID_AMOUNT",
-            f"{where}: amount {amount} must be a non-zero number up to 10^13 in absolute value",
+            f"{where}: amount {format_decimal(amount)} must be a non-zero number up to 10^13 in "
+            "absolute value",
             "amount",
         )
     elif decimal_places(amount) > digits:
-        bad("PRECISION", f"{where}: amount {amount} has more than {digits} decimals", "amount")
+        bad(
+            "PRECISION",
+            f"{where}: amount {format_decimal(amount)} has more than {digits} decimals",
+            "amount",
+        )
     original = originals.get(deal.refund_of) if deal.refund_of is not None else None
     if original is not None and original.date > deal.date:
         bad(
@@ -224,7 +229,7 @@ def _problems_of(
     if deal.refund_of is not None and amount.is_finite() and amount > 0:
         bad(
             "REFUND_SIGN",
-            f"{where} refunds {deal.refund_of!r} but its amount {amount} is "
+            f"{where} refunds {deal.refund_of!r} but its amount {format_decimal(amount)} is "
             "positive; a refund or credit note is a negative amount",
             "amount",
         )
@@ -247,13 +252,18 @@ def _problems_of(
         if not (credit.share.is_finite() and _ZERO < credit.share <= _ONE):
             bad(
                 "SHARE_RANGE",
-                f"{where}: share {credit.share} of {credit.employee_id!r} is outside (0, 1]",
+                f"{where}: share {format_decimal(credit.share)} of {credit.employee_id!r} is "
+                "outside (0, 1]",
                 "credit",
             )
         if credit.share.is_finite():
             total += credit.share
     if deal.credit and total != _ONE:
-        bad("SHARES_SUM", f"{where}: shares add up to {total}, not exactly 1", "credit")
+        bad(
+            "SHARES_SUM",
+            f"{where}: shares add up to {format_decimal(total)}, not exactly 1",
+            "credit",
+        )
     for position, credit in enumerate(deal.credit):
         if credit.commission is not None:
             problem = _commission_problem(deal, credit.commission, digits, period)
@@ -279,9 +289,9 @@ def _commission_problem(deal: Deal, paid: Decimal, digits: int, period: Period) 
             "a credit carries what an earlier period paid"
         )
     if not paid.is_finite() or paid < 0 or paid > MAX_AMOUNT:
-        return f"{paid} must be an amount from 0 to 10^13, not negative"
+        return f"{format_decimal(paid)} must be an amount from 0 to 10^13, not negative"
     if decimal_places(paid) > digits:
-        return f"{paid} has more than {digits} decimals"
+        return f"{format_decimal(paid)} has more than {digits} decimals"
     return ""
 
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Final
 
 from .findings import Finding
-from .money import format_amount, round_money
+from .money import format_amount, format_decimal, round_money
 from .results import Comparison, DepartmentFigures, PayrollReport, Payslip, Shortfall
 from .scheme import Scheme
 from .structure import comparable_pairs
@@ -119,5 +119,5 @@ def _actual_finding(c: Comparison, digits: int) -> Finding:
         f"{format_amount(c.sales_value, digits)} is not above {c.client_role}'s "
         f"{format_amount(c.client_value, digits)}; "
         + (f"below the client {c.statistic}: {names}" if names else "but nobody is below it"),
-        {"sales": str(c.sales_value), "client": str(c.client_value)},
+        {"sales": format_decimal(c.sales_value), "client": format_decimal(c.client_value)},
     )

@@ -25,6 +25,7 @@ __all__ = [
     "checked_decimal",
     "decimal_places",
     "format_amount",
+    "format_decimal",
     "format_fixed",
     "format_percent",
     "format_plain",
@@ -281,6 +282,28 @@ def format_plain(value: Decimal) -> str:
         value.quantize(Decimal(1).scaleb(-places), context=EXACT) if places < -exponent else value
     )
     return _unsigned_zero(format(trimmed, "f"))
+
+
+#: Longest plain text :func:`format_decimal` writes: an input decimal has at most 35 digits.
+_PLAIN_LIMIT: Final = 80
+
+
+def format_decimal(value: Decimal) -> str:
+    """``value`` with the digits it has, in plain notation: ``1E+5`` → ``'100000'``,
+    ``12.50`` → ``'12.50'``, ``1E-20`` → ``'0.00000000000000000001'``; never a negative zero.
+
+    For a number named in a message or a finding's data: ``str()`` of a decimal switches to
+    scientific notation below 10^-6 (``1E-7``).  A number whose plain text would be longer than
+    80 characters keeps its scientific form (``1E+400``, only ever a refused input: 401 digits
+    would name it no better).
+    """
+    if not value.is_finite():
+        return str(value)
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)
+    if max(value.adjusted(), -exponent) > _PLAIN_LIMIT:
+        return str(value)
+    return _unsigned_zero(f"{value:f}")
 
 
 def format_fixed(value: Decimal, digits: int) -> str:

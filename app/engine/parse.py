@@ -35,6 +35,7 @@ _BUILTIN_CODES = {
     "int_parsing": "INVALID_TYPE",
     "int_from_float": "INVALID_TYPE",
     "tuple_type": "INVALID_TYPE",
+    "date_type": "INVALID_TYPE",
     "too_short": "INVALID_LENGTH",
     "too_long": "INVALID_LENGTH",
     "string_pattern_mismatch": "INVALID_NAME",

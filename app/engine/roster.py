@@ -11,7 +11,7 @@ from typing import Any, Final
 
 from .calendar import Period, WorkCalendar
 from .findings import Problem
-from .money import MAX_AMOUNT, decimal_places
+from .money import MAX_AMOUNT, decimal_places, format_decimal
 from .results import BALANCE_KINDS
 from .scheme import Measure, Role, Scheme
 
@@ -64,14 +64,21 @@ def _amount_problems(
             problems.append(Problem("INVALID_NUMBER", f"{where} is not a number", index, column))
         elif amount < 0:
             code = "NEGATIVE_BALANCE" if what else "NEGATIVE_CREDIT"
-            problems.append(Problem(code, f"{where} {amount} is negative", index, column))
+            problems.append(
+                Problem(code, f"{where} {format_decimal(amount)} is negative", index, column)
+            )
         elif amount > MAX_AMOUNT:
             problems.append(
-                Problem("AMOUNT_TOO_LARGE", f"{where} {amount} exceeds 10^13", index, column)
+                Problem(
+                    "AMOUNT_TOO_LARGE",
+                    f"{where} {format_decimal(amount)} exceeds 10^13",
+                    index,
+                    column,
+                )
             )
         else:
             if decimal_places(amount) > digits:
-                message = f"{where} {amount} has more than {digits} decimals"
+                message = f"{where} {format_decimal(amount)} has more than {digits} decimals"
                 problems.append(Problem("PRECISION", message, index, column))
     return problems
 
@@ -182,7 +189,7 @@ def validate_roster(
             problems.append(
                 Problem(
                     "FTE_RANGE",
-                    f"employee {emp.id!r}: fte {emp.fte} is outside (0, 1]",
+                    f"employee {emp.id!r}: fte {format_decimal(emp.fte)} is outside (0, 1]",
                     index,
                     "fte",
                 )

@@ -19,6 +19,8 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    Strict,
+    StrictBool,
     StringConstraints,
     ValidationInfo,
     model_validator,
@@ -31,6 +33,7 @@ from .money import (
     NumberRefused,
     Rounding,
     decimal_places,
+    format_decimal,
     to_decimal,
 )
 from .text import control_character, control_message
@@ -110,13 +113,15 @@ def _money(value: Any, info: ValidationInfo) -> Decimal:
         refused = exc.value
         if refused is not None and exc.reason == "integer_digits":
             raise PydanticCustomError(
-                "AMOUNT_TOO_LARGE", "amount {amount} is larger than 10^13", {"amount": str(refused)}
+                "AMOUNT_TOO_LARGE",
+                "amount {amount} is larger than 10^13",
+                {"amount": format_decimal(refused)},
             ) from None
         if refused is not None and isinstance(digits, int) and decimal_places(refused) > digits:
             raise PydanticCustomError(
                 "PRECISION",
                 "amount {amount} has more decimals than the currency allows ({digits})",
-                {"amount": str(refused), "digits": digits},
+                {"amount": format_decimal(refused), "digits": digits},
             ) from None
         raise PydanticCustomError("INVALID_NUMBER", "{reason}", {"reason": str(exc)}) from None
     except ValueError as exc:
@@ -125,17 +130,19 @@ def _money(value: Any, info: ValidationInfo) -> Decimal:
         raise PydanticCustomError(
             "NEGATIVE_MONEY",
             "amount {amount} is negative; money amounts are 0 or more",
-            {"amount": str(amount)},
+            {"amount": format_decimal(amount)},
         )
     if amount > MAX_AMOUNT:
         raise PydanticCustomError(
-            "AMOUNT_TOO_LARGE", "amount {amount} is larger than 10^13", {"amount": str(amount)}
+            "AMOUNT_TOO_LARGE",
+            "amount {amount} is larger than 10^13",
+            {"amount": format_decimal(amount)},
         )
     if isinstance(digits, int) and decimal_places(amount) > digits:
         raise PydanticCustomError(
             "PRECISION",
             "amount {amount} has more decimals than the currency allows ({digits})",
-            {"amount": str(amount), "digits": digits},
+            {"amount": format_decimal(amount), "digits": digits},
         )
     return amount
 
@@ -156,7 +163,12 @@ def _ranged(code: str, what: str, low: Decimal, high: Decimal) -> Any:
             raise PydanticCustomError(
                 code,
                 "{what} {value} is outside [{low}, {high}]",
-                {"what": what, "value": str(number), "low": str(low), "high": str(high)},
+                {
+                    "what": what,
+                    "value": format_decimal(number),
+                    "low": format_decimal(low),
+                    "high": format_decimal(high),
+                },
             )
         return number
 
@@ -189,6 +201,19 @@ Label = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterVal
 ClientId = Annotated[str, StringConstraints(min_length=1, max_length=100), AfterValidator(_text)]
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}$")]
 Currency = Annotated[str, AfterValidator(_currency)]
+
+
+def _day(value: object) -> object:
+    # pydantic would read 0 or 1.7e9 as seconds since 1970: a date is written as a date.
+    if isinstance(value, (bool, int, float, Decimal)):
+        raise PydanticCustomError("date_type", "a date is written YYYY-MM-DD")
+    return value
+
+
+#: A calendar day: ``2027-03-08`` (text or a YAML date), never a number.
+Day = Annotated[date, BeforeValidator(_day)]
+#: A count (days, months, people): a whole number as written, never `true`, `"5"` or `5.0`.
+Whole = Annotated[int, Strict()]
 
 
 class _Rules(BaseModel):
@@ -255,7 +280,7 @@ class Draw(_Rules):
     """
 
     amount: Money
-    recoverable: bool = True
+    recoverable: StrictBool = True
     recover_limit: Money | None = None
     label: Label | None = None
 
@@ -265,7 +290,7 @@ class Role(_Rules):
 
     label: Label | None = None
     position: Literal["rep", "head"] | None = None
-    headcount: int | None = Field(default=None, ge=0, le=100_000)
+    headcount: Whole | None = Field(default=None, ge=0, le=100_000)
     base: Money
     target: dict[Measure, Money] = Field(default_factory=dict)
     commission: list[CommissionRule] = Field(default_factory=list, max_length=20)
@@ -273,7 +298,7 @@ class Role(_Rules):
     bonuses: list[Bonus] = Field(default_factory=list, max_length=20)
     draw: Draw | None = None
     compare_with: Annotated[str, AfterValidator(_text)] | None = None
-    compare: bool = True
+    compare: StrictBool = True
 
     def resolved_position(self, name: str) -> Literal["rep", "head"]:
         """rep or head, for the structure advice; heads are named head/assistant* or set."""
@@ -294,7 +319,7 @@ class Department(_Rules):
 class BaseGapPolicy(_Rules):
     """The sales base is this much below the client base: 1 − sales/client in [min, max]."""
 
-    enabled: bool = True
+    enabled: StrictBool = True
     min: Rate = Decimal("0.40")
     max: Rate = Decimal("0.50")
 
@@ -302,7 +327,7 @@ class BaseGapPolicy(_Rules):
 class EarningsOrderPolicy(_Rules):
     """At ``attainment`` of target a salesperson must earn more than a client manager."""
 
-    enabled: bool = True
+    enabled: StrictBool = True
     attainment: Attainment = Decimal(1)
     statistic: Literal["median", "mean"] = "median"
 
@@ -310,9 +335,9 @@ class EarningsOrderPolicy(_Rules):
 class StructurePolicy(_Rules):
     """Advice: a sales department of 4-5 reps and 1-2 heads."""
 
-    enabled: bool = True
-    reps: tuple[int, int] = (4, 5)
-    heads: tuple[int, int] = (1, 2)
+    enabled: StrictBool = True
+    reps: tuple[Whole, Whole] = (4, 5)
+    heads: tuple[Whole, Whole] = (1, 2)
 
 
 class Policy(_Rules):
@@ -325,15 +350,15 @@ class Policy(_Rules):
 class CalendarSpec(_Rules):
     """Working days are Monday-Friday minus ``holidays`` plus ``working_weekends``."""
 
-    holidays: list[date] = Field(default_factory=list, max_length=400)
-    working_weekends: list[date] = Field(default_factory=list, max_length=400)
+    holidays: list[Day] = Field(default_factory=list, max_length=400)
+    working_weekends: list[Day] = Field(default_factory=list, max_length=400)
 
 
 class Handoff(_Rules):
     """A deal is new_revenue while its client is younger than ``new_client_months``
     at the deal's date, repeat_revenue after."""
 
-    new_client_months: int = Field(default=3, ge=0, le=120)
+    new_client_months: Whole = Field(default=3, ge=0, le=120)
 
 
 class KeyAccounts(_Rules):
@@ -346,7 +371,7 @@ class KeyAccounts(_Rules):
 class Clawback(_Rules):
     """Refunds inside ``window_days`` of the original deal take back commission."""
 
-    window_days: int = Field(default=180, ge=0, le=3660)
+    window_days: Whole = Field(default=180, ge=0, le=3660)
     recover: Literal["paid_commission", "none"] = "paid_commission"
 
 
@@ -356,8 +381,8 @@ class Scheme(_Rules):
     key: Key
     name: Label
     currency: Currency
-    effective_from: date
-    effective_to: date | None = None
+    effective_from: Day
+    effective_to: Day | None = None
     period: Literal["month"] = "month"
     rounding: Rounding = Rounding.HALF_UP
     calendar: CalendarSpec = Field(default_factory=CalendarSpec)

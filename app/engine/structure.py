@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from .commission import bonus_measure
 from .findings import Finding, Path
-from .money import format_amount
+from .money import format_amount, format_decimal
 from .scheme import MEASURE_OF_KIND, DepartmentKind, Measure, Role, Scheme
 
 __all__ = [
@@ -104,7 +104,7 @@ def _rule_findings(scheme: Scheme, role_path: Path, role: Role) -> Iterator[Find
                     shown = (
                         (format_amount(low, digits), format_amount(high, digits))
                         if rule.tiers[0].from_ is not None
-                        else (str(low), str(high))
+                        else (format_decimal(low), format_decimal(high))
                     )
                     yield _error(
                         "TIER_ORDER",

@@ -210,13 +210,19 @@ def add_version(
     return idempotency.once(db, request, store)
 
 
-def _precondition(key: str, version: SchemeVersion, expected: int | None, verb: str) -> int:
-    """The revision ``If-Match`` names; 428 without one, 412 when it is not the current one."""
+def _required(key: str, number: int, expected: int | None, verb: str) -> int:
+    """428 without ``If-Match``: checked first, whatever the version's state, since the
+    request is incomplete whatever it finds."""
     if expected is None:
         raise PreconditionRequired(
             "IF_MATCH_REQUIRED",
-            f"send If-Match with the ETag of {key} version {version.number} to {verb} it",
+            f"send If-Match with the ETag of {key} version {number} to {verb} it",
         )
+    return expected
+
+
+def _precondition(key: str, version: SchemeVersion, expected: int, verb: str) -> int:
+    """The revision ``If-Match`` names; 412 when it is not the current one."""
     if expected != version.revision:
         raise PreconditionFailed(
             "STALE_ETAG",
@@ -244,13 +250,14 @@ def replace_draft(
     actor: Principal = CLI,
 ) -> Reply:
     """Replace a draft's document, if ``expected`` is still its revision."""
+    wanted = _required(key, number, expected, "replace")
     scheme = parse(doc)
     _same_key(scheme, key)
     with write(db) as repo:
         version = version_or_404(repo, key, number)
         if version.status == VERSION_PUBLISHED:
             raise Conflict("VERSION_PUBLISHED", f"{key} version {number} is published")
-        revision = _precondition(key, version, expected, "replace")
+        revision = _precondition(key, version, wanted, "replace")
         before = version.content_hash
         if not repo.replace_draft(version.id, revision, _version_values(scheme, doc, now())):
             raise _lost(repo, key, version)
@@ -267,13 +274,14 @@ def publish_version(
     request: Once | None = None,
 ) -> Reply:
     """Publish a draft that passes every check, if ``expected`` is still its revision."""
+    wanted = _required(key, number, expected, "publish")
 
     def publish(claim: Claim | None) -> Reply:
         with write(db) as repo:
             version = version_or_404(repo, key, number)
             if version.status == VERSION_PUBLISHED:
                 raise Conflict("VERSION_PUBLISHED", f"{key} version {number} is already published")
-            revision = _precondition(key, version, expected, "publish")
+            revision = _precondition(key, version, wanted, "publish")
             view = _view(key, version)
             errors = [f for f in view.findings if f.severity == "error"]
             if errors:

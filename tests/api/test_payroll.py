@@ -245,7 +245,7 @@ def test_invalid_fields_are_listed_with_pointers(client: TestClient) -> None:
     assert problem["code"] == "INVALID_BODY"
     assert {(e["pointer"], e["code"]) for e in problem["errors"]} == {
         ("/period", "VALUE_ERROR"),
-        ("/roster/0/fte", "VALUE_ERROR"),
+        ("/roster/0/fte", "INVALID_NUMBER"),
         ("/roster/0/nickname", "EXTRA_FORBIDDEN"),
         ("/extra", "EXTRA_FORBIDDEN"),
     }

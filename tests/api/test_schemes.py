@@ -215,7 +215,8 @@ def test_unknown_scheme_and_version_are_404(api: TestClient, acme_yaml: str) -> 
         headers=YAML,
     )
     assert response.status_code == 404
-    assert api.post("/v1/schemes/nope/versions/1/publish").status_code == 404
+    publish = api.post("/v1/schemes/nope/versions/1/publish", headers={"If-Match": '"1.1"'})
+    assert publish.status_code == 404
 
 
 def test_get_version_as_json_or_as_the_original_text(api: TestClient, acme_yaml: str) -> None:
@@ -274,11 +275,20 @@ def test_a_published_version_never_changes(
     assert published["status"] == "published" and published["published_at"]
 
     changed = acme_yaml.replace("base: 45000 ", "base: 46000 ")
-    replace = api.put("/v1/schemes/acme-sales/versions/1", content=changed, headers=YAML)
-    again = api.post("/v1/schemes/acme-sales/versions/1/publish")
+    etag = {"If-Match": api.get("/v1/schemes/acme-sales/versions/1").headers["ETag"]}
+    replace = api.put(
+        "/v1/schemes/acme-sales/versions/1", content=changed, headers={**YAML, **etag}
+    )
+    again = api.post("/v1/schemes/acme-sales/versions/1/publish", headers=etag)
+    # If-Match is required (the document says so): without it the request is incomplete,
+    # whatever the version's state.
+    bare = api.put("/v1/schemes/acme-sales/versions/1", content=changed, headers=YAML)
+    bare_publish = api.post("/v1/schemes/acme-sales/versions/1/publish")
 
     assert (replace.status_code, replace.json()["code"]) == (409, "VERSION_PUBLISHED")
     assert (again.status_code, again.json()["code"]) == (409, "VERSION_PUBLISHED")
+    assert (bare.status_code, bare.json()["code"]) == (428, "IF_MATCH_REQUIRED")
+    assert (bare_publish.status_code, bare_publish.json()["code"]) == (428, "IF_MATCH_REQUIRED")
     stored = api.get("/v1/schemes/acme-sales/versions/1").json()
     assert stored["content_hash"] == published["content_hash"]
     assert stored["document"]["departments"]["sales"]["roles"]["rep"]["base"] == 45000

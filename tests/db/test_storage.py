@@ -265,10 +265,10 @@ def test_the_database_holds_one_approved_run_per_pay_group_and_period(
 
     # Past the service: the unique partial indexes refuse a second approved regular run, and
     # a second approved correction of the same run.
-    with pytest.raises(DBAPIError, match="(?i)unique"):
+    with pytest.raises(DBAPIError, match=r"(?i)unique"):
         _insert_run_like(database, run_id, "approved", "regular")
     _insert_run_like(database, run_id, "approved", "correction")
-    with pytest.raises(DBAPIError, match="(?i)unique"):
+    with pytest.raises(DBAPIError, match=r"(?i)unique"):
         _insert_run_like(database, run_id, "approved", "correction")
     _insert_run_like(database, run_id, "draft", "regular")  # drafts are not limited
 
