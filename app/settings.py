@@ -13,9 +13,10 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["MIB", "Environment", "Settings", "get_settings"]
+__all__ = ["KIB", "MIB", "Environment", "Settings", "get_settings"]
 
-MIB = 1024 * 1024
+KIB = 1024
+MIB = 1024 * KIB
 
 Environment = Literal["development", "test", "production"]
 
@@ -67,6 +68,11 @@ class Settings(BaseSettings):
         default=20 * MIB,
         gt=0,
         description="Largest request body of a calculation or payroll run over HTTP, in bytes.",
+    )
+    max_yaml_bytes: int = Field(
+        default=128 * KIB,
+        gt=0,
+        description="Largest YAML request body over HTTP, in bytes (larger documents as JSON).",
     )
     max_file_deals: int = Field(
         default=1_000_000,

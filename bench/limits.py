@@ -56,6 +56,13 @@ def _filling(item: str, size: int, overhead: int = 200) -> int:
     return (size - overhead) // (len(item) + 1)
 
 
+def _alias_bomb(levels: int) -> str:
+    """Anchors of ten aliases each, ``levels`` deep: 10**levels values from a few hundred bytes."""
+    lines = ["a0: &a0 [" + ", ".join(["x"] * 10) + "]"]
+    lines += [f"a{n}: &a{n} [" + ", ".join([f"*a{n - 1}"] * 10) + "]" for n in range(1, levels)]
+    return "\n".join(lines) + "\n"
+
+
 def _unknown_fields(count: int, name_length: int) -> str:
     return ",".join(f'"{str(n).rjust(name_length, "x")}": 1' for n in range(count))
 
@@ -69,6 +76,12 @@ def cases() -> list[tuple[str, str, str, Callable[[], bytes]]]:
          lambda: f'{{{STORED}, "roster": [{_items("{}", 1_000_000)}]}}'.encode()),
         ("roster: 1M {} (calculate)", CALCULATE, JSON,
          lambda: f'{{{STORED}, "roster": [{_items("{}", 1_000_000)}]}}'.encode()),
+        ("roster: 100k {}, the most employees (runs)", RUNS, JSON,
+         lambda: f'{{{STORED}, "roster": [{_items("{}", 100_000)}]}}'.encode()),
+        ("roster: 100k employees of an unknown role (calculate)", CALCULATE, JSON,
+         lambda: (f'{{{STORED}, "roster": ['
+                  + ",".join(f'{{"id": "E-{n}", "department": "sales", "role": "x"}}'
+                             for n in range(100_000)) + "]}").encode()),
         ("roster: 6M {} (runs)", RUNS, JSON,
          lambda: f'{{{STORED}, "roster": [{_items("{}", 6_000_000)}]}}'.encode()),
         ("deals: 1M {} (runs)", RUNS, JSON,
@@ -103,6 +116,11 @@ def cases() -> list[tuple[str, str, str, Callable[[], bytes]]]:
          lambda: f"[{_items('{}', _filling('{}', 2 * MIB - 1024))}]".encode()),
         ("2 MiB of - [] (schemes, YAML)", SCHEMES, YAML,
          lambda: ("- []\n" * _filling("- []\n", 2 * MIB - 1024)).encode()),
+        ("128 KiB of - {} in a YAML roster (runs)", RUNS, YAML,
+         lambda: ("scheme: {key: acme-sales, version: 1}\nperiod: 2027-03\nroster:\n"
+                  + "  - {}\n" * _filling("  - {}\n", 128 * 1024 - 100)).encode()),
+        ("YAML aliases expanding past 1M values (schemes)", SCHEMES, YAML,
+         lambda: _alias_bomb(7).encode()),
     ]  # fmt: skip
 
 

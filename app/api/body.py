@@ -10,20 +10,25 @@ forbids unknown fields.  The OpenAPI description of each body is declared on its
 from __future__ import annotations
 
 import email.message
+import functools
+import typing
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Final, TypeVar
 
 from fastapi import Depends, Request
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from app.engine import json_pointer
 from app.io.read.documents import Document, Format, parse_document
+from app.io.read.yamlnodes import MAX_NODES
 from app.services import ErrorItem, Invalid, SchemeDocument
 from app.settings import Settings
 
 __all__ = [
     "JSON",
+    "MAX_ERRORS",
+    "MAX_YAML_VALUES",
     "YAML",
     "BodyError",
     "RawBody",
@@ -44,6 +49,11 @@ _YAML_TYPES: Final = frozenset({"yaml", "x-yaml"})
 TAGS: Final = frozenset({"stored-version", "effective-on", "inline-document"})
 
 M = TypeVar("M", bound=BaseModel)
+#: The most values a YAML body may expand to (through aliases too); JSON bodies have the
+#: decoder's own limit, MAX_NODES.
+MAX_YAML_VALUES: Final = 100_000
+#: The most errors a problem lists (it counts the rest in ``error_count``).
+MAX_ERRORS: Final = 50
 
 
 class BodyError(Exception):
@@ -83,6 +93,12 @@ def _format(content_type: str | None) -> Format:
 
 async def _read(request: Request, limit: int, setting: str) -> RawBody:
     fmt = _format(request.headers.get("content-type"))
+    if fmt == "yaml":
+        # YAML decodes about ten times slower than JSON (about 1 s a megabyte, holding the
+        # interpreter): its own, smaller limit keeps one request from holding a worker
+        # (large rosters and deals travel as JSON).
+        settings: Settings = request.app.state.settings
+        limit, setting = min(limit, settings.max_yaml_bytes), "COMPCALC_MAX_YAML_BYTES"
     too_large = BodyError(
         413,
         "BODY_TOO_LARGE",
@@ -114,11 +130,22 @@ SchemeBody = Annotated[RawBody, Depends(_reader("max_scheme_bytes"))]
 RosterBody = Annotated[RawBody, Depends(_reader("max_body_bytes"))]
 
 
-def decode(body: RawBody, *, positions: bool = False) -> Document:
-    """Decode the body; raises :class:`~app.io.read.documents.DocumentError` when unparseable."""
+def _values(body: RawBody) -> int:
+    """The most values the body may decode to (YAML's are built in Python, one by one)."""
+    return MAX_YAML_VALUES if body.format == "yaml" else MAX_NODES
+
+
+def _not_empty(body: RawBody) -> None:
     if not body.data.strip():
         raise Invalid("EMPTY_BODY", "the request body is empty", [ErrorItem("empty", pointer="")])
-    return parse_document(body.data, body.format, name="request body", positions=positions)
+
+
+def decode(body: RawBody, *, positions: bool = False) -> Document:
+    """Decode the body; raises :class:`~app.io.read.documents.DocumentError` when unparseable."""
+    _not_empty(body)
+    return parse_document(
+        body.data, body.format, name="request body", positions=positions, max_nodes=_values(body)
+    )
 
 
 def pointer(loc: Sequence[Any]) -> str:
@@ -136,23 +163,94 @@ def _message(error: Any) -> str:
 
 
 def validate(model: type[M], data: object) -> M:
-    """``data`` as ``model``, or :class:`Invalid` listing every error with its pointer."""
+    """``data`` as ``model``, or :class:`Invalid` listing its first errors with their pointers
+    (and in ``error_count`` how many there are).
+
+    Long lists of items (a roster, deals) are validated a chunk at a time, so that the
+    interpreter serves other requests (``/healthz``) between chunks, and only the first
+    :data:`MAX_ERRORS` errors are turned into messages.
+    """
+    fields = data if isinstance(data, dict) else {}
+    long = {
+        name: value
+        for name, value in fields.items()
+        if isinstance(value, list) and len(value) > _CHUNK and name in _chunked(model)
+    }
+    problems = _Problems()
+    head = None
     try:
-        return model.model_validate(data)
+        head = model.model_validate({**fields, **{name: [] for name in long}} if long else data)
     except ValidationError as exc:
-        errors = [
-            ErrorItem(_message(e), pointer=pointer(e["loc"]), code=e["type"].upper())
-            for e in exc.errors(include_url=False, include_input=False)
-        ]
-        detail = f"the request body has {len(errors)} invalid field(s): " + "; ".join(
-            f"{item.pointer or '/'} {item.detail}" for item in errors[:3]
+        problems.add(exc)
+    parts: dict[str, list[Any]] = {}
+    for name, value in long.items():
+        adapter = _chunked(model)[name]
+        parts[name] = []
+        for start in range(0, len(value), _CHUNK):
+            try:
+                parts[name] += adapter.validate_python(value[start : start + _CHUNK])
+            except ValidationError as exc:
+                problems.add(exc, (name, start))
+    if problems.count or head is None:
+        raise problems.invalid()
+    return head.model_copy(update=parts) if parts else head
+
+
+#: Items validated at a time: a few milliseconds of work each.
+_CHUNK: Final = 2_000
+
+
+@functools.cache
+def _chunked(model: type[BaseModel]) -> dict[str, TypeAdapter[list[Any]]]:
+    """The fields of ``model`` that are plain lists of items (no constraints of their own)."""
+    found = {}
+    for name, info in model.model_fields.items():
+        annotation = info.annotation
+        if annotation is not None and typing.get_origin(annotation) is list and not info.metadata:
+            found[name] = TypeAdapter(annotation)
+    return found
+
+
+class _Problems:
+    """Errors of one or more validations: the first MAX_ERRORS as items, all counted."""
+
+    def __init__(self) -> None:
+        self.items: list[ErrorItem] = []
+        self.count = 0
+
+    def add(self, exc: ValidationError, offset: tuple[str, int] | None = None) -> None:
+        self.count += exc.error_count()
+        room = MAX_ERRORS - len(self.items)
+        if room <= 0:
+            return
+        for e in exc.errors(include_url=False, include_input=False, include_context=False)[:room]:
+            loc = e["loc"]
+            if offset is not None:  # a chunk's index is within the chunk
+                name, start = offset
+                loc = (name, start + int(loc[0]), *loc[1:])
+            self.items.append(ErrorItem(_message(e), pointer=pointer(loc), code=e["type"].upper()))
+
+    def invalid(self) -> Invalid:
+        detail = f"the request body has {self.count} invalid field(s): " + "; ".join(
+            f"{item.pointer or '/'} {item.detail}" for item in self.items[:3]
         )
-        raise Invalid("INVALID_BODY", detail, errors) from None
+        return Invalid("INVALID_BODY", detail, self.items, {"error_count": self.count})
 
 
-def check_counts(request: Request, roster: int, deals: int) -> None:
-    """Refuse more employees or deals than the settings allow over HTTP (422)."""
+def check_counts(request: Request, data: object) -> None:
+    """Refuse more employees or deals than the settings allow over HTTP (422).
+
+    Counted in the decoded body, before any item is validated: a million empty roster
+    entries are refused in the time it takes to count them, not validated one by one.
+    """
     settings: Settings = request.app.state.settings
+    fields = data if isinstance(data, dict) else {}
+
+    def length(field: str) -> int:
+        value = fields.get(field)
+        return len(value) if isinstance(value, list) else 0
+
+    roster, deals = length("roster"), length("deals")
     errors = [
         ErrorItem(f"at most {limit:,} {what} per request ({setting})", pointer=f"/{field}")
         for field, what, count, limit, setting in (
@@ -219,5 +317,5 @@ def _specificity(pattern: str, media: str) -> int:
 def scheme_document(body: RawBody) -> SchemeDocument:
     """The body as a scheme document; refuses an empty body, raises
     :class:`~app.io.read.documents.DocumentError` when it cannot be parsed."""
-    decode(body)
-    return SchemeDocument.parse(body.data, body.format)
+    _not_empty(body)
+    return SchemeDocument.parse(body.data, body.format, max_nodes=_values(body))

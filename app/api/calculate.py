@@ -73,9 +73,9 @@ async def calculate_payroll(
 
 
 def _request(body: RawBody, http: Request) -> CalculateRequest:
-    request = validate(CalculateRequest, decode(body).data)
-    check_counts(http, len(request.roster), len(request.deals))
-    return request
+    data = decode(body).data
+    check_counts(http, data)
+    return validate(CalculateRequest, data)
 
 
 def _respond(db: Database, request: CalculateRequest) -> Response:

@@ -38,8 +38,10 @@ async def get_database(request: Request) -> Database:
 DatabaseDep = Annotated[Database, Depends(get_database)]
 
 #: A list's page: at most ``limit`` items, after skipping ``offset``.
-Limit = Annotated[int, Query(ge=1, le=500)]
-Offset = Annotated[int, Query(ge=0, le=10_000_000)]
+MAX_PAGE: Final = 500
+MAX_OFFSET: Final = 10_000_000
+Limit = Annotated[int, Query(ge=1, le=MAX_PAGE)]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 
 
 # --- parameter types ---------------------------------------------------------------------------

@@ -4,12 +4,14 @@ Services and the engine raise errors with stable codes and no HTTP status; :data
 each error class to a status, a problem ``type`` and a title.  Every 4xx/5xx the service sends
 is ``application/problem+json`` with ``type``, ``title``, ``status``, ``detail``, ``instance``
 and ``code``; validation problems add ``errors``: ``[{pointer, detail, code}]``, where
-``pointer`` is an RFC 6901 JSON pointer into the request body.  No problem echoes the request
-body or any input value beyond what a message names.
+``pointer`` is an RFC 6901 JSON pointer into the request body, and ``error_count``.  No
+problem echoes the request body or any input value beyond what a message names, and every
+problem is bounded (see :data:`MAX_PROBLEM_BYTES` and the limits beside it).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
@@ -39,11 +41,15 @@ from app.services import (
     scheme_error_items,
 )
 
-from .body import BodyError
+from .body import MAX_ERRORS, BodyError
 from .methods import allowed
 from .metrics import note_problem
 
 __all__ = [
+    "MAX_DETAIL",
+    "MAX_ERRORS",
+    "MAX_ITEM_TEXT",
+    "MAX_PROBLEM_BYTES",
     "PROBLEM_MEDIA_TYPE",
     "Problem",
     "ProblemError",
@@ -82,7 +88,12 @@ class Problem(BaseModel):
     instance: str = Field(description="Path of the request that failed.")
     code: str = Field(description="Stable machine-readable code, e.g. `VERSION_PUBLISHED`.")
     errors: list[ProblemError] | None = Field(
-        default=None, description="Validation problems, each with its pointer."
+        default=None,
+        description="Validation problems, each with its pointer: at most 50 (the first "
+        "found); `error_count` says how many there were.",
+    )
+    error_count: int | None = Field(
+        default=None, description="How many problems were found (with `errors`)."
     )
 
 
@@ -145,25 +156,47 @@ def problem_response(
         "title": title,
         "status": status,
         "detail": _clip(detail),
-        "instance": request.url.path,
+        "instance": _clip(request.url.path),
         "code": code,
     }
-    items = [{**item.as_dict(), "detail": _clip(item.detail)} for item in errors[:_MAX_ERRORS]]
-    if items:
-        body["errors"] = items
+    if errors:
+        body["errors"] = [_bounded(item) for item in errors[:MAX_ERRORS]]
+        body["error_count"] = len(errors)
     if extra:
         body.update(extra)
+    _within_bound(body)
     note_problem(request, code)  # counted by code in GET /metrics, and logged
     return JSONResponse(body, status, dict(headers or {}), media_type=PROBLEM_MEDIA_TYPE)
 
 
-_MAX_DETAIL: Final = 500
-_MAX_ERRORS: Final = 1000
+#: The bounds of every problem document (docs/api.md, "Problems"): a ``detail`` of at most
+#: MAX_DETAIL characters, each error's ``detail``, ``pointer`` and ``parameter`` of at most
+#: MAX_ITEM_TEXT, at most MAX_ERRORS errors (``error_count`` says how many there were), and
+#: at most MAX_PROBLEM_BYTES in all.
+MAX_DETAIL: Final = 500
+MAX_ITEM_TEXT: Final = 300
+MAX_PROBLEM_BYTES: Final = 64 * 1024
 
 
-def _clip(text: str) -> str:
+def _clip(text: str, limit: int = MAX_DETAIL) -> str:
     """A message cut to a readable length: one that quotes a huge input never echoes it."""
-    return text if len(text) <= _MAX_DETAIL else text[: _MAX_DETAIL - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _bounded(item: ErrorItem) -> dict[str, Any]:
+    fields = item.as_dict()
+    for name in ("detail", "pointer", "parameter"):
+        if isinstance(fields.get(name), str):
+            fields[name] = _clip(fields[name], MAX_ITEM_TEXT)
+    return fields
+
+
+def _within_bound(body: dict[str, Any]) -> None:
+    """Drop errors from the end until the document fits MAX_PROBLEM_BYTES (they are still
+    counted in ``error_count``); every text in it is already clipped, so this is rare."""
+    errors = body.get("errors")
+    while errors and len(json.dumps(body, ensure_ascii=False).encode()) > MAX_PROBLEM_BYTES:
+        del errors[len(errors) // 2 :]
 
 
 def _validation_items(exc: RequestValidationError) -> list[ErrorItem]:

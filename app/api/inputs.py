@@ -97,17 +97,22 @@ Day = Annotated[dt.date, BeforeValidator(_day)]
 #: An exact decimal: a JSON number or a numeric string of ASCII digits, at most 15 digits
 #: before the decimal point and 20 after it (docs/api.md "Numbers"); ``-0.00`` is ``0.00``.
 Amount = Annotated[Decimal, BeforeValidator(_exact)]
+#: The longest identifier, person's name; the highest version number; most credits of a deal.
+MAX_TEXT: Final = 100
+MAX_NAME: Final = 200
+MAX_VERSION: Final = 1_000_000
+MAX_CREDITS: Final = 100
 #: An identifier or a name of the scheme (an id, a department, a role, a key): 1 to 100
 #: characters, none of them a control character.
 Text = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=100),
+    StringConstraints(min_length=1, max_length=MAX_TEXT),
     AfterValidator(printable),
     PRINTABLE_SCHEMA,
 ]
 #: A person's name: up to 200 characters, none of them a control character.
 Name = Annotated[
-    str, StringConstraints(max_length=200), AfterValidator(printable), PRINTABLE_SCHEMA
+    str, StringConstraints(max_length=MAX_NAME), AfterValidator(printable), PRINTABLE_SCHEMA
 ]
 Group = Annotated[str, StringConstraints(pattern=r"^[a-z0-9._-]{1,64}$")]
 
@@ -148,7 +153,9 @@ class SchemeVersionRef(_Input):
     """A stored scheme version: `{"key": "acme-sales", "version": 2}`."""
 
     key: Text = Field(description="The scheme's key.")
-    version: Annotated[int, Strict()] = Field(ge=1, le=1_000_000, description="The version number.")
+    version: Annotated[int, Strict()] = Field(
+        ge=1, le=MAX_VERSION, description="The version number."
+    )
 
 
 class SchemeOnDate(_Input):
@@ -264,7 +271,7 @@ class DealInput(_Input):
     amount: Amount
     refund_of: Text | None = Field(default=None, description="The refunded deal's id.")
     kind: Measure | None = Field(default=None, description="Overrides the classification.")
-    credit: list[CreditInput] = Field(min_length=1, max_length=100)
+    credit: list[CreditInput] = Field(min_length=1, max_length=MAX_CREDITS)
 
     def to_engine(self) -> Deal:
         return Deal(

@@ -68,8 +68,9 @@ def create_payroll_run(
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     with paused_for(len(body.data)):
-        run = validate(RunRequest, decode(body).data)
-        check_counts(request, len(run.roster), len(run.deals))
+        data = decode(body).data
+        check_counts(request, data)
+        run = validate(RunRequest, data)
         repeat = once(request, who, idempotency_key, body.data)
         reply = services.create_run(db, run.ref(), run.inputs(), who, repeat, run.target())
         return send(reply)

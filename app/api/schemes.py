@@ -16,6 +16,7 @@ from .deps import DatabaseDep, Limit, Offset, TextParam
 from .errors import secured
 from .examples import ACME_KEY
 from .idempotent import IdempotencyKey, IfMatch, once, revision, send
+from .inputs import MAX_VERSION
 from .openapi import request_body
 from .outputs import (
     DiffOut,
@@ -34,7 +35,7 @@ router = APIRouter(prefix="/v1/schemes", tags=["Schemes"])
 Key = Annotated[
     TextParam, Path(max_length=64, description="The scheme's key.", examples=[ACME_KEY])
 ]
-Number = Annotated[int, Path(ge=1, le=1_000_000, description="Version number.", examples=[1])]
+Number = Annotated[int, Path(ge=1, le=MAX_VERSION, description="Version number.", examples=[1])]
 
 _SCHEME_BODY = request_body(
     "Scheme",

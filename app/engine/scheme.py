@@ -109,19 +109,13 @@ def _money(value: Any, info: ValidationInfo) -> Decimal:
         amount = to_decimal(value)
     except NumberRefused as exc:
         # Beyond the bounds of any input decimal (docs/rules.md "Numbers"): for an amount,
-        # larger than 10^13, or more decimals than the currency has.
+        # larger than 10^13; more than 20 decimals is INVALID_NUMBER, as for every decimal.
         refused = exc.value
         if refused is not None and exc.reason == "integer_digits":
             raise PydanticCustomError(
                 "AMOUNT_TOO_LARGE",
                 "amount {amount} is larger than 10^13",
                 {"amount": format_decimal(refused)},
-            ) from None
-        if refused is not None and isinstance(digits, int) and decimal_places(refused) > digits:
-            raise PydanticCustomError(
-                "PRECISION",
-                "amount {amount} has more decimals than the currency allows ({digits})",
-                {"amount": format_decimal(refused), "digits": digits},
             ) from None
         raise PydanticCustomError("INVALID_NUMBER", "{reason}", {"reason": str(exc)}) from None
     except ValueError as exc:
@@ -365,7 +359,9 @@ class KeyAccounts(_Rules):
     """Clients whose revenue above a monthly baseline is credited as growth_revenue."""
 
     client_ids: list[ClientId] = Field(default_factory=list, max_length=10_000)
-    baseline: dict[Annotated[str, AfterValidator(_text)], Money] = Field(default_factory=dict)
+    baseline: dict[Annotated[str, AfterValidator(_text)], Money] = Field(
+        default_factory=dict, max_length=10_000
+    )
 
 
 class Clawback(_Rules):

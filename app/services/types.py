@@ -17,6 +17,7 @@ from app.db.repository import RunRow, SchemeRow
 from app.engine import Finding
 from app.io.read.documents import Format, parse_document
 from app.io.read.positions import Positions
+from app.io.read.yamlnodes import MAX_NODES
 
 __all__ = [
     "Actor",
@@ -42,9 +43,12 @@ class SchemeDocument:
     positions: Positions = field(default_factory=Positions)
 
     @classmethod
-    def parse(cls, raw: bytes | str, fmt: Format, name: str = "request body") -> SchemeDocument:
-        """Decode ``raw``; raises :class:`~app.io.read.documents.DocumentError` when unparseable."""
-        decoded = parse_document(raw, fmt, name=name, positions=True)
+    def parse(
+        cls, raw: bytes | str, fmt: Format, name: str = "request body", max_nodes: int = MAX_NODES
+    ) -> SchemeDocument:
+        """Decode ``raw`` (at most ``max_nodes`` values); raises
+        :class:`~app.io.read.documents.DocumentError` when unparseable."""
+        decoded = parse_document(raw, fmt, name=name, positions=True, max_nodes=max_nodes)
         text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
         return cls(decoded.data, text.removeprefix("\ufeff"), fmt, decoded.positions)
 

@@ -9,17 +9,10 @@ schemes, versions and runs are exactly those seeded before it.
 from __future__ import annotations
 
 import json
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-
-from app.main import create_app
-from app.services import keys
-from app.settings import Settings
 
 PROBLEM = "application/problem+json"
 JSON = "application/json"
@@ -115,24 +108,6 @@ SCHEME_CASES: list[tuple[str, str, str | bytes, int]] = [
 ]
 
 
-@pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Iterator[TestClient]:
-    """An app holding a published Acme scheme and nothing else, with an admin key."""
-    path = tmp_path_factory.mktemp("corpus") / "corpus.db"
-    shutil.copyfile(sqlite_template, path)
-    app = create_app(Settings(database_url=f"sqlite:///{path}"))
-    secret = keys.create_key(app.state.database, "corpus", ["admin"])[1]
-    repo_root = Path(__file__).resolve().parents[2]
-    with TestClient(
-        app, headers={"Authorization": f"Bearer {secret}"}, raise_server_exceptions=False
-    ) as test_client:
-        yaml = (repo_root / "examples" / "acme.yaml").read_text("utf-8")
-        created = test_client.post(SCHEMES, content=yaml, headers={"content-type": YAML})
-        etag = created.headers["ETag"]
-        test_client.post(f"{SCHEMES}/acme-sales/versions/1/publish", headers={"If-Match": etag})
-        yield test_client
-
-
 def _stored(client: TestClient) -> tuple[int, int, int]:
     schemes = client.get(SCHEMES).json()
     versions = sum(item["versions"] for item in schemes["items"])
@@ -181,3 +156,75 @@ def test_too_many_employees_are_refused(client: TestClient) -> None:
     assert response.json()["code"] == "TOO_MANY_ITEMS"
     assert [e["pointer"] for e in response.json()["errors"]] == ["/roster", "/deals"]
     assert _stored(client) == (1, 1, 0)
+
+
+def _post(client: TestClient, body: str, media: str = JSON, path: str = RUNS) -> dict[str, Any]:
+    response = client.post(path, content=body.encode(), headers={"content-type": media})
+    assert response.headers["content-type"] == PROBLEM, response.text[:300]
+    assert len(response.content) <= 64 * 1024
+    assert _stored(client) == (1, 1, 0)
+    problem: dict[str, Any] = {"status": response.status_code, **response.json()}
+    return problem
+
+
+@pytest.mark.parametrize("path", [RUNS, CALCULATE])
+def test_a_roster_of_empty_items_is_counted_before_any_is_validated(
+    client: TestClient, path: str
+) -> None:
+    # 900 000 empty employees: under the decoder's million values, over the 100 000
+    # employees of a request.  One error, for the array: not 2.7 million, one per field.
+    problem = _post(client, HEAD + '"roster": [' + ",".join(["{}"] * 900_000) + "]}", path=path)
+    assert (problem["status"], problem["code"]) == (422, "TOO_MANY_ITEMS")
+    assert [e["pointer"] for e in problem["errors"]] == ["/roster"]
+
+
+@pytest.mark.parametrize("count", [1_000_000, 6_000_000])
+def test_millions_of_values_are_refused_while_decoding(client: TestClient, count: int) -> None:
+    problem = _post(client, HEAD + '"roster": [' + ",".join(["{}"] * count) + "]}")
+    assert (problem["status"], problem["code"]) == (422, "TOO_MANY_VALUES")
+    assert "1,000,000" in problem["detail"]
+
+
+def test_a_million_numbers_are_refused_while_decoding(client: TestClient) -> None:
+    problem = _post(client, HEAD + '"roster": [' + ",".join(["1.5"] * 1_000_001) + "]}")
+    assert (problem["status"], problem["code"]) == (422, "TOO_MANY_VALUES")
+
+
+@pytest.mark.parametrize("media", [JSON, YAML])
+def test_an_object_of_too_many_members_is_refused(client: TestClient, media: str) -> None:
+    members = ",".join(f'"f{n}": 1' for n in range(10_001))
+    problem = _post(client, "{" + members + "}", media)
+    assert (problem["status"], problem["code"]) == (422, "TOO_MANY_VALUES")
+    assert "more than 10,000 members" in problem["detail"]
+
+
+def test_a_yaml_body_over_its_limit_is_refused_before_it_is_composed(client: TestClient) -> None:
+    body = "period: 2027-03\nroster:\n" + "  - {}\n" * 20_000  # 140 kB
+    problem = _post(client, body, YAML)
+    assert (problem["status"], problem["code"]) == (413, "BODY_TOO_LARGE")
+    assert "131,072 bytes" in problem["detail"]
+
+
+def test_a_problem_is_bounded_however_much_the_request_is_wrong(client: TestClient) -> None:
+    # 1 000 unknown fields with 19 KB names: every one is an error, and none is echoed.
+    fields = {f"{n:04d}" + "x" * 19_000: 1 for n in range(1_000)}
+    problem = _post(client, json.dumps({**json.loads(_run()), **fields}))
+
+    assert (problem["status"], problem["code"]) == (422, "INVALID_BODY")
+    assert problem["error_count"] == 1_000
+    assert len(problem["errors"]) == 50
+    for error in problem["errors"]:
+        assert len(error["pointer"]) == 300 and error["pointer"].endswith("…")
+        assert len(error["detail"]) == 300 and error["detail"].endswith("…")
+    assert len(problem["detail"]) <= 500
+
+
+@pytest.mark.parametrize("path", [RUNS, SCHEMES])
+def test_a_yaml_alias_bomb_is_refused(client: TestClient, path: str) -> None:
+    # Six levels of ten aliases: a million values from 300 bytes; a YAML body may expand to
+    # 100 000.
+    lines = ["a0: &a0 [" + ", ".join(["x"] * 10) + "]"]
+    lines += [f"a{n}: &a{n} [" + ", ".join([f"*a{n - 1}"] * 10) + "]" for n in range(1, 6)]
+    problem = _post(client, "\n".join(lines) + "\n", YAML, path)
+    assert (problem["status"], problem["code"]) == (422, "TOO_MANY_VALUES")
+    assert "more than 100,000 values" in problem["detail"]

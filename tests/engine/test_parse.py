@@ -43,8 +43,9 @@ def _errors(document: object) -> list[tuple[str, tuple[str | int, ...]]]:
         (f"{REP}.base", "45000.001", "PRECISION", (*REP_PATH, "base")),
         # a float with more precision than RUB allows is an error, not silently rounded
         (f"{REP}.base", 0.1 + 0.2, "PRECISION", (*REP_PATH, "base")),
-        # 31 significant digits: the extra decimal must not vanish in a 28-digit context
-        (f"{REP}.base", "45000.0000000000000000000000001", "PRECISION", (*REP_PATH, "base")),
+        # 31 significant digits: the extra decimal must not vanish in a 28-digit context; more
+        # than 20 decimals is refused as for every decimal input
+        (f"{REP}.base", "45000.0000000000000000000000001", "INVALID_NUMBER", (*REP_PATH, "base")),
         (f"{REP}.base", 10**13 + 1, "AMOUNT_TOO_LARGE", (*REP_PATH, "base")),
         (f"{REP}.base", "1e400", "AMOUNT_TOO_LARGE", (*REP_PATH, "base")),
         ("currency", "XYZ", "UNKNOWN_CURRENCY", ("currency",)),

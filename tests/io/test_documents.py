@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 
 from app.engine import Finding
-from app.io.read.documents import DocumentError, load_document, parse_document
+from app.io.read.documents import (
+    LOCATED_CHARS,
+    MAX_ARRAYS,
+    DocumentError,
+    Format,
+    load_document,
+    parse_document,
+)
 from app.io.read.positions import locate
 from app.io.read.yamlnodes import MAX_NODES
 
@@ -228,3 +235,50 @@ def test_size_limit_and_unreadable_files(tmp_path: Path) -> None:
 def test_empty_document_is_none() -> None:
     assert data("") is None
     assert data("# just a comment\n") is None
+
+
+def test_json_values_are_located_up_to_a_length_and_not_beyond() -> None:
+    def located(padding: int) -> bool:
+        text = '{"pad": "' + "x" * padding + '", "rate": 0.15}'
+        return parse_document(text, "json").positions.values.get(("rate",)) is not None
+
+    assert located(LOCATED_CHARS - 100)
+    assert not located(LOCATED_CHARS)
+
+
+def test_a_json_number_problem_in_a_long_text_has_no_line() -> None:
+    short = '{"a": 1e99999}'
+    long = '{"pad": "' + "x" * LOCATED_CHARS + '", "a": 1e99999}'
+
+    with pytest.raises(DocumentError) as near:
+        parse_document(short, "json")
+    with pytest.raises(DocumentError) as far:
+        parse_document(long, "json")
+    assert (near.value.code, near.value.line, near.value.column) == ("INVALID_NUMBER", 1, 7)
+    assert (far.value.code, far.value.line) == ("INVALID_NUMBER", None)
+
+
+def test_json_values_are_counted_while_decoding() -> None:
+    with pytest.raises(DocumentError) as objects:
+        parse_document("[" + ",".join(["{}"] * 11) + "]", "json", max_nodes=10)
+    with pytest.raises(DocumentError) as numbers:
+        parse_document("[" + ",".join(["1.5", "2"] * 6) + "]", "json", max_nodes=10)
+    with pytest.raises(DocumentError) as arrays:
+        parse_document("[" * (MAX_ARRAYS + 1), "json")
+
+    assert objects.value.code == numbers.value.code == arrays.value.code == "TOO_MANY_VALUES"
+    assert "more than 10 objects and numbers" in objects.value.message
+    assert f"more than {MAX_ARRAYS:,} arrays" in arrays.value.message
+    assert parse_document("[" + ",".join(["{}"] * 10) + "]", "json", max_nodes=10).data == [{}] * 10
+
+
+def test_a_mapping_of_too_many_members_is_refused_in_json_and_yaml() -> None:
+    members = ", ".join(f'"k{n}": 1' for n in range(10_001))
+    formats: tuple[Format, ...] = ("json", "yaml")
+    for fmt in formats:
+        with pytest.raises(DocumentError) as refused:
+            parse_document("{" + members + "}", fmt)
+        assert refused.value.code == "TOO_MANY_VALUES"
+        assert "more than 10,000 members" in refused.value.message
+    kept = parse_document("{" + members.rpartition(",")[0] + "}", "json").data
+    assert isinstance(kept, dict) and len(kept) == 10_000

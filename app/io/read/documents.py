@@ -23,9 +23,11 @@ import yaml
 
 from .files import FileProblem, decode_utf8, read_limited
 from .positions import Positions
-from .yamlnodes import MAX_NODES, NodeBuilder, NodeProblem, compose, shorten
+from .yamlnodes import MAX_MEMBERS, MAX_NODES, NodeBuilder, NodeProblem, compose, shorten
 
 __all__ = [
+    "LOCATED_CHARS",
+    "MAX_ARRAYS",
     "Document",
     "DocumentError",
     "Format",
@@ -36,6 +38,13 @@ __all__ = [
 ]
 
 Format = Literal["yaml", "json"]
+
+#: Arrays a JSON document may open: a request's deals each have one (their credit).
+MAX_ARRAYS: Final = 500_000
+
+#: JSON texts up to this length have their values located (composed as YAML, which costs
+#: about 1 s a megabyte); problems in longer ones name a pointer without a line.
+LOCATED_CHARS: Final = 256 * 1024
 
 _SUFFIXES: Final[dict[str, Format]] = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
 
@@ -115,7 +124,7 @@ def parse_document(
         text = raw.removeprefix("\ufeff")
     if fmt == "yaml":
         return _parse_yaml(text, name, max_nodes)
-    data = _parse_json(text, name)
+    data = _parse_json(text, name, max_nodes)
     return Document(data, json_positions(text, max_nodes) if positions else Positions())
 
 
@@ -130,7 +139,10 @@ def _parse_yaml(text: str, name: str, max_nodes: int) -> Document:
 
 
 def json_positions(text: str, max_nodes: int = MAX_NODES) -> Positions:
-    """Positions of a JSON text's values, or none when the YAML composer cannot read it."""
+    """Positions of a JSON text's values, or none when the YAML composer cannot read it (or
+    the text is longer than :data:`LOCATED_CHARS`)."""
+    if len(text) > LOCATED_CHARS:
+        return Positions()
     try:
         node = compose(text)
         if node is None:
@@ -171,6 +183,50 @@ def _json_number(text: str) -> Decimal:
     return value
 
 
+class _JSONCounter:
+    """The decoder's hooks, counting objects and numbers as they are decoded.
+
+    A body of millions of tiny values is refused when the count passes ``max_values``, long
+    before its values would be validated one by one; an object with more than
+    :data:`~app.io.read.yamlnodes.MAX_MEMBERS` members is refused as it is built.
+    """
+
+    def __init__(self, max_values: int) -> None:
+        self.left = max_values
+        self.max_values = max_values
+
+    def _count(self) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise _JSONRefused(
+                "TOO_MANY_VALUES",
+                f"the document holds more than {self.max_values:,} objects and numbers",
+            )
+
+    def number(self, text: str) -> Decimal:
+        self._count()
+        return _json_number(text)
+
+    def integer(self, text: str) -> int:
+        self._count()
+        return int(text)
+
+    def object(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        self._count()
+        if len(pairs) > MAX_MEMBERS:
+            raise _JSONRefused(
+                "TOO_MANY_VALUES", f"an object has more than {MAX_MEMBERS:,} members"
+            )
+        result: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in result:
+                raise _JSONRefused(
+                    "DUPLICATE_KEY", f"key {shorten(key)!r} appears twice in the same object"
+                )
+            result[key] = value
+        return result
+
+
 def _json_constant(text: str) -> object:
     raise _JSONRefused(
         "INVALID_NUMBER",
@@ -179,23 +235,21 @@ def _json_constant(text: str) -> object:
     )
 
 
-def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise _JSONRefused("DUPLICATE_KEY", f"key {key!r} appears twice in the same object")
-        result[key] = value
-    return result
-
-
-def _parse_json(text: str, name: str) -> object:
+def _parse_json(text: str, name: str, max_values: int = MAX_NODES) -> object:
+    # Arrays have no decoder hook, and building millions of them holds the interpreter for
+    # seconds: their opening brackets are counted first (those inside strings too, so the
+    # count is an upper bound).
+    if text.count("[") > MAX_ARRAYS:
+        message = f"the document opens more than {MAX_ARRAYS:,} arrays"
+        raise DocumentError(name, None, None, "TOO_MANY_VALUES", message)
+    hooks = _JSONCounter(max_values)
     try:
         return json.loads(
             text,
-            parse_float=_json_number,
-            parse_int=int,
+            parse_float=hooks.number,
+            parse_int=hooks.integer,
             parse_constant=_json_constant,
-            object_pairs_hook=_json_object,
+            object_pairs_hook=hooks.object,
         )
     except json.JSONDecodeError as exc:
         raise DocumentError(name, exc.lineno, exc.colno, "SYNTAX", exc.msg) from None
@@ -213,7 +267,13 @@ def _parse_json(text: str, name: str) -> object:
 def _json_problem_position(
     text: str, code: str, *, constant: bool = False
 ) -> tuple[int | None, int | None]:
-    """Where the YAML composer finds the same problem (it reports positions)."""
+    """Where the YAML composer finds the same problem (it reports positions).
+
+    Not for a refused count (the composer would spend seconds on what was refused in
+    milliseconds) nor for a text above :data:`LOCATED_CHARS`.
+    """
+    if code == "TOO_MANY_VALUES" or len(text) > LOCATED_CHARS:
+        return None, None
     found = _CONSTANT_RE.search(_blank_strings(text)) if constant else None
     if found is not None:
         offset = found.start()

@@ -14,10 +14,20 @@ from app.engine import Path
 
 from .positions import Position, Positions
 
-__all__ = ["MAX_DEPTH", "MAX_NODES", "NodeBuilder", "NodeProblem", "compose", "shorten"]
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_MEMBERS",
+    "MAX_NODES",
+    "NodeBuilder",
+    "NodeProblem",
+    "compose",
+    "shorten",
+]
 
 #: Values a document may expand to through aliases ("billion laughs" guard).
 MAX_NODES: Final = 1_000_000
+#: Members of one mapping (JSON object); a scheme's largest, a client baseline, has 10 000.
+MAX_MEMBERS: Final = 10_000
 #: Nesting levels; a scheme needs about ten.
 MAX_DEPTH: Final = 100
 
@@ -154,6 +164,10 @@ class NodeBuilder:
         entries: list[tuple[Any, Position, Node]] = []
         seen: dict[Any, Position] = {}
         merges: list[Node] = []
+        if len(node.value) > MAX_MEMBERS:
+            raise self._fail(
+                "TOO_MANY_VALUES", f"a mapping has more than {MAX_MEMBERS:,} members", node
+            )
         for key_node, value_node in node.value:
             if _is_merge_key(key_node):
                 merges.append(value_node)
