@@ -1,7 +1,7 @@
 """Hostile bodies against one worker: what each costs the server, and what /healthz waits.
 
 A measurement script, not a test: it prints figures and asserts nothing (the slow test
-``tests/api/test_limits_server.py`` asserts the bounds).
+``tests/api/test_limits_server.py`` checks the answers, and that /healthz answers meanwhile).
 
     .venv/bin/python bench/limits.py                  # every case
     .venv/bin/python bench/limits.py --only roster    # the cases whose name contains "roster"
