@@ -72,7 +72,7 @@ def test_every_table_guarded_against_changes_is_guarded_against_truncate(
     ],
 )
 def test_truncate_is_refused_and_the_rows_stay(engine: sa.Engine, statement: str) -> None:
-    with pytest.raises(DBAPIError, match="TRUNCATE .* is refused"), engine.begin() as connection:
+    with pytest.raises(DBAPIError, match=r"TRUNCATE .* is refused"), engine.begin() as connection:
         connection.execute(sa.text(statement))
 
     with engine.connect() as connection:
