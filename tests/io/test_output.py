@@ -197,9 +197,9 @@ def test_explain_writes_negative_lines_as_subtractions(refund_payroll: Payroll) 
 
 def test_balances_roster_files(refund_payroll: Payroll) -> None:
     assert balances_csv(refund_payroll) == (
-        "id,department,role,balance_draw,balance_clawback\n"
-        "E-1,sales,rep,,130000.00\n"
-        "E-2,sales,rep,500.00,0.00\n"
+        "id,department,role,balance_draw,balance_clawback\r\n"
+        "E-1,sales,rep,,130000.00\r\n"
+        "E-2,sales,rep,500.00,0.00\r\n"
     )
     assert json.loads(balances_json(refund_payroll))["employees"] == [
         {"id": "E-1", "department": "sales", "role": "rep", "balances": {"clawback": "130000.00"}},

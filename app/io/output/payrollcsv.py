@@ -9,13 +9,12 @@ writes the documents a run stored, so both are the same bytes for the same payro
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Final
 
 from app.engine import Payroll
 
+from .csvcells import csv_text
 from .payrolljson import slip_json
 from .text import balance_order
 
@@ -26,39 +25,28 @@ CSV_COLUMNS: Final = (
     "basis", "rate", "amount", "explanation",
 )  # fmt: skip
 
-# A spreadsheet runs a cell that starts with one of these as a formula.
-_FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(text: str) -> str:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
 
 def payslips_csv(payslips: Iterable[Mapping[str, Any]]) -> str:
-    """The CSV of payslip documents, in their order."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    """The CSV of payslip documents, in their order (every cell guarded, see
+    :mod:`app.io.output.csvcells`)."""
+    return csv_text([CSV_COLUMNS, *_payslip_rows(payslips)])
+
+
+def _payslip_rows(payslips: Iterable[Mapping[str, Any]]) -> Iterator[list[object]]:
     for slip in payslips:
-        who = [_cell(slip["employee_id"]), _cell(slip["name"]), slip["department"], slip["role"]]
+        who = [slip["employee_id"], slip["name"], slip["department"], slip["role"]]
         amounts = []
         for number, line in enumerate(slip["lines"], start=1):
             amounts.append(line["amount"])
-            writer.writerow(
-                [*who, number, line["code"], _cell(line["label"]), line["measure"] or "",
-                 line["basis"] or "", line["rate"] or "", line["amount"],
-                 _cell(line["explanation"])]
-            )  # fmt: skip
+            yield [*who, number, line["code"], line["label"], line["measure"], line["basis"],
+                   line["rate"], line["amount"], line["explanation"]]  # fmt: skip
         gross = slip["gross"]
-        writer.writerow(
-            [*who, "", "gross", "Gross pay", "", "", "", gross, f"{' + '.join(amounts)} = {gross}"]
-        )
-        writer.writerows(_balance_rows(who, slip.get("balances") or {}))
-    return buffer.getvalue()
+        total = f"{' + '.join(amounts)} = {gross}"
+        yield [*who, "", "gross", "Gross pay", "", "", "", gross, total]
+        yield from _balance_rows(who, slip.get("balances") or {})
 
 
-def _balance_rows(who: Sequence[str], balances: Mapping[str, str]) -> list[list[str]]:
+def _balance_rows(who: Sequence[object], balances: Mapping[str, str]) -> list[list[object]]:
     return [
         [*who, "", f"balance_{kind}", f"{kind.capitalize()} balance carried", "", "", "",
          balances[kind],
@@ -80,14 +68,11 @@ DIFFERENCE_COLUMNS: Final = (
 def differences_csv(changes: Iterable[Mapping[str, Any]]) -> str:
     """A correction's differences: per employee one row per changed line code, then ``gross``,
     the original (approved) and corrected amounts beside the difference to pay or recover."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(DIFFERENCE_COLUMNS)
+    rows: list[Sequence[object]] = [DIFFERENCE_COLUMNS]
     for change in changes:
-        who = [_cell(change["employee_id"]), _cell(change["name"]), _cell(change["department"]),
-               _cell(change["role"])]  # fmt: skip
-        for line in [*change["lines"], change["gross"]]:
-            writer.writerow(
-                [*who, line["code"], line["original"], line["corrected"], line["difference"]]
-            )
-    return buffer.getvalue()
+        who = [change["employee_id"], change["name"], change["department"], change["role"]]
+        rows += [
+            [*who, line["code"], line["original"], line["corrected"], line["difference"]]
+            for line in [*change["lines"], change["gross"]]
+        ]
+    return csv_text(rows)

@@ -8,12 +8,12 @@ role and the balances carried (an empty cell when none is carried).
 
 from __future__ import annotations
 
-import csv
-import io
 import json
+from collections.abc import Sequence
 from typing import Any, Final
 
 from app.engine import Payroll
+from app.io.output.csvcells import csv_text
 from app.io.output.text import BALANCE_KINDS, money
 
 __all__ = ["BALANCE_COLUMNS", "balances_csv", "balances_json"]
@@ -26,16 +26,14 @@ BALANCE_COLUMNS: Final = (
 def balances_csv(payroll: Payroll) -> str:
     """``id,department,role,balance_draw,balance_clawback``: a valid roster CSV."""
     digits = payroll.minor_units
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(BALANCE_COLUMNS)
-    for slip in payroll.payslips:
-        owed = slip.balances
-        writer.writerow(
-            [slip.employee_id, slip.department, slip.role,
-             *("" if kind not in owed else money(owed[kind], digits) for kind in BALANCE_KINDS)]
-        )  # fmt: skip
-    return buffer.getvalue()
+    rows: list[Sequence[object]] = [BALANCE_COLUMNS]
+    rows += [
+        [slip.employee_id, slip.department, slip.role,
+         *("" if kind not in slip.balances else money(slip.balances[kind], digits)
+           for kind in BALANCE_KINDS)]
+        for slip in payroll.payslips
+    ]  # fmt: skip
+    return csv_text(rows, guard=False)  # a roster compcalc reads back: ids as they are
 
 
 def balances_json(payroll: Payroll) -> str:
