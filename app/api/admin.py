@@ -7,10 +7,11 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from app.services import audit, keys
 from app.services.keys import SCOPES, KeyView
+from app.services.reach import MAX_PATTERNS, PATTERN
 
 from .deps import DatabaseDep, InstantParam, Limit, Offset, TextParam
 from .errors import secured
@@ -37,6 +38,15 @@ class KeyRequest(BaseModel):
         default=None,
         description="When the key stops working, in the future (`422` otherwise); None: never.",
     )
+    schemes: list[Annotated[str, StringConstraints(pattern=PATTERN)]] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=MAX_PATTERNS,
+        description="The schemes the key reaches: scheme keys or globs (`acme-*`). Anything "
+        "of another scheme answers `404` as if it did not exist. None: every scheme. An "
+        "`admin` key cannot be limited.",
+        examples=[["acme-sales"]],
+    )
 
 
 class KeyOut(BaseModel):
@@ -47,6 +57,7 @@ class KeyOut(BaseModel):
     created_at: datetime
     expires_at: datetime | None
     revoked_at: datetime | None
+    schemes: list[str] | None = Field(description="The schemes it reaches; null: every scheme.")
 
 
 class NewKeyOut(KeyOut):
@@ -81,6 +92,7 @@ def _key(view: KeyView) -> dict[str, object]:
         "created_at": view.created_at,
         "expires_at": view.expires_at,
         "revoked_at": view.revoked_at,
+        "schemes": None if view.schemes is None else list(view.schemes),
     }
 
 
@@ -98,7 +110,7 @@ def _key(view: KeyView) -> dict[str, object]:
     responses=secured(422),
 )
 def create_api_key(who: AdminKey, body: KeyRequest, db: DatabaseDep) -> NewKeyOut:
-    view, secret = keys.create_key(db, body.name, body.scopes, body.expires_at, who)
+    view, secret = keys.create_key(db, body.name, body.scopes, body.expires_at, who, body.schemes)
     return NewKeyOut.model_validate({**_key(view), "key": secret})
 
 

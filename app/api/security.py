@@ -27,7 +27,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
-from app.services import Forbidden, RateLimited, Unauthenticated
+from app.services import Forbidden, RateLimited, Unauthenticated, reach
 from app.services.clock import now
 from app.services.keys import Principal, authenticate, count_request
 
@@ -151,6 +151,7 @@ def requires(*scopes: str) -> Callable[[Request, Credentials], Awaitable[Princip
             )
         limiter: RateLimiter = request.app.state.rate_limiter
         await limiter.check(request, found.key_id)
+        reach.enter(found.reach)  # every lookup of this request sees only what the key reaches
         return found
 
     return principal

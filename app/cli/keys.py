@@ -19,6 +19,7 @@ from app.cli.options import DatabaseUrlOption
 
 if TYPE_CHECKING:
     from app.services import Database
+    from app.services.keys import KeyView
 
 __all__ = ["keys_cli"]
 
@@ -45,6 +46,12 @@ def _fail(message: str) -> None:
     raise typer.Exit(2)
 
 
+def _described(view: KeyView) -> str:
+    """``scope scope`` and, for a limited key, ``on scheme glob``."""
+    scopes = " ".join(view.scopes)
+    return scopes if view.schemes is None else f"{scopes} on {' '.join(view.schemes)}"
+
+
 @keys_cli.command()
 def create(
     name: Annotated[str, typer.Option("--name", help="who or what holds the key")],
@@ -54,6 +61,14 @@ def create(
     expires: Annotated[
         datetime | None,
         typer.Option("--expires", help="expiry, e.g. 2027-12-31T00:00:00 (UTC)"),
+    ] = None,
+    scheme: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--scheme",
+            help="a scheme key or glob the key reaches (repeat for several), e.g. 'acme-*'; "
+            "without it, every scheme",
+        ),
     ] = None,
     url: DatabaseUrlOption = None,
 ) -> None:
@@ -66,11 +81,11 @@ def create(
     expires_at = None if expires is None else expires.replace(tzinfo=expires.tzinfo or UTC)
     with _database(url) as db:
         try:
-            view, secret = create_key(db, name, scope, expires_at)
+            view, secret = create_key(db, name, scope, expires_at, schemes=scheme or None)
         except Invalid as exc:
             _fail(exc.detail)
             return
-    typer.echo(f"created key {view.id} ({view.name}: {' '.join(view.scopes)})", err=True)
+    typer.echo(f"created key {view.id} ({view.name}: {_described(view)})", err=True)
     sys.stdout.write(secret + "\n")
 
 
@@ -85,7 +100,7 @@ def list_command(url: DatabaseUrlOption = None) -> None:
         state = "revoked" if view.revoked_at else "active"
         if view.expires_at is not None and state == "active":
             state = f"expires {view.expires_at:%Y-%m-%d %H:%M}"
-        typer.echo(f"{view.id}  {view.prefix}…  {view.name}  {' '.join(view.scopes)}  {state}")
+        typer.echo(f"{view.id}  {view.prefix}…  {view.name}  {_described(view)}  {state}")
 
 
 @keys_cli.command()

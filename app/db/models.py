@@ -52,7 +52,7 @@ __all__ = [
 
 #: The Alembic revision these models describe; /readyz wants the database at exactly this one.
 #: tests/db/test_migrations.py fails when it is not the head of migrations/versions.
-SCHEMA_REVISION: Final = "f2a3b4c5d6e7"
+SCHEMA_REVISION: Final = "a3b4c5d6e7f8"
 
 VERSION_DRAFT: Final = "draft"
 VERSION_PUBLISHED: Final = "published"

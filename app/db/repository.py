@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from .matching import keys_matching
 from .models import (
     VERSION_DRAFT,
     VERSION_PUBLISHED,
@@ -52,8 +53,13 @@ class Repository(RunQueries, TrustQueries):
         return record
 
     def schemes(
-        self, key_prefix: str | None, limit: int, offset: int
+        self,
+        key_prefix: str | None,
+        limit: int,
+        offset: int,
+        reach: tuple[str, ...] | None = None,
     ) -> tuple[list[SchemeRow], int]:
+        """Schemes by key; ``reach``: only those matching one of these globs (None: all)."""
         counts = (
             select(
                 SchemeVersion.scheme_id,
@@ -75,6 +81,9 @@ class Repository(RunQueries, TrustQueries):
             escaped = key_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             condition = SchemeRecord.key.like(escaped + "%", escape="\\")
             query, total = query.where(condition), total.where(condition)
+        if reach is not None:
+            within = keys_matching(SchemeRecord.key, reach)
+            query, total = query.where(within), total.where(within)
         rows = self.session.execute(query.order_by(SchemeRecord.key).limit(limit).offset(offset))
         found = [
             SchemeRow(s, versions, latest, published) for s, versions, latest, published in rows

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import CursorResult, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from .matching import keys_matching
 from .models import (
     KIND_CORRECTION,
     RUN_APPROVED,
@@ -47,6 +48,8 @@ class RunFilter:
     status: str | None = None
     group: str | None = None
     kind: str | None = None
+    #: Only runs of schemes whose keys match one of these globs (None: every scheme).
+    reach: tuple[str, ...] | None = None
 
 
 def _rows() -> Any:
@@ -83,6 +86,8 @@ class RunQueries:
             query = query.where(PayrollRun.pay_group == where.group)
         if where.kind is not None:
             query = query.where(PayrollRun.kind == where.kind)
+        if where.reach is not None:
+            query = query.where(keys_matching(SchemeRecord.key, where.reach))
         total = self.session.scalar(select(func.count()).select_from(query.subquery()))
         ordered = query.order_by(PayrollRun.created_at.desc(), PayrollRun.id)
         rows = self.session.execute(ordered.limit(limit).offset(offset))

@@ -18,6 +18,7 @@ from app.db.session import Database
 
 from .clock import now
 from .errors import Conflict, ErrorItem, Invalid, NotFound
+from .reach import EVERYWHERE, MAX_PATTERNS, Reach
 from .transactions import read, write
 
 __all__ = [
@@ -56,6 +57,8 @@ class Principal:
     scopes: frozenset[str]
     #: When the key stops working (None: never), so that a cached principal expires with it.
     expires_at: datetime | None = None
+    #: The schemes the key reaches (docs/api.md, "Keys limited to schemes").
+    reach: Reach = EVERYWHERE
 
     def allows(self, scope: str) -> bool:
         return ADMIN in self.scopes or scope in self.scopes
@@ -74,13 +77,45 @@ class KeyView:
     created_at: datetime
     expires_at: datetime | None
     revoked_at: datetime | None
+    schemes: tuple[str, ...] | None = None
 
     @classmethod
     def of(cls, key: ApiKey) -> KeyView:
         scopes = tuple(key.scopes.split())
         return cls(
-            key.id, key.name, key.prefix, scopes, key.created_at, key.expires_at, key.revoked_at
+            key.id, key.name, key.prefix, scopes, key.created_at, key.expires_at, key.revoked_at,
+            _patterns(key),
+        )  # fmt: skip
+
+
+def _patterns(key: ApiKey) -> tuple[str, ...] | None:
+    return None if key.schemes is None else tuple(key.schemes.split())
+
+
+def _check_schemes(schemes: list[str] | None, scopes: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The scheme limit as stored: validated patterns, or None for every scheme."""
+    if schemes is None:
+        return None
+    bad = [p for p in schemes if not Reach.valid(p)]
+    problems = [
+        ErrorItem(
+            f"{p[:70]!r} is not a scheme key or glob (a-z, 0-9, '.', '_', '-' and '*', "
+            "at most 64 characters)",
+            pointer=f"/schemes/{schemes.index(p)}",
+            code="INVALID_SCHEME_PATTERN",
         )
+        for p in bad
+    ]
+    if not schemes or len(schemes) > MAX_PATTERNS:
+        detail = f"a scheme limit lists 1 to {MAX_PATTERNS} scheme keys or globs"
+        problems.append(ErrorItem(detail, pointer="/schemes", code="INVALID_SCHEME_LIMIT"))
+    if ADMIN in scopes:
+        detail = "an admin key manages every key and reads the whole audit trail: it cannot "
+        detail += "be limited to schemes"
+        problems.append(ErrorItem(detail, pointer="/schemes", code="ADMIN_KEY_LIMITED"))
+    if problems:
+        raise Invalid("INVALID_SCHEME_LIMIT", problems[0].detail, problems)
+    return tuple(dict.fromkeys(schemes))
 
 
 def _hash(secret: str) -> str:
@@ -102,9 +137,13 @@ def create_key(
     scopes: list[str],
     expires_at: datetime | None = None,
     actor: Principal = CLI,
+    schemes: list[str] | None = None,
 ) -> tuple[KeyView, str]:
-    """Store a new key; returns it and its secret, which is never available again."""
+    """Store a new key; returns it and its secret, which is never available again.
+
+    ``schemes``: the scheme keys or globs it reaches (None: every scheme)."""
     chosen = _check_scopes(scopes)
+    limit = _check_schemes(schemes, chosen)
     secret = _PREFIX + secrets.token_urlsafe(32)
     stamp = now()
     if expires_at is not None and expires_at <= stamp:
@@ -117,6 +156,7 @@ def create_key(
         prefix=secret[:12],
         secret_hash=_hash(secret),
         scopes=" ".join(chosen),
+        schemes=None if limit is None else " ".join(limit),
         created_at=stamp,
         expires_at=expires_at,
         revoked_at=None,
@@ -171,7 +211,8 @@ def authenticate(db: Database, secret: str) -> Principal | None:
             return None
         if key.expires_at is not None and key.expires_at <= now():
             return None
-        return Principal(key.id, key.name, frozenset(key.scopes.split()), key.expires_at)
+        scopes = frozenset(key.scopes.split())
+        return Principal(key.id, key.name, scopes, key.expires_at, Reach(_patterns(key)))
 
 
 def count_request(db: Database, key_id: uuid.UUID, at: float) -> int:

@@ -13,7 +13,7 @@ from app.io.output.payrolljson import render
 from .cache import SCHEMES, PublishedVersion
 from .errors import ErrorItem, Invalid, NotFound, input_error_items, scheme_error_items
 from .inputs import PayrollInputs, SchemeRef, VersionRef
-from .schemes import parse, scheme_or_404, version_or_404
+from .schemes import parse, reachable, scheme_or_404, version_or_404
 from .transactions import read
 from .types import SchemeDocument
 
@@ -24,7 +24,10 @@ SchemeSource = dict[str, Any] | SchemeRef
 
 
 def _known(db: Database, ref: SchemeRef) -> PublishedVersion | None:
-    """``ref``'s version when it names a published version this process has read."""
+    """``ref``'s version when it names a published version this process has read.
+
+    The memory of versions knows every scheme: the caller's reach is checked first."""
+    reachable(ref.key)
     return SCHEMES.published(db, ref.key, ref.version) if isinstance(ref, VersionRef) else None
 
 

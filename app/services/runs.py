@@ -28,7 +28,7 @@ from app.db.session import Database
 from app.io.output.payrollcsv import differences_csv, payslips_csv
 from app.io.output.payrolljson import assemble, render
 
-from . import audit, idempotency
+from . import audit, idempotency, reach
 from .cache import PublishedVersion, scheme_of
 from .clock import now
 from .documents import run_reply
@@ -57,8 +57,9 @@ __all__ = [
 
 
 def _run_or_404(repo: Repository, run_id: uuid.UUID) -> RunRow:
+    """Run ``run_id``; not found also when the caller's key does not reach its scheme."""
     row = repo.run(run_id)
-    if row is None:
+    if row is None or not reach.current().covers(row.scheme_key):
         raise NotFound("RUN_NOT_FOUND", f"there is no payroll run {run_id}")
     return row
 
@@ -79,7 +80,7 @@ def _corrected(
     and still the last approved run of its period."""
     assert target.corrects is not None
     row = repo.run(target.corrects)
-    if row is None:
+    if row is None or not reach.current().covers(row.scheme_key):
         item = ErrorItem("no such run", pointer="/corrects", code="RUN_NOT_FOUND")
         raise Invalid("RUN_NOT_FOUND", f"there is no payroll run {target.corrects}", [item])
     base = row.run
@@ -342,7 +343,7 @@ def list_runs(
     kind: str | None = None,
 ) -> Page[RunView]:
     """Runs newest first, without results; each filter left None keeps every run."""
-    where = RunFilter(period, scheme, status, group, kind)
+    where = RunFilter(period, scheme, status, group, kind, reach.current().patterns)
     with read(db) as repo:
         rows, total = repo.runs(where, limit, offset)
     return Page([RunView.of(row, None) for row in rows], total, limit, offset)

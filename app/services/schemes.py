@@ -21,7 +21,7 @@ from app.io.read.positions import locate
 from app.io.schemes.formats import json_report
 from app.io.schemes.validation import FileReport
 
-from . import audit, idempotency
+from . import audit, idempotency, reach
 from .cache import SCHEMES, document_of, scheme_of
 from .clock import now
 from .diff import changes
@@ -29,6 +29,7 @@ from .documents import version_reply
 from .errors import (
     Conflict,
     ErrorItem,
+    Forbidden,
     Invalid,
     NotFound,
     PreconditionFailed,
@@ -49,6 +50,7 @@ __all__ = [
     "list_schemes",
     "parse",
     "publish_version",
+    "reachable",
     "replace_draft",
     "scheme_or_404",
     "validation_report",
@@ -112,10 +114,23 @@ def _view(key: str, version: SchemeVersion) -> VersionView:
     return VersionView(key, VersionSummary.of(version), doc, findings)
 
 
+def _no_scheme(key: str) -> NotFound:
+    return NotFound("SCHEME_NOT_FOUND", f"there is no scheme {key!r}")
+
+
+def reachable(key: str) -> None:
+    """Scheme ``key`` is not found when the caller's API key does not reach it, exactly as
+    when it does not exist."""
+    if not reach.current().covers(key):
+        raise _no_scheme(key)
+
+
 def scheme_or_404(repo: Repository, key: str) -> int:
+    """The id of scheme ``key``; not found also when the caller's key does not reach it."""
+    reachable(key)
     record = repo.scheme(key)
     if record is None:
-        raise NotFound("SCHEME_NOT_FOUND", f"there is no scheme {key!r}")
+        raise _no_scheme(key)
     return record.id
 
 
@@ -163,6 +178,14 @@ def create_scheme(
     def store(claim: Claim | None) -> Reply:
         scheme = parse(doc)
         stamp = now()
+        limit = reach.current()
+        if not limit.covers(scheme.key):
+            # Refused whether or not the scheme exists: the caller learns only its own limit.
+            raise Forbidden(
+                "SCHEME_NOT_IN_REACH",
+                f"this API key reaches only the schemes {', '.join(limit.patterns or ())}, "
+                f"not {scheme.key!r}",
+            )
         with write(db) as repo:
             if repo.scheme(scheme.key) is not None:
                 raise Conflict(
@@ -316,15 +339,15 @@ def effective_version(db: Database, key: str, on: date) -> VersionView:
 
 def get_scheme(db: Database, key: str) -> SchemeView:
     with read(db) as repo:
-        record = repo.scheme(key)
+        record = repo.scheme(key) if reach.current().covers(key) else None
         if record is None:
-            raise NotFound("SCHEME_NOT_FOUND", f"there is no scheme {key!r}")
+            raise _no_scheme(key)
         return SchemeView.of(record, repo.versions(record.id))
 
 
 def list_schemes(db: Database, key_prefix: str | None, limit: int, offset: int) -> Page[SchemeView]:
     with read(db) as repo:
-        rows, total = repo.schemes(key_prefix, limit, offset)
+        rows, total = repo.schemes(key_prefix, limit, offset, reach.current().patterns)
     return Page([SchemeView.summary(row) for row in rows], total, limit, offset)
 
 
