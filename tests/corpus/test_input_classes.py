@@ -20,6 +20,9 @@ from urllib.parse import quote
 import pytest
 from fastapi.testclient import TestClient
 
+from app.main import create_app
+from app.services import keys
+from app.settings import Settings
 from tests.cli.conftest import Invoke, compcalc, write_file
 
 __all__ = ["compcalc"]  # the command-line fixture, shared with tests/cli
@@ -261,3 +264,26 @@ def test_a_bad_decimal_in_a_scheme_file_names_file_and_line(
     run = compcalc("validate", path)
     assert run.exit_code == 1, (why, run.stdout, run.stderr)  # the file breaks a rule
     assert run.stdout.startswith(f"{path}:55:15: error INVALID_NUMBER: "), (why, run.stdout)
+
+
+def test_a_nul_is_refused_alike_on_both_databases(db_url: str) -> None:
+    # PostgreSQL cannot store a NUL in text: it must never get one to refuse (a 503 then).
+    app = create_app(Settings(database_url=db_url))
+    secret = keys.create_key(app.state.database, "nul", ["admin"])[1]
+    auth = {"Authorization": f"Bearer {secret}"}
+    with TestClient(app, headers=auth, raise_server_exceptions=False) as client:
+        answers = [
+            client.get(RUNS, params={"scheme": "a\u0000b"}),
+            client.get(f"{SCHEMES}/a%00b"),
+            client.get("/v1/audit", params={"object_id": "\u0000"}),
+            client.post("/v1/keys", json={"name": "a\u0000b", "scopes": ["payroll:read"]}),
+            client.post(RUNS, json={**REF, "roster": [_employee(id="E\u00001")]}),
+            client.post(
+                SCHEMES,
+                content=json.dumps({"key": "nul", "name": "a\u0000b"}).encode(),
+                headers={"content-type": JSON},
+            ),
+        ]
+    assert [a.status_code for a in answers] == [422] * len(answers), [a.text for a in answers]
+    codes = [e["code"] for a in answers for e in a.json()["errors"]]
+    assert "CONTROL_CHARACTER" in codes and "INVALID_PARAMETER" in codes
