@@ -23,6 +23,7 @@ from app.engine import json_pointer
 from app.io.read.documents import Document, Format, parse_document
 from app.io.read.yamlnodes import MAX_NODES
 from app.services import ErrorItem, Invalid, SchemeDocument
+from app.services.errors import MAX_ERRORS
 from app.settings import Settings
 
 __all__ = [
@@ -52,8 +53,6 @@ M = TypeVar("M", bound=BaseModel)
 #: The most values a YAML body may expand to (through aliases too); JSON bodies have the
 #: decoder's own limit, MAX_NODES.
 MAX_YAML_VALUES: Final = 100_000
-#: The most errors a problem lists (it counts the rest in ``error_count``).
-MAX_ERRORS: Final = 50
 
 
 class BodyError(Exception):

@@ -229,9 +229,10 @@ def _handle(request: Request, exc: Exception) -> JSONResponse:
         items = scheme_error_items(exc, prefix="")
         return problem_response(request, status, slug, title, "INVALID_SCHEME", str(exc), items)
     if isinstance(exc, InputError):
-        items = input_error_items(exc)
-        detail = f"the calculation input has {len(items)} problem(s)"
-        return problem_response(request, status, slug, title, "INVALID_INPUT", detail, items)
+        items, count = input_error_items(exc, MAX_ERRORS), len(exc.problems)
+        detail = f"the calculation input has {count} problem(s)"
+        extra = {"error_count": count}
+        return problem_response(request, status, slug, title, "INVALID_INPUT", detail, items, extra)
     if isinstance(exc, DocumentError):
         item = ErrorItem(exc.message, pointer="", code=exc.code, line=exc.line, column=exc.column)
         where = "" if exc.line is None else f" at line {exc.line}, column {exc.column}"

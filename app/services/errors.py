@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from app.engine import InputError, Measure, SchemeError
 
 __all__ = [
+    "MAX_ERRORS",
     "Conflict",
     "ErrorItem",
     "Forbidden",
@@ -135,10 +136,15 @@ def _field_pointer(field: str | None) -> str:
     return "/" + field.replace(".", "/")
 
 
-def input_error_items(exc: InputError) -> list[ErrorItem]:
-    """The engine's roster and deal problems, each pointing at its row and field."""
+#: The most problems an error lists one by one (it counts the rest: ``error_count``).
+MAX_ERRORS: Final = 50
+
+
+def input_error_items(exc: InputError, limit: int | None = None) -> list[ErrorItem]:
+    """The engine's roster and deal problems (the first ``limit``), each pointing at its
+    row and field."""
     items = []
-    for problem in exc.problems:
+    for problem in exc.problems[:limit]:
         base = f"/{problem.source}"
         if problem.index is not None:
             base += f"/{problem.index}" + _field_pointer(problem.field)

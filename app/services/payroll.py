@@ -11,7 +11,14 @@ from app.engine import InputError, Payroll, Scheme, SchemeError, calculate
 from app.io.output.payrolljson import render
 
 from .cache import SCHEMES, PublishedVersion
-from .errors import ErrorItem, Invalid, NotFound, input_error_items, scheme_error_items
+from .errors import (
+    MAX_ERRORS,
+    ErrorItem,
+    Invalid,
+    NotFound,
+    input_error_items,
+    scheme_error_items,
+)
 from .inputs import PayrollInputs, SchemeRef, VersionRef
 from .schemes import parse, reachable, scheme_or_404, version_or_404
 from .transactions import read
@@ -64,9 +71,9 @@ def compute(scheme: Scheme, inputs: PayrollInputs, scheme_prefix: str | None) ->
         items = scheme_error_items(exc, scheme_prefix)
         raise Invalid("INVALID_SCHEME", "the scheme's rules cannot be applied", items) from None
     except InputError as exc:
-        items = input_error_items(exc)
-        detail = f"the payroll input has {len(items)} problem(s): {items[0].detail}"
-        raise Invalid("INVALID_INPUT", detail, items) from None
+        items, count = input_error_items(exc, MAX_ERRORS), len(exc.problems)
+        detail = f"the payroll input has {count} problem(s): {items[0].detail}"
+        raise Invalid("INVALID_INPUT", detail, items, {"error_count": count}) from None
 
 
 # --- what-if -------------------------------------------------------------------------------
