@@ -4,13 +4,16 @@ One dialect for every CSV the project writes: ``,`` separated, ``"`` quoted, row
 CRLF (RFC 4180), so that any cell holding a CR, an LF, a ``,`` or a ``"`` is quoted and stays
 one cell of one row, whatever reads it.
 
-And one formula guard, for the exports people open in Excel or LibreOffice: a text cell
-whose first visible character (after spaces, tabs and line breaks) would start a formula,
-``=``, ``+``, ``-``, ``@`` or their full-width forms, gets a leading ``'``, which spreadsheets
-take as "this is text" and do not show. A cell that starts with ``'`` itself gets one more, so
-a reader always recovers the text by removing one leading ``'`` where there is one. Numbers
-the exporter writes (``-1234.50``, ``0.15``) are numbers, not formulas, and are left as they
-are, so a spreadsheet still sums them.
+And one formula guard, for the exports people open in Excel or LibreOffice: a text cell that
+starts with a tab, CR or LF, or whose first visible character (after whitespace, control and
+format characters such as zero-width spaces or a BOM, which some readers strip) would start a
+formula, ``=``, ``+``, ``-``, ``@`` or their full-width forms, gets a leading ``'``, which
+spreadsheets take as "this is text" and do not show. A cell that starts with ``'`` itself gets
+one more, so a reader always recovers the text by removing one leading ``'`` where there is
+one. Which cells are numbers is the exporter's decision, not the text's: a cell of a column
+passed as ``numbers`` that is a plain decimal (``-1234.50``, ``0.15``, ``3``) is written as it
+is, so a spreadsheet still sums it; every other cell is text and guarded, so a name ``-5`` is
+written ``'-5``.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Sequence
+import unicodedata
+from collections.abc import Collection, Iterable, Sequence
 from typing import Final
 
 __all__ = ["GUARD", "csv_text", "guarded"]
@@ -36,28 +40,41 @@ class _Dialect(csv.Dialect):
 #: The character a spreadsheet reads as "the rest is text".
 GUARD: Final = "'"
 _FORMULA_START: Final = frozenset("=+-@\uff1d\uff0b\uff0d\uff20" + GUARD)
-_INVISIBLE: Final = " \t\r\n\u00a0"
 _NUMBER: Final = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 
 
-def guarded(cell: object) -> str:
-    """``cell`` as the text of a spreadsheet cell that runs nothing."""
+def _first_visible(text: str) -> str:
+    """The first character that is not whitespace, a control or a format character."""
+    for char in text:
+        if not (char.isspace() or unicodedata.category(char) in ("Cc", "Cf")):
+            return char
+    return ""
+
+
+def guarded(cell: object, *, number: bool = False) -> str:
+    """``cell`` as the text of a spreadsheet cell that runs nothing; with ``number``, a plain
+    decimal is left as it is (an amount the exporter wrote)."""
     text = "" if cell is None else str(cell)
-    if _NUMBER.fullmatch(text):
+    if number and _NUMBER.fullmatch(text):
         return text
-    # Blanks before a formula are guarded too: some readers strip them.
-    if text and (text.lstrip(_INVISIBLE)[:1] in _FORMULA_START or text[0] in "\t\r\n"):
+    if text[:1] in ("\t", "\r", "\n") or _first_visible(text) in _FORMULA_START:
         return GUARD + text
     return text
 
 
-def csv_text(rows: Iterable[Sequence[object]], *, guard: bool = True) -> str:
+def csv_text(
+    rows: Iterable[Sequence[object]], *, guard: bool = True, numbers: Collection[int] = ()
+) -> str:
     """``rows`` as CSV text; every cell guarded unless ``guard`` is False (files meant to
-    be read back by compcalc, such as a roster of balances)."""
+    be read back by compcalc, such as a roster of balances), the cells of the columns at
+    the indexes ``numbers`` written as numbers when they are plain decimals."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, dialect=_Dialect)
     for row in rows:
         writer.writerow(
-            [guarded(cell) if guard else ("" if cell is None else cell) for cell in row]
+            [
+                guarded(cell, number=index in numbers) if guard else ("" if cell is None else cell)
+                for index, cell in enumerate(row)
+            ]
         )
     return buffer.getvalue()

@@ -5,6 +5,14 @@ There is one writer, and it reads payslip *documents* (the JSON of
 :func:`app.io.output.payrolljson.slip_json`, amounts already written with the currency's digits):
 the CLI renders its payroll to those documents and writes them here, and the HTTP export
 writes the documents a run stored, so both are the same bytes for the same payroll.
+
+The dialect and the formula guard are those of :mod:`app.io.output.csvcells`: rows end with
+CRLF, a cell holding a CR, an LF, a ``,`` or a ``"`` is quoted, and a text cell a spreadsheet
+would run gets a leading ``'``. Numbers are told by column, not by the look of a cell: the
+cells of ``line``, ``basis``, ``rate`` and ``amount`` (and of ``original``, ``corrected`` and
+``difference`` in the differences) are the exporter's numbers and stay as written
+(``-1234.50``), so a spreadsheet sums them; every other cell is text and is guarded, a name
+``-5`` or a label ``-1234.50`` included (``'-5``).
 """
 
 from __future__ import annotations
@@ -24,12 +32,13 @@ CSV_COLUMNS: Final = (
     "employee_id", "name", "department", "role", "line", "code", "label", "measure",
     "basis", "rate", "amount", "explanation",
 )  # fmt: skip
+_NUMBERS: Final = frozenset(CSV_COLUMNS.index(c) for c in ("line", "basis", "rate", "amount"))
 
 
 def payslips_csv(payslips: Iterable[Mapping[str, Any]]) -> str:
-    """The CSV of payslip documents, in their order (every cell guarded, see
+    """The CSV of payslip documents, in their order (every text cell guarded, see
     :mod:`app.io.output.csvcells`)."""
-    return csv_text([CSV_COLUMNS, *_payslip_rows(payslips)])
+    return csv_text([CSV_COLUMNS, *_payslip_rows(payslips)], numbers=_NUMBERS)
 
 
 def _payslip_rows(payslips: Iterable[Mapping[str, Any]]) -> Iterator[list[object]]:
@@ -63,6 +72,9 @@ def payroll_csv(payroll: Payroll) -> str:
 DIFFERENCE_COLUMNS: Final = (
     "employee_id", "name", "department", "role", "code", "original", "corrected", "difference",
 )  # fmt: skip
+_DIFFERENCE_NUMBERS: Final = frozenset(
+    DIFFERENCE_COLUMNS.index(c) for c in ("original", "corrected", "difference")
+)
 
 
 def differences_csv(changes: Iterable[Mapping[str, Any]]) -> str:
@@ -75,4 +87,4 @@ def differences_csv(changes: Iterable[Mapping[str, Any]]) -> str:
             [*who, line["code"], line["original"], line["corrected"], line["difference"]]
             for line in [*change["lines"], change["gross"]]
         ]
-    return csv_text(rows)
+    return csv_text(rows, numbers=_DIFFERENCE_NUMBERS)
