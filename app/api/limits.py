@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Final
 
 from app.engine.money import MAX_AMOUNT, MAX_FRACTION_DIGITS, MAX_INTEGER_DIGITS
-from app.io.read.documents import LOCATED_CHARS, MAX_ARRAYS
+from app.io.read.documents import LOCATED_CHARS, MAX_ARRAYS, MAX_RUN
 from app.io.read.yamlnodes import MAX_DEPTH, MAX_MEMBERS, MAX_NODES
 from app.settings import Settings
 
@@ -82,6 +82,9 @@ def limits(settings: Settings | None = None) -> list[Limit]:
               "422 `TOO_MANY_VALUES`, while building", "`test_a_yaml_alias_bomb_is_refused`"),
         Limit("arrays in a JSON body (`[` counted before decoding)", _count(MAX_ARRAYS), "",
               "422 `TOO_MANY_VALUES`", corpus),
+        Limit("values of one array of strings, numbers or literals (JSON body over 1 MiB)",
+              _count(MAX_RUN), "", "422 `TOO_MANY_VALUES`, before decoding",
+              "`test_an_array_of_too_many_scalars_is_refused_before_it_is_decoded`"),
         Limit("members of one object or mapping", _count(MAX_MEMBERS), "",
               "422 `TOO_MANY_VALUES`", "`test_an_object_of_too_many_members_is_refused`"),
         Limit("nesting depth", str(MAX_DEPTH), "", "422 `TOO_DEEP`", corpus),

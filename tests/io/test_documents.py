@@ -11,6 +11,7 @@ from app.engine import Finding
 from app.io.read.documents import (
     LOCATED_CHARS,
     MAX_ARRAYS,
+    MAX_RUN,
     DocumentError,
     Format,
     load_document,
@@ -282,3 +283,17 @@ def test_a_mapping_of_too_many_members_is_refused_in_json_and_yaml() -> None:
         assert "more than 10,000 members" in refused.value.message
     kept = parse_document("{" + members.rpartition(",")[0] + "}", "json").data
     assert isinstance(kept, dict) and len(kept) == 10_000
+
+
+def test_an_array_of_too_many_scalars_is_refused_before_it_is_decoded() -> None:
+    pad = '"pad": "' + "y" * 1_100_000 + '"'  # past the size from which arrays are measured
+
+    def body(count: int) -> str:
+        return '{"ids": [' + ",".join(['"C-1"'] * count) + "], " + pad + "}"
+
+    kept = parse_document(body(MAX_RUN), "json", positions=False).data
+    assert isinstance(kept, dict) and len(kept["ids"]) == MAX_RUN
+    with pytest.raises(DocumentError) as refused:
+        parse_document(body(MAX_RUN + 1), "json", positions=False)
+    assert refused.value.code == "TOO_MANY_VALUES"
+    assert f"an array holds more than {MAX_RUN:,} values" in refused.value.message

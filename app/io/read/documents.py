@@ -28,6 +28,7 @@ from .yamlnodes import MAX_MEMBERS, MAX_NODES, NodeBuilder, NodeProblem, compose
 __all__ = [
     "LOCATED_CHARS",
     "MAX_ARRAYS",
+    "MAX_RUN",
     "Document",
     "DocumentError",
     "Format",
@@ -124,7 +125,7 @@ def parse_document(
         text = raw.removeprefix("\ufeff")
     if fmt == "yaml":
         return _parse_yaml(text, name, max_nodes)
-    data = _parse_json(text, name, max_nodes)
+    data = _parse_json(text, name, max_nodes, raw if isinstance(raw, bytes) else None)
     return Document(data, json_positions(text, max_nodes) if positions else Positions())
 
 
@@ -235,13 +236,22 @@ def _json_constant(text: str) -> object:
     )
 
 
-def _parse_json(text: str, name: str, max_values: int = MAX_NODES) -> object:
+def _parse_json(
+    text: str, name: str, max_values: int = MAX_NODES, raw: bytes | None = None
+) -> object:
     # Arrays have no decoder hook, and building millions of them holds the interpreter for
     # seconds: their opening brackets are counted first (those inside strings too, so the
     # count is an upper bound).
-    if text.count("[") > MAX_ARRAYS:
+    brackets = text.count("[")
+    if brackets > MAX_ARRAYS:
         message = f"the document opens more than {MAX_ARRAYS:,} arrays"
         raise DocumentError(name, None, None, "TOO_MANY_VALUES", message)
+    brackets += text.count("{")
+    if len(text) > _RUN_CHECKED and brackets <= max_values:
+        run = _longest_run(text.encode("utf-8") if raw is None else raw)
+        if run > MAX_RUN:
+            message = f"an array holds more than {MAX_RUN:,} values"
+            raise DocumentError(name, None, None, "TOO_MANY_VALUES", message)
     hooks = _JSONCounter(max_values)
     try:
         return json.loads(
@@ -262,6 +272,21 @@ def _parse_json(text: str, name: str, max_values: int = MAX_NODES) -> object:
         raise DocumentError(name, line, column, "INVALID_NUMBER", message) from None
     except RecursionError:
         raise DocumentError(name, None, None, "TOO_DEEP", "nested too deeply") from None
+
+
+#: Values of one array of strings, numbers or literals (which the decoder builds in one step
+#: that lets no other thread run); a scheme's longest, its client ids, has 10 000.
+MAX_RUN: Final = 100_000
+_RUN_CHECKED: Final = 1024 * 1024  # below, no array holds enough values to matter
+_BRACKETS: Final = bytes.maketrans(b"]{}", b"[[[")
+
+
+def _longest_run(data: bytes) -> int:
+    """An upper bound of the values of the longest array of scalars: the most commas between
+    two brackets (commas in strings counted too). A run of a hundred thousand values takes
+    at least 200 000 bytes, so only segments that long are counted."""
+    segments = data.translate(_BRACKETS).split(b"[")
+    return max((s.count(b",") + 1 for s in segments if len(s) > 2 * MAX_RUN), default=0)
 
 
 def _json_problem_position(
