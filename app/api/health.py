@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from app import __version__
+from app.engine import ENGINE_VERSION
 from app.services.health import ready
 
 from .deps import DatabaseDep
@@ -23,9 +24,13 @@ class HealthResponse(BaseModel):
 
     status: Literal["ok"] = Field(description="Always `ok` when the process can serve requests.")
     version: str = Field(description="Version of the running compcalc release.")
+    engine_version: str = Field(
+        description="Version of the calculation rules, stamped on every payroll it computes "
+        "(`compcalc --version` prints both)."
+    )
 
 
-_EXAMPLE = {"status": "ok", "version": "0.1.0"}
+_EXAMPLE = {"status": "ok", "version": "0.1.0", "engine_version": "1.0.0"}
 
 
 @router.get(
@@ -47,7 +52,7 @@ _EXAMPLE = {"status": "ok", "version": "0.1.0"}
 )
 async def health() -> HealthResponse:
     """Report that the process is alive and which release it runs."""
-    return HealthResponse(status="ok", version=__version__)
+    return HealthResponse(status="ok", version=__version__, engine_version=ENGINE_VERSION)
 
 
 class ReadyResponse(BaseModel):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from app.cli.db import db_cli
@@ -23,6 +25,31 @@ cli = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+
+
+def _version(shown: bool) -> None:
+    if shown:
+        from app import __version__
+        from app.engine import ENGINE_VERSION
+
+        typer.echo(f"compcalc {__version__} (engine {ENGINE_VERSION})")
+        raise typer.Exit(0)
+
+
+@cli.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_version,
+            is_eager=True,
+            help="Print the release and the engine version (as GET /healthz reports them).",
+        ),
+    ] = False,
+) -> None:
+    """Sales-compensation calculator: validate pay schemes, compute and explain payrolls."""
+
 
 cli.command()(validate)
 cli.command()(schema)

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from app import __version__
 from app.api.docs import STATIC_DIR
+from app.engine import ENGINE_VERSION
 from app.main import create_app
 
 # Hosts FastAPI's default pages load from; none may appear once assets are vendored.
@@ -24,7 +25,11 @@ def test_healthz_reports_ok_and_running_version(client: TestClient) -> None:
 
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/json"
-    assert response.json() == {"status": "ok", "version": __version__}
+    assert response.json() == {
+        "status": "ok",
+        "version": __version__,
+        "engine_version": ENGINE_VERSION,
+    }
 
 
 def test_healthz_is_documented_with_stable_operation_id(client: TestClient) -> None:
@@ -35,7 +40,7 @@ def test_healthz_is_documented_with_stable_operation_id(client: TestClient) -> N
     assert operation["summary"]
     assert operation["description"]
     example = operation["responses"]["200"]["content"]["application/json"]["example"]
-    assert example == {"status": "ok", "version": "0.1.0"}
+    assert example == {"status": "ok", "version": "0.1.0", "engine_version": "1.0.0"}
 
 
 def test_openapi_json_describes_the_service(client: TestClient) -> None:

@@ -164,3 +164,18 @@ def test_a_terminal_gets_rich_tables(compcalc: Invoke, monkeypatch: pytest.Monke
     assert "Did sales staff out-earn client staff this period?" in payroll.stdout
     assert "compared on full-time-equivalent pay" in payroll.stdout
     assert "86.11%" in points.stdout and "516 666.67" in points.stdout
+
+
+def test_version_prints_the_release_and_engine_versions_healthz_reports(compcalc: Invoke) -> None:
+    from fastapi.testclient import TestClient
+
+    from app.main import create_app
+    from app.settings import Settings
+
+    run = compcalc("--version")
+    with TestClient(create_app(Settings(database_url="sqlite://"))) as client:
+        health = client.get("/healthz").json()
+
+    assert run.exit_code == 0
+    assert run.stdout == f"compcalc {health['version']} (engine {health['engine_version']})\n"
+    assert health["version"] == "0.1.0" and health["engine_version"] == "1.0.0"
