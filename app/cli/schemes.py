@@ -12,7 +12,13 @@ import typer
 from app.cli.inputs import fail, file_limits
 from app.engine import Scheme
 from app.io import validate_file
-from app.io.schemes.formats import github_report, json_report, summary_line, text_report
+from app.io.schemes.formats import (
+    github_report,
+    json_report,
+    sarif_report,
+    summary_line,
+    text_report,
+)
 from app.io.schemes.validation import CollectError, collect_files, exit_code
 
 __all__ = ["ReportFormat", "schema", "validate"]
@@ -22,6 +28,7 @@ class ReportFormat(StrEnum):
     TEXT = "text"
     GITHUB = "github"
     JSON = "json"
+    SARIF = "sarif"
 
 
 def validate(
@@ -30,7 +37,8 @@ def validate(
         typer.Argument(help="Scheme files, or directories to search for them.", metavar="PATH"),
     ],
     fmt: Annotated[
-        ReportFormat, typer.Option("--format", help="text, github (annotations) or json.")
+        ReportFormat,
+        typer.Option("--format", help="text, github (annotations), json or sarif (code scanning)."),
     ] = ReportFormat.TEXT,
 ) -> None:
     """Check scheme files against the rule language and the article's rules.
@@ -48,6 +56,9 @@ def validate(
     ]
     if fmt is ReportFormat.JSON:
         sys.stdout.write(json_report(reports))
+    elif fmt is ReportFormat.SARIF:
+        sys.stdout.write(sarif_report(reports))
+        typer.echo(summary_line(reports), err=True)
     elif fmt is ReportFormat.GITHUB:
         sys.stdout.write(github_report(reports))
         typer.echo(summary_line(reports), err=True)

@@ -226,3 +226,32 @@ def test_console_script_entry_point_runs_validate(repo_root: Path) -> None:
     assert result.returncode == 1
     assert "error BASE_GAP:" in result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_sarif_report_locates_each_finding_for_code_scanning(compcalc: Invoke) -> None:
+    run = compcalc(
+        "validate", "examples/acme.yaml", "examples/invalid/RATE_RANGE.yaml",
+        "examples/invalid/unparseable/SYNTAX.yaml", "--format", "sarif",
+    )  # fmt: skip
+
+    assert run.exit_code == 2  # one file cannot be read: as in every format
+    document = json.loads(run.stdout)
+    assert document["version"] == "2.1.0"
+    (sarif_run,) = document["runs"]
+    assert sarif_run["tool"]["driver"]["name"] == "compcalc"
+    results = sarif_run["results"]
+    by_rule = {r["ruleId"]: r for r in results}
+    assert set(by_rule) == {"RATE_RANGE", "SYNTAX"}
+    assert {rule["id"] for rule in sarif_run["tool"]["driver"]["rules"]} == set(by_rule)
+    rate = by_rule["RATE_RANGE"]
+    assert rate["level"] == "error"
+    assert rate["message"]["text"].startswith("rate 1.5 is outside [0, 1]")
+    location = rate["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "examples/invalid/RATE_RANGE.yaml"
+    assert location["region"] == {"startLine": 91, "startColumn": 37}  # the '<- RATE_RANGE' line
+    for result in results:  # what SARIF 2.1.0 requires of a result GitHub shows
+        assert result["level"] in {"none", "note", "warning", "error"}
+        assert result["message"]["text"]
+        region = result["locations"][0]["physicalLocation"].get("region", {"startLine": 1})
+        assert region["startLine"] >= 1
+    assert run.stderr == "3 files, 2 errors, 0 warnings (1 could not be read)\n"

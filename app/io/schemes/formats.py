@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
+from app import __version__
 from app.engine import BreakEven, Finding, format_amount, format_percent
 from app.io.output.tables import Column, plain_table
 from app.io.read.documents import DocumentError
@@ -21,6 +23,7 @@ __all__ = [
     "github_annotation",
     "github_report",
     "json_report",
+    "sarif_report",
     "summary_line",
     "text_report",
 ]
@@ -194,3 +197,54 @@ def break_even_text(points: Sequence[BreakEven], digits: int, currency: str) -> 
 def break_even_json(points: Sequence[BreakEven], currency: str) -> str:
     document = {"currency": currency, "break_even": [p.as_dict() for p in points]}
     return json.dumps(document, indent=2) + "\n"
+
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def _sarif_result(
+    code: str, level: str, message: str, path: str, line: int | None, column: int | None
+) -> dict[str, Any]:
+    location: dict[str, Any] = {"artifactLocation": {"uri": Path(path).as_posix()}}
+    if line is not None:
+        location["region"] = {"startLine": line, **({"startColumn": column} if column else {})}
+    return {
+        "ruleId": code,
+        "level": level,
+        "message": {"text": message},
+        "locations": [{"physicalLocation": location}],
+    }
+
+
+def sarif_report(reports: Sequence[FileReport]) -> str:
+    """The findings as SARIF 2.1.0, the format GitHub code scanning reads: one result per
+    finding, its rule the finding's code, its location the file, line and column."""
+    results = []
+    for report in reports:
+        error = report.load_error
+        if error is not None:
+            results.append(
+                _sarif_result(error.code, "error", error.message, error.path, error.line,
+                              error.column)
+            )  # fmt: skip
+        for f in report.findings:
+            text = f.message if not f.path else f"{f.message} (at {f.json_path})"
+            results.append(_sarif_result(f.code, f.severity, text, report.path, f.line, f.column))
+    rules = sorted({result["ruleId"] for result in results})
+    document = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "compcalc",
+                        "version": __version__,
+                        "rules": [{"id": rule} for rule in rules],
+                    }
+                },
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
