@@ -6,7 +6,7 @@ scheme and cases (a period, a small roster and deals) with the payroll they must
 
 from .load import LINE_CODES, CollectError, SchemeCache, collect_test_files, load_test_file
 from .model import Case, CodeSet, EmployeeExpect, TestFile, TestFileError, TestProblem
-from .outcomes import github_lines, result_lines, summary
+from .outcomes import github_lines, junit_xml, result_lines, summary
 from .run import CaseResult, Difference, run_case, run_file
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "TestProblem",
     "collect_test_files",
     "github_lines",
+    "junit_xml",
     "load_test_file",
     "result_lines",
     "run_case",

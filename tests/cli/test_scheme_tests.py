@@ -171,3 +171,43 @@ def test_a_directory_runs_only_its_test_files(compcalc: Invoke, tmp_path: Path) 
     assert run.stdout == (
         f"{tmp_path / 'rules' / 'acme.test.yml'}::head alone PASSED\n1 passed, 0 failed\n"
     )
+
+
+def test_junit_xml_reports_each_case_and_its_differences(compcalc: Invoke, tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    report = tmp_path / "junit.xml"
+    run = compcalc("test", "examples/tests/acme.test.yaml", FAILING, "--junit-xml", str(report))
+
+    assert run.exit_code == 1
+    root = ET.parse(report).getroot()
+    assert (root.tag, root.get("tests"), root.get("failures")) == ("testsuites", "23", "4")
+    suites = {suite.get("name"): suite for suite in root}
+    assert set(suites) == {"examples/tests/acme.test.yaml", FAILING}
+    assert suites["examples/tests/acme.test.yaml"].get("failures") == "0"
+    cases = {case.get("name"): case for case in suites[FAILING]}
+    assert cases["passes"].find("failure") is None
+    failure = cases["wrong commission"].find("failure")
+    assert failure is not None and failure.get("message") == "4 differences"
+    assert (failure.text or "").splitlines()[0] == (
+        f"    {FAILING}:19: E-17 lines.commission: expected 130 000.00, got 134 000.00, "
+        "difference 4 000.00"
+    )
+    assert cases["wrong commission"].get("line") == "13"  # the case's own line, as annotations
+
+
+def test_junit_xml_reports_a_test_file_that_cannot_run(compcalc: Invoke, tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    report = tmp_path / "junit.xml"
+    run = compcalc("test", f"{FIXTURES}/invalid.test.yaml", "--junit-xml", str(report))
+
+    assert run.exit_code == 2
+    root = ET.parse(report).getroot()
+    assert (root.get("tests"), root.get("errors"), root.get("failures")) == ("10", "10", "0")
+    texts = []
+    for case in root.iter("testcase"):
+        error = case.find("error")
+        assert error is not None
+        texts.append(error.text or "")
+    assert texts[0].startswith(f"{FIXTURES}/invalid.test.yaml:4:13: error INVALID_VALUE")
