@@ -8,34 +8,106 @@ guard fails the test.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError
 
 from app.db import migrate
+from app.db.models import PayrollRun, SchemeVersion
+from app.db.repository import Repository
+from app.db.session import Database
 from tests.support.localserver import database_url, scratch_database
 
 PROTECTED = {"audit_event", "scheme_version", "payroll_run", "payslip"}
+BEFORE_GUARDS = "e1f2a3b4c5d6"
+NOW = datetime(2027, 3, 31, 18, 0, tzinfo=UTC)
+
+
+def _seed(database: Database) -> None:
+    """One row in every protected table: an audit event, a published version, an approved run
+    and its payslip."""
+    run_id = uuid.uuid4()
+    with database.session() as session, session.begin():
+        repo = Repository(session)
+        scheme = repo.add_scheme("acme-sales", NOW)
+        version = repo.add_version(
+            SchemeVersion(
+                scheme_id=scheme.id,
+                number=1,
+                status="published",
+                name="Acme sales",
+                currency="EUR",
+                effective_from=date(2027, 1, 1),
+                effective_to=None,
+                content_hash="sha256:0",
+                source_format="json",
+                source_text="{}",
+                created_at=NOW,
+                updated_at=NOW,
+                published_at=NOW,
+            )
+        )
+        repo.add_run(
+            PayrollRun(
+                id=run_id,
+                scheme_version_id=version.id,
+                scheme_id=scheme.id,
+                period="2027-03",
+                status="draft",
+                scheme_hash="sha256:0",
+                engine_version="1.0.0",
+                currency="EUR",
+                employee_count=1,
+                gross_total=Decimal("100.00"),
+                inputs="{}",
+                envelope="{}",
+                created_at=NOW,
+                approved_at=None,
+            ),
+            [
+                {
+                    "run_id": run_id,
+                    "employee_id": "E-1",
+                    "ordinal": 0,
+                    "department": "sales",
+                    "role": "rep",
+                    "gross": Decimal("100.00"),
+                    "document": "{}",
+                }
+            ],
+        )
+    with database.session() as session, session.begin():
+        assert Repository(session).approve(run_id, NOW)
+    with database.engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "INSERT INTO audit_event (at, key_name, action, object_type, object_id) "
+                "VALUES (now(), 'cli', 'scheme.create', 'scheme', 'acme-sales')"
+            )
+        )
 
 
 @pytest.fixture
-def engine(postgres_server: str, postgres_template: str) -> Iterator[sa.Engine]:
+def database(postgres_server: str, postgres_template: str) -> Iterator[Database]:
     with scratch_database(postgres_server, "compcalc_truncate", postgres_template) as name:
-        url = database_url(postgres_server, name)
-        engine = sa.create_engine(url)
+        database = Database(database_url(postgres_server, name))
         try:
-            with engine.begin() as connection:
-                connection.execute(
-                    sa.text(
-                        "INSERT INTO audit_event (at, key_name, action, object_type, object_id) "
-                        "VALUES (now(), 'cli', 'scheme.create', 'scheme', 'acme-sales')"
-                    )
-                )
-            yield engine
+            _seed(database)
+            yield database
         finally:
-            engine.dispose()
+            database.dispose()
+
+
+def _counts(connection: sa.Connection) -> dict[str, int]:
+    return {
+        table: connection.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one()
+        for table in sorted(PROTECTED)
+    }
 
 
 def _guards(connection: sa.Connection, *, truncate: bool) -> set[str]:
@@ -53,41 +125,57 @@ def _guards(connection: sa.Connection, *, truncate: bool) -> set[str]:
 
 
 def test_every_table_guarded_against_changes_is_guarded_against_truncate(
-    engine: sa.Engine,
+    database: Database,
 ) -> None:
-    with engine.connect() as connection:
+    with database.engine.connect() as connection:
         assert _guards(connection, truncate=False) == PROTECTED
         assert _guards(connection, truncate=True) == PROTECTED
 
 
 @pytest.mark.parametrize(
-    "statement",
+    ("statement", "refused"),
     [
-        "TRUNCATE audit_event",
-        "TRUNCATE audit_event CASCADE",
-        "TRUNCATE scheme_version CASCADE",
-        "TRUNCATE payroll_run CASCADE",
-        "TRUNCATE payslip",
-        "TRUNCATE scheme CASCADE",  # reaches scheme_version, payroll_run and payslip
+        ("TRUNCATE audit_event", "audit_event"),
+        ("TRUNCATE audit_event CASCADE", "audit_event"),
+        ("TRUNCATE scheme_version CASCADE", "scheme_version"),
+        ("TRUNCATE payroll_run CASCADE", "payroll_run"),
+        ("TRUNCATE payslip", "payslip"),
+        ("TRUNCATE payslip CASCADE", "payslip"),
+        # Listed together, the referenced tables need no CASCADE to pass the foreign-key check.
+        ("TRUNCATE payroll_run, payslip", "payroll_run"),
+        ("TRUNCATE payslip, payroll_run, scheme_version", "payslip"),
+        # Reaches scheme_version, payroll_run and payslip only through CASCADE.
+        ("TRUNCATE scheme CASCADE", "(scheme_version|payroll_run|payslip)"),
     ],
 )
-def test_truncate_is_refused_and_the_rows_stay(engine: sa.Engine, statement: str) -> None:
-    with pytest.raises(DBAPIError, match=r"TRUNCATE .* is refused"), engine.begin() as connection:
+def test_truncate_is_refused_and_the_rows_stay(
+    database: Database, statement: str, refused: str
+) -> None:
+    with database.engine.connect() as connection:
+        before = _counts(connection)
+    assert before == {"audit_event": 1, "payroll_run": 1, "payslip": 1, "scheme_version": 1}
+
+    with (
+        pytest.raises(DBAPIError, match=rf"TRUNCATE {refused} is refused: ") as caught,
+        database.engine.begin() as connection,
+    ):
         connection.execute(sa.text(statement))
 
-    with engine.connect() as connection:
-        assert connection.execute(sa.text("SELECT count(*) FROM audit_event")).scalar() == 1
+    assert getattr(caught.value.orig, "sqlstate", None) == "23001"  # restrict_violation
+    with database.engine.connect() as connection:
+        assert _counts(connection) == before
 
 
 def test_the_guards_go_and_come_back_with_the_migration(postgres_server: str) -> None:
     with scratch_database(postgres_server, "compcalc_truncate_mig") as name:
         url = database_url(postgres_server, name)
         migrate.upgrade(url)
-        migrate.downgrade(url, "e1f2a3b4c5d6")
+        migrate.downgrade(url, BEFORE_GUARDS)
         engine = sa.create_engine(url)
         try:
             with engine.connect() as connection:
                 assert _guards(connection, truncate=True) == set()
+                assert _guards(connection, truncate=False) == PROTECTED
             migrate.upgrade(url)
             with engine.connect() as connection:
                 assert _guards(connection, truncate=True) == PROTECTED
