@@ -53,6 +53,7 @@ format: venv
 
 test: lint
 	$(BIN)/pytest
+	$(BIN)/compcalc validate examples/
 	$(BIN)/compcalc test examples/tests/
 
 # The edit-test loop: no lint, and none of the tests marked slow (pyproject.toml); `make test`

@@ -56,6 +56,10 @@ class BreakEvenOut(_Out):
 
 class FileReportOut(_Out):
     path: str
+    kind: Literal["scheme"] = Field(
+        description="What the document is: always `scheme` here (`compcalc validate` also "
+        "checks scheme tests, rosters and deals files)."
+    )
     valid: bool
     readable: bool
     findings: list[FindingOut]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from enum import StrEnum
 from typing import Annotated
@@ -10,7 +11,7 @@ from typing import Annotated
 import typer
 
 from app.cli.inputs import fail, file_limits
-from app.engine import Scheme
+from app.engine import Finding, Scheme
 from app.io import validate_file
 from app.io.schemes.formats import (
     github_report,
@@ -19,7 +20,8 @@ from app.io.schemes.formats import (
     summary_line,
     text_report,
 )
-from app.io.schemes.validation import CollectError, collect_files, exit_code
+from app.io.schemes.repository import FileKind
+from app.io.schemes.validation import CollectError, FileReport, collect_files, exit_code
 
 __all__ = ["ReportFormat", "schema", "validate"]
 
@@ -34,37 +36,129 @@ class ReportFormat(StrEnum):
 def validate(
     paths: Annotated[
         list[str],
-        typer.Argument(help="Scheme files, or directories to search for them.", metavar="PATH"),
+        typer.Argument(
+            help="Files, or directories of a rules repository to check.", metavar="PATH"
+        ),
     ],
     fmt: Annotated[
         ReportFormat,
         typer.Option("--format", help="text, github (annotations), json or sarif (code scanning)."),
     ] = ReportFormat.TEXT,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--exclude",
+            help="Leave out of directory walks the files matching this path or glob "
+            "(repeatable); adds to the exclude of [tool.compcalc] or compcalc.toml.",
+            metavar="GLOB",
+        ),
+    ] = None,
 ) -> None:
-    """Check scheme files against the rule language and the article's rules.
+    """Check the files of a rules repository, each as what it is: schemes against the rule
+    language and the article's rules, scheme test files, rosters and deals files.
 
     Exit status: 0 no errors (warnings allowed), 1 rule violations, 2 a file could not
     be read or parsed as YAML/JSON.
     """
+    from app.io.schemes.repository import ConfigError, find_config, repository_files
+
     try:
-        files = collect_files(paths)
-    except CollectError as exc:
+        config = find_config()
+    except ConfigError as exc:
         fail(str(exc))
-    limit = file_limits()[0]
-    reports = [
-        validate_file(path, max_bytes=limit, setting="COMPCALC_MAX_SCHEME_BYTES") for path in files
-    ]
+    files, excluded = repository_files(paths, config, exclude or ())
+    empty = [p for p in paths if os.path.isdir(p) and not any(_under(f, p) for f in files)]
+    if empty and not files:
+        try:
+            collect_files(empty)  # the message naming a directory without such files
+        except CollectError as exc:
+            fail(str(exc))
+    named = set(paths)
+    reports = [_check(path, path in named) for path in files]
     if fmt is ReportFormat.JSON:
         sys.stdout.write(json_report(reports))
     elif fmt is ReportFormat.SARIF:
         sys.stdout.write(sarif_report(reports))
-        typer.echo(summary_line(reports), err=True)
+        typer.echo(summary_line(reports, len(excluded)), err=True)
     elif fmt is ReportFormat.GITHUB:
         sys.stdout.write(github_report(reports))
-        typer.echo(summary_line(reports), err=True)
+        typer.echo(summary_line(reports, len(excluded)), err=True)
     else:
-        sys.stdout.write(text_report(reports))
+        sys.stdout.write(text_report(reports, len(excluded)))
     raise typer.Exit(exit_code(reports))
+
+
+def _under(path: str, directory: str) -> bool:
+    return os.path.commonpath([os.path.abspath(path), os.path.abspath(directory)]) == (
+        os.path.abspath(directory)
+    )
+
+
+def _check(path: str, named: bool) -> FileReport:
+    """The report of one file, checked as what it is (a file named on the command line that
+    is none of the kinds is checked as a scheme, so that a broken scheme says why)."""
+    from app.io.schemes.repository import FileKind, classify
+
+    scheme_limit, file_limit = file_limits()
+    kind = classify(path, max_bytes=scheme_limit)
+    if kind is FileKind.SKIPPED and named:
+        kind = FileKind.SCHEME
+    if kind is FileKind.SCHEME:
+        return validate_file(path, max_bytes=scheme_limit, setting="COMPCALC_MAX_SCHEME_BYTES")
+    if kind is FileKind.TEST:
+        return _test_file(path, file_limit)
+    if kind is FileKind.SKIPPED:
+        return FileReport(path, kind=kind.value)
+    return _input_file(path, kind, file_limit)
+
+
+#: Codes of a file that cannot be read at all (exit 2), as load errors of documents.
+_UNREADABLE = frozenset({"UNREADABLE", "TOO_LARGE", "ENCODING", "UNSUPPORTED_FORMAT", "SYNTAX"})
+
+
+def _test_file(path: str, max_bytes: int) -> FileReport:
+    from app.io.read.documents import DocumentError, load_document
+    from app.schemetest import TestFileError, load_test_file
+
+    try:
+        load_document(path, max_bytes=max_bytes)
+    except DocumentError as exc:
+        return FileReport(path, load_error=exc, kind="scheme test")
+    try:
+        load_test_file(path, max_bytes=max_bytes)
+    except TestFileError as exc:
+        findings = [
+            Finding(p.code, p.severity, (), p.message if p.path == path else
+                    f"{p.path}:{p.line or ''}: {p.message}").at(
+                p.line if p.path == path else None, p.column if p.path == path else None)
+            for p in exc.problems
+        ]  # fmt: skip
+        return FileReport(path, findings, kind="scheme test")
+    return FileReport(path, kind="scheme test")
+
+
+def _input_file(path: str, kind: FileKind, max_bytes: int) -> FileReport:
+    from app.io.deals.load import load_deals
+    from app.io.read.documents import DocumentError
+    from app.io.read.problems import InputFileError
+    from app.io.roster.load import load_roster
+
+    load = load_deals if kind is FileKind.DEALS else load_roster
+    try:
+        load(path, max_bytes=max_bytes, setting="COMPCALC_MAX_ROSTER_BYTES")
+    except InputFileError as exc:
+        first = exc.problems[0] if exc.problems else None
+        if first is not None and first.code in _UNREADABLE:
+            error = DocumentError(path, first.row, None, first.code, first.message)
+            return FileReport(path, load_error=error, kind=kind.value)
+        findings = [
+            Finding(
+                p.code, "error", (), p.message + (f" (column {p.column})" if p.column else "")
+            ).at(p.row, None)
+            for p in exc.problems
+        ]
+        return FileReport(path, findings, kind=kind.value)
+    return FileReport(path, kind=kind.value)
 
 
 def schema() -> None:

@@ -14,6 +14,7 @@ from sqlalchemy import CursorResult, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from .matching import events_reaching
 from .trust import CLAIM_DONE, CLAIM_PENDING, ApiKey, AuditEvent, IdempotencyRecord, RateWindow
 
 __all__ = ["TrustQueries"]
@@ -120,11 +121,16 @@ class TrustQueries:
         since: datetime | None,
         limit: int,
         offset: int,
+        reach: tuple[str, ...] | None = None,
     ) -> tuple[list[AuditEvent], int]:
+        """Events newest first; ``reach``: only those about the objects of schemes matching
+        one of these globs (None: every event)."""
         query = select(AuditEvent)
         for name, value in filters.items():
             if value is not None:
                 query = query.where(getattr(AuditEvent, name) == value)
+        if reach is not None:
+            query = query.where(events_reaching(reach))
         if since is not None:
             query = query.where(AuditEvent.at >= since)
         total = self.session.scalar(select(func.count()).select_from(query.subquery()))

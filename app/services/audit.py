@@ -15,6 +15,7 @@ from app.db.models import AuditEvent
 from app.db.repository import Repository
 from app.db.session import Database
 
+from . import reach
 from .clock import now
 from .keys import Principal
 from .transactions import read
@@ -71,7 +72,9 @@ _FIELDS = tuple(EventView.__dataclass_fields__)
 def list_events(
     db: Database, filters: dict[str, Any], since: datetime | None, limit: int, offset: int
 ) -> tuple[list[EventView], int]:
+    """Events newest first; a caller limited to schemes sees only the events about their
+    versions and runs (docs/api.md, "Keys limited to schemes")."""
     with read(db) as repo:
-        events, total = repo.events(filters, since, limit, offset)
+        events, total = repo.events(filters, since, limit, offset, reach.current().patterns)
         views = [EventView(*(getattr(e, name) for name in _FIELDS)) for e in events]
     return views, total

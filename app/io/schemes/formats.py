@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from app import __version__
 from app.engine import BreakEven, Finding, format_amount, format_percent
@@ -50,8 +50,13 @@ def load_error_line(error: DocumentError) -> str:
     return f"{_where(error.path, error.line, error.column)}: error {error.code}: {error.message}"
 
 
-def summary_line(reports: Sequence[FileReport]) -> str:
-    """``3 files, 1 error, 2 warnings`` (and how many files could not be read)."""
+_KINDS: Final = (("scheme", "scheme"), ("scheme test", "scheme test"), ("roster", "roster"),
+                 ("deals", "deals file"))  # fmt: skip
+
+
+def summary_line(reports: Sequence[FileReport], excluded: int = 0) -> str:
+    """``3 files, 1 error, 2 warnings`` (and how many files could not be read); when the
+    files are not all schemes, what they are, and how many were skipped or excluded."""
     errors = sum(r.errors for r in reports)
     warnings = sum(r.warnings for r in reports)
     unreadable = sum(r.load_error is not None for r in reports)
@@ -59,16 +64,30 @@ def summary_line(reports: Sequence[FileReport]) -> str:
     text += _plural(warnings, "warning")
     if unreadable:
         text += f" ({unreadable} could not be read)"
+    if excluded or any(r.kind != "scheme" for r in reports):
+        counts = [
+            _plural(n, word) for kind, word in _KINDS if (n := sum(r.kind == kind for r in reports))
+        ]
+        skipped = sum(r.kind == "skipped" for r in reports)
+        extra = [f"{skipped} skipped"] if skipped else []
+        extra += [f"{excluded} excluded"] if excluded else []
+        text += f": {', '.join(counts) or 'no scheme'}" + (f"; {', '.join(extra)}" if extra else "")
     return text
 
 
-def text_report(reports: Sequence[FileReport]) -> str:
+def skipped_line(report: FileReport) -> str:
+    return f"{report.path}: skipped: not a scheme, scheme test, roster or deals file"
+
+
+def text_report(reports: Sequence[FileReport], excluded: int = 0) -> str:
     lines = []
     for report in reports:
+        if report.kind == "skipped":
+            lines.append(skipped_line(report))
         if report.load_error is not None:
             lines.append(load_error_line(report.load_error))
         lines.extend(finding_line(report.path, f) for f in report.findings)
-    lines.append(summary_line(reports))
+    lines.append(summary_line(reports, excluded))
     return "\n".join(lines) + "\n"
 
 
@@ -131,6 +150,7 @@ def _report_json(report: FileReport) -> dict[str, Any]:
         )
     return {
         "path": report.path,
+        "kind": report.kind,
         "valid": report.valid,
         "readable": error is None,
         "findings": findings,

@@ -110,6 +110,9 @@ class FileReport:
     load_error: DocumentError | None = None
     break_even: list[BreakEven] | None = None
     scheme_hash: str | None = None
+    #: What the file is: ``scheme``, ``scheme test``, ``roster``, ``deals`` or ``skipped``
+    #: (none of these, so not checked; see :mod:`app.io.schemes.repository`).
+    kind: str = "scheme"
 
     @property
     def errors(self) -> int:
