@@ -29,6 +29,7 @@ from app.settings import Settings
 __all__ = [
     "JSON",
     "MAX_ERRORS",
+    "MAX_SCHEME_VALUES",
     "MAX_YAML_VALUES",
     "YAML",
     "BodyError",
@@ -53,6 +54,9 @@ M = TypeVar("M", bound=BaseModel)
 #: The most values a YAML body may expand to (through aliases too); JSON bodies have the
 #: decoder's own limit, MAX_NODES.
 MAX_YAML_VALUES: Final = 100_000
+#: The most values of a scheme document, JSON or YAML: the largest scheme, with 10 000 client
+#: ids and their baselines, has about 30 000.
+MAX_SCHEME_VALUES: Final = 100_000
 
 
 class BodyError(Exception):
@@ -317,4 +321,4 @@ def scheme_document(body: RawBody) -> SchemeDocument:
     """The body as a scheme document; refuses an empty body, raises
     :class:`~app.io.read.documents.DocumentError` when it cannot be parsed."""
     _not_empty(body)
-    return SchemeDocument.parse(body.data, body.format, max_nodes=_values(body))
+    return SchemeDocument.parse(body.data, body.format, max_nodes=MAX_SCHEME_VALUES)

@@ -23,7 +23,7 @@ from app.io.read.documents import LOCATED_CHARS, MAX_ARRAYS, MAX_RUN
 from app.io.read.yamlnodes import MAX_DEPTH, MAX_MEMBERS, MAX_NODES
 from app.settings import Settings
 
-from .body import MAX_YAML_VALUES
+from .body import MAX_SCHEME_VALUES, MAX_YAML_VALUES
 from .deps import MAX_OFFSET, MAX_PAGE
 from .errors import MAX_DETAIL, MAX_ERRORS, MAX_ITEM_TEXT, MAX_PROBLEM_BYTES
 from .inputs import MAX_CREDITS, MAX_NAME, MAX_TEXT, MAX_VERSION
@@ -80,6 +80,9 @@ def limits(settings: Settings | None = None) -> list[Limit]:
               "`test_millions_of_values_are_refused_while_decoding`"),
         Limit("values in a YAML body, aliases expanded", _count(MAX_YAML_VALUES), "",
               "422 `TOO_MANY_VALUES`, while building", "`test_a_yaml_alias_bomb_is_refused`"),
+        Limit("values in a scheme document (JSON or YAML)", _count(MAX_SCHEME_VALUES), "",
+              "422 `TOO_MANY_VALUES`, while decoding",
+              "`test_a_scheme_document_of_too_many_values_is_refused`"),
         Limit("arrays in a JSON body (`[` counted before decoding)", _count(MAX_ARRAYS), "",
               "422 `TOO_MANY_VALUES`", corpus),
         Limit("values of one array of strings, numbers or literals (JSON body over 1 MiB)",

@@ -228,3 +228,10 @@ def test_a_yaml_alias_bomb_is_refused(client: TestClient, path: str) -> None:
     problem = _post(client, "\n".join(lines) + "\n", YAML, path)
     assert (problem["status"], problem["code"]) == (422, "TOO_MANY_VALUES")
     assert "more than 100,000 values" in problem["detail"]
+
+
+@pytest.mark.parametrize("path", [SCHEMES, f"{SCHEMES}/validate"])
+def test_a_scheme_document_of_too_many_values_is_refused(client: TestClient, path: str) -> None:
+    problem = _post(client, "[" + ",".join(["{}"] * 100_001) + "]", JSON, path)
+    assert (problem["status"], problem["code"]) == (422, "TOO_MANY_VALUES")
+    assert "100,000" in problem["detail"]
