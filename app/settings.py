@@ -70,7 +70,7 @@ class Settings(BaseSettings):
         description="Largest request body of a calculation or payroll run over HTTP, in bytes.",
     )
     max_yaml_bytes: int = Field(
-        default=128 * KIB,
+        default=64 * KIB,
         gt=0,
         description="Largest YAML request body over HTTP, in bytes (larger documents as JSON).",
     )

@@ -116,9 +116,9 @@ def cases() -> list[tuple[str, str, str, Callable[[], bytes]]]:
          lambda: f"[{_items('{}', _filling('{}', 2 * MIB - 1024))}]".encode()),
         ("2 MiB of - [] (schemes, YAML)", SCHEMES, YAML,
          lambda: ("- []\n" * _filling("- []\n", 2 * MIB - 1024)).encode()),
-        ("128 KiB of - {} in a YAML roster (runs)", RUNS, YAML,
+        ("64 KiB of - {} in a YAML roster (runs)", RUNS, YAML,
          lambda: ("scheme: {key: acme-sales, version: 1}\nperiod: 2027-03\nroster:\n"
-                  + "  - {}\n" * _filling("  - {}\n", 128 * 1024 - 100)).encode()),
+                  + "  - {}\n" * _filling("  - {}\n", 64 * 1024 - 100)).encode()),
         ("YAML aliases expanding past 1M values (schemes)", SCHEMES, YAML,
          lambda: _alias_bomb(7).encode()),
     ]  # fmt: skip

@@ -21,7 +21,7 @@ from app.services import Database
 from .body import JSON, RawBody, RosterBody, check_counts, decode, validate
 from .deps import DatabaseDep
 from .errors import secured
-from .gcpause import paused_for
+from .gcpause import paused_for, release
 from .inputs import CalculateRequest
 from .openapi import request_body
 from .outputs import PayrollResult
@@ -74,15 +74,20 @@ async def calculate_payroll(
 
 def _request(body: RawBody, http: Request) -> CalculateRequest:
     data = decode(body).data
-    check_counts(http, data)
-    return validate(CalculateRequest, data)
-
-
-def _respond(db: Database, request: CalculateRequest) -> Response:
-    text = services.calculate_payroll(db, request.source(), request.inputs())
-    return Response(text, media_type=JSON)
+    try:
+        check_counts(http, data)
+        return validate(CalculateRequest, data)
+    finally:
+        if isinstance(data, dict):
+            release(data.get("roster"), data.get("deals"))
 
 
 def _calculate(body: RawBody, db: Database, http: Request) -> Response:
     with paused_for(len(body.data)):
-        return _respond(db, _request(body, http))
+        request = _request(body, http)
+        inputs = request.inputs()
+        try:
+            text = services.calculate_payroll(db, request.source(), inputs)
+        finally:
+            release(inputs.roster, inputs.deals, request.roster, request.deals)
+        return Response(text, media_type=JSON)

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Final
 
-__all__ = ["LARGE_BODY", "paused_for"]
+__all__ = ["LARGE_BODY", "paused_for", "release"]
 
 #: Bodies from this size on (about 8 000 employees) pause the collector.
 LARGE_BODY: Final = 1024 * 1024
@@ -45,3 +45,20 @@ def paused_for(size: int) -> Iterator[None]:
             if _holders == 0 and _paused_by_us:
                 _paused_by_us = False
                 gc.enable()
+
+
+#: Items freed at a time by :func:`release`: about a millisecond of work.
+_RELEASED: Final = 5_000
+
+
+def release(*lists: object) -> None:
+    """Empty the lists among ``lists`` a chunk at a time (anything else is left alone).
+
+    Freeing the last reference to a list of 100 000 employees frees them all in one step of
+    the interpreter, which lets no other thread (``/healthz``) run for tens of milliseconds;
+    a request's three such lists (decoded, validated, the engine's) took over 100 ms. Emptied
+    a chunk at a time, other threads run between the chunks."""
+    for items in lists:
+        if isinstance(items, list):
+            while items:
+                del items[-_RELEASED:]

@@ -14,7 +14,7 @@ from app.settings import Settings
 from .body import JSON, RosterBody, check_counts, decode, preferred, validate
 from .deps import DatabaseDep, Limit, Offset, PeriodParam, TextParam
 from .errors import secured
-from .gcpause import paused_for
+from .gcpause import paused_for, release
 from .idempotent import IdempotencyKey, once, send
 from .inputs import ApproveRequest, DiscardRequest, RunRequest
 from .openapi import request_body
@@ -69,10 +69,18 @@ def create_payroll_run(
 ) -> Response:
     with paused_for(len(body.data)):
         data = decode(body).data
-        check_counts(request, data)
-        run = validate(RunRequest, data)
+        try:
+            check_counts(request, data)
+            run = validate(RunRequest, data)
+        finally:
+            if isinstance(data, dict):
+                release(data.get("roster"), data.get("deals"))
         repeat = once(request, who, idempotency_key, body.data)
-        reply = services.create_run(db, run.ref(), run.inputs(), who, repeat, run.target())
+        inputs = run.inputs()
+        try:
+            reply = services.create_run(db, run.ref(), inputs, who, repeat, run.target())
+        finally:
+            release(inputs.roster, inputs.deals, run.roster, run.deals)
         return send(reply)
 
 

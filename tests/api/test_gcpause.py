@@ -38,3 +38,12 @@ def test_a_collector_disabled_by_someone_else_stays_disabled() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_release_empties_lists_a_chunk_at_a_time_and_leaves_the_rest() -> None:
+    from app.api.gcpause import release
+
+    big, small, other = list(range(12_345)), [1, 2], {"roster": [1]}
+    release(big, small, other, None)
+
+    assert big == [] and small == [] and other == {"roster": [1]}
