@@ -96,15 +96,15 @@ def _check_schemes(schemes: list[str] | None, scopes: tuple[str, ...]) -> tuple[
     """The scheme limit as stored: validated patterns, or None for every scheme."""
     if schemes is None:
         return None
-    bad = [p for p in schemes if not Reach.valid(p)]
     problems = [
         ErrorItem(
             f"{p[:70]!r} is not a scheme key or glob (a-z, 0-9, '.', '_', '-' and '*', "
             "at most 64 characters)",
-            pointer=f"/schemes/{schemes.index(p)}",
+            pointer=f"/schemes/{n}",
             code="INVALID_SCHEME_PATTERN",
         )
-        for p in bad
+        for n, p in enumerate(schemes)
+        if not Reach.valid(p)
     ]
     if not schemes or len(schemes) > MAX_PATTERNS:
         detail = f"a scheme limit lists 1 to {MAX_PATTERNS} scheme keys or globs"
@@ -114,7 +114,8 @@ def _check_schemes(schemes: list[str] | None, scopes: tuple[str, ...]) -> tuple[
         detail += "be limited to schemes"
         problems.append(ErrorItem(detail, pointer="/schemes", code="ADMIN_KEY_LIMITED"))
     if problems:
-        raise Invalid("INVALID_SCHEME_LIMIT", problems[0].detail, problems)
+        first = problems[0]
+        raise Invalid(first.code or "INVALID_SCHEME_LIMIT", first.detail, problems)
     return tuple(dict.fromkeys(schemes))
 
 
