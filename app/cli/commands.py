@@ -9,6 +9,7 @@ import typer
 from app.cli.db import db_cli
 from app.cli.keys import keys_cli
 from app.cli.payroll import break_even_command, calculate_command, explain
+from app.cli.push import push_command
 from app.cli.runs import runs_cli
 from app.cli.schemes import schema, validate
 from app.cli.schemetest import test_command
@@ -59,6 +60,7 @@ cli.command("break-even")(break_even_command)
 cli.command("test")(test_command)
 cli.command()(openapi)
 cli.command()(serve)
+cli.command("push")(push_command)
 cli.add_typer(db_cli, name="db")
 cli.add_typer(keys_cli, name="keys")
 cli.add_typer(runs_cli, name="runs")
