@@ -99,7 +99,9 @@ def _read(path: str) -> _File:
         empty = Finding(
             "NOT_A_MAPPING", "error", (), "the document is empty; a scheme is a mapping"
         )
-        _stop(REFUSED, finding_line(path, empty.at(1, 1)))
+        _stop(
+            REFUSED, finding_line(path, empty.at(1, 1)), f"compcalc push: {path}: nothing was sent"
+        )
     try:
         scheme = parse_scheme(document.data)
     except SchemeError as exc:
@@ -141,9 +143,14 @@ class _Service:
             assert delay is not None
             time.sleep(delay)
         assert response is not None
-        if response.status_code in ok:
-            return response
-        self.refused(response)
+        if response.status_code not in ok:
+            self.refused(response)
+        try:
+            response.json()
+        except ValueError:
+            said = f"{self.base} answered {response.status_code} without JSON: is it compcalc?"
+            _stop(CANNOT_RUN, f"compcalc push: {said}")
+        return response
 
     def refused(self, response: httpx.Response) -> NoReturn:
         status = response.status_code

@@ -211,6 +211,21 @@ def test_a_key_that_cannot_publish_stores_the_draft(service: PushService, tmp_pa
     assert [(v["version"], v["status"]) for v in history] == [(1, "draft")]
 
 
+def test_a_server_that_is_not_compcalc(
+    service: PushService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def page(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, html="<html>a web site</html>")
+
+    def connect(base: str, key: str) -> httpx.Client:
+        return httpx.Client(base_url=base, transport=httpx.MockTransport(page))
+
+    monkeypatch.setattr(push_module, "connect", connect)
+    code, out, err = _push(service, str(_scheme(tmp_path, "push-html")))
+    assert (code, out) == (push_module.CANNOT_RUN, "")
+    assert err == f"compcalc push: {service.base} answered 200 without JSON: is it compcalc?\n"
+
+
 class _LosesFirstAnswer(httpx.BaseTransport):
     """Sends every request; the answer to the first write never arrives (a dropped link)."""
 
