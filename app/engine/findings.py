@@ -7,6 +7,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .hints import default_hint
+
 __all__ = [
     "Finding",
     "InputError",
@@ -52,6 +54,12 @@ class Finding:
     data: Mapping[str, str] = field(default_factory=dict)
     line: int | None = None
     column: int | None = None
+    #: A short suggestion of the fix, in plain words (the code's usual one when not given).
+    hint: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.hint is None:
+            object.__setattr__(self, "hint", default_hint(self.code))
 
     @property
     def json_path(self) -> str:
@@ -74,6 +82,7 @@ class Finding:
             "line": self.line,
             "column": self.column,
             "message": self.message,
+            "hint": self.hint,
             "data": dict(self.data),
         }
 

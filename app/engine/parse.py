@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from .findings import Finding, Path, SchemeError
 from .memo import memo
 from .money import CURRENCY_MINOR_UNITS, format_plain
 from .scheme import Scheme
+from .suggest import allowed_keys, close_match
 
 __all__ = ["canonical_json", "parse_scheme", "scheme_hash", "validation_findings"]
 
@@ -58,7 +60,7 @@ _KIND_NAMES = {
 def _message(error: Mapping[str, Any]) -> str:
     kind, loc = error["type"], error["loc"]
     if kind == "extra_forbidden":
-        return f"unknown key {loc[-1]!r}; check the spelling against docs/rules.md"
+        return f"unknown key {loc[-1]!r}"
     if kind == "missing":
         return f"required key {loc[-1]!r} is missing"
     if kind == "string_pattern_mismatch":
@@ -69,18 +71,62 @@ def _message(error: Mapping[str, Any]) -> str:
     if kind == "enum":
         expected = error.get("ctx", {}).get("expected", "")
         return f"{error.get('input')!r} is not one of {expected}"
+    if kind == "list_type":
+        return "a list is expected here: items each on a line starting '- ', or in [ ]"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return "keys with their values are expected here, not a single value or a list"
+    if kind == "too_short" and error.get("ctx", {}).get("min_length") == 1:
+        return "the list is empty; it needs at least one item"
     return str(error["msg"])
 
 
-def validation_findings(exc: ValidationError) -> list[Finding]:
-    """Every Pydantic error of a scheme as a finding with a code and a path."""
+_NAME_PART = re.compile(r"[^a-z0-9_]+")
+
+
+def _hint(error: Mapping[str, Any], model: type[BaseModel] | None) -> str | None:
+    """A fix that fits this error better than its code's usual hint, if there is one."""
+    kind, loc, ctx = error["type"], error["loc"], error.get("ctx") or {}
+    if isinstance(ctx.get("hint"), str):
+        return str(ctx["hint"])
+    if kind == "extra_forbidden" and model is not None and isinstance(loc[-1], str):
+        allowed = allowed_keys(model, loc[:-1])
+        meant = close_match(loc[-1], allowed)
+        if meant is not None:
+            return f"did you mean `{meant}`?"
+        if allowed:
+            return "the keys allowed here are: {keys}".format(keys=", ".join(sorted(allowed)))
+    if kind == "missing":
+        return f"add `{loc[-1]}:` with its value here"
+    if kind == "string_pattern_mismatch" and isinstance(error.get("input"), str):
+        name = _NAME_PART.sub("_", error["input"].lower()).strip("_")
+        if re.fullmatch(r"[a-z][a-z0-9_]{0,39}", name):
+            return f"write it as `{name}`"
+    if kind == "enum" and isinstance(error.get("input"), str):
+        values = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        meant = close_match(error["input"], values)
+        if meant is not None:
+            return f"did you mean `{meant}`?"
+        return "write one of: {values}".format(values=", ".join(values))
+    return None
+
+
+def validation_findings(
+    exc: ValidationError, model: type[BaseModel] | None = None
+) -> list[Finding]:
+    """Every Pydantic error of a scheme as a finding with a code, a path and a hint.
+
+    ``model`` is the model that was validated, whose keys an unknown key is compared with
+    (the scheme's when the error is about a :class:`Scheme` and no model is given).
+    """
+    if model is None and exc.title == Scheme.__name__:
+        model = Scheme
     findings = []
     for error in exc.errors(include_url=False):
         kind = error["type"]
         code = kind if kind.isupper() else _BUILTIN_CODES.get(kind, "INVALID_VALUE")
         # An error about a dict key carries "[key]" after the key itself: drop the marker.
         path: Path = tuple(p for p in error["loc"] if isinstance(p, (str, int)) and p != "[key]")
-        findings.append(Finding(code, "error", path, _message(error)))
+        findings.append(Finding(code, "error", path, _message(error), hint=_hint(error, model)))
     return findings
 
 

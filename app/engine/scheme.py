@@ -9,7 +9,7 @@ are checked in :mod:`app.engine.checks`, which can name the exact offending elem
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -36,6 +36,7 @@ from .money import (
     format_decimal,
     to_decimal,
 )
+from .numbertext import date_error, fraction_hint, number_error
 from .text import control_character, control_message
 
 __all__ = [
@@ -100,7 +101,7 @@ def _number(value: Any) -> Decimal:
     try:
         return to_decimal(value)
     except ValueError as exc:
-        raise PydanticCustomError("INVALID_NUMBER", "{reason}", {"reason": str(exc)}) from None
+        raise number_error(value, str(exc), "number") from None
 
 
 def _money(value: Any, info: ValidationInfo) -> Decimal:
@@ -119,7 +120,7 @@ def _money(value: Any, info: ValidationInfo) -> Decimal:
             ) from None
         raise PydanticCustomError("INVALID_NUMBER", "{reason}", {"reason": str(exc)}) from None
     except ValueError as exc:
-        raise PydanticCustomError("INVALID_NUMBER", "{reason}", {"reason": str(exc)}) from None
+        raise number_error(value, str(exc), "amount") from None
     if amount < 0:
         raise PydanticCustomError(
             "NEGATIVE_MONEY",
@@ -136,7 +137,12 @@ def _money(value: Any, info: ValidationInfo) -> Decimal:
         raise PydanticCustomError(
             "PRECISION",
             "amount {amount} has more decimals than the currency allows ({digits})",
-            {"amount": format_decimal(amount), "digits": digits},
+            {
+                "amount": format_decimal(amount),
+                "digits": digits,
+                "hint": f"write it with at most {digits} decimals: "
+                + format_decimal(amount.quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP)),
+            },
         )
     return amount
 
@@ -152,16 +158,21 @@ def _ranged(code: str, what: str, low: Decimal, high: Decimal) -> Any:
                 ) from None
             number = exc.value  # far outside the range: say so as the range
         except ValueError as exc:
-            raise PydanticCustomError("INVALID_NUMBER", "{reason}", {"reason": str(exc)}) from None
+            raise number_error(value, str(exc), what) from None
         if not low <= number <= high:
+            above = number > high
+            hint = fraction_hint(what, number) if above and number <= 100_000 else None
             raise PydanticCustomError(
                 code,
-                "{what} {value} is outside [{low}, {high}]",
+                "the {what} {value} is above the largest allowed, {high}"
+                if above
+                else "the {what} {value} is below the smallest allowed, {low}",
                 {
                     "what": what,
                     "value": format_decimal(number),
                     "low": format_decimal(low),
                     "high": format_decimal(high),
+                    **({"hint": hint} if hint else {}),
                 },
             )
         return number
@@ -187,7 +198,7 @@ def _text(value: str) -> str:
 Money = Annotated[Decimal, BeforeValidator(_money)]
 Rate = Annotated[Decimal, _ranged("RATE_RANGE", "rate", Decimal(0), Decimal(1))]
 Share = Annotated[Decimal, _ranged("THRESHOLD_RANGE", "threshold", Decimal(0), Decimal(1))]
-Attainment = Annotated[Decimal, _ranged("ATTAINMENT_RANGE", "attainment", Decimal(0), Decimal(100))]
+Attainment = Annotated[Decimal, _ranged("ATTAINMENT_RANGE", "attainment", Decimal(0), Decimal(10))]
 Multiple = Annotated[Decimal, _ranged("CAP_RANGE", "cap multiple", Decimal(0), Decimal(100))]
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 Label = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_text)]
@@ -201,6 +212,9 @@ def _day(value: object) -> object:
     # pydantic would read 0 or 1.7e9 as seconds since 1970: a date is written as a date.
     if isinstance(value, (bool, int, float, Decimal)):
         raise PydanticCustomError("date_type", "a date is written YYYY-MM-DD")
+    refused = date_error(value)
+    if refused is not None:
+        raise refused
     return value
 
 

@@ -58,6 +58,9 @@ class FindingOut(_Out):
     line: int | None = Field(description="Line in the YAML/JSON text, when known.")
     column: int | None
     message: str
+    hint: str | None = Field(
+        default=None, description="How to fix it, in plain words, e.g. `write 0.15`."
+    )
     data: dict[str, str] = Field(description="The numbers behind the message.")
 
 

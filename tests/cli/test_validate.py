@@ -38,6 +38,48 @@ def test_acme_passes_every_check_without_warnings(compcalc: Invoke) -> None:
     assert run.stderr == ""
 
 
+#: The hint each invalid example's finding carries: the fix of its one defect.
+HINTS = {
+    "AMOUNT_TOO_LARGE": "check for extra zeros: an amount is at most 10 000 000 000 000",
+    "ATTAINMENT_RANGE": "attainment is a fraction: 120% is written 1.2",
+    "BASE_GAP": "change the sales base or the client base until the gap is within the band",
+    "CAP_CONFLICT": "keep either 'cap' or 'cap_multiple', not both",
+    "CAP_RANGE": "a cap multiple counts the commission at target: 2 means twice as much",
+    "COMMISSION_ORDER": "raise the sales rates or lower the client rates",
+    "COMPARE_WITH_MISSING": "name a role of the client department, or write compare: false",
+    "DATE_FORMAT": "write it as YYYY-MM-DD: 2027-01-01",
+    "DECIMAL_COMMA": "write 0.15",
+    "EARNINGS_ORDER": "raise the sales pay at target (base or rates) or lower the client pay",
+    "EFFECTIVE_DATES": "make effective_to, the last day the rules apply, not before effective_from",
+    "INVALID_LENGTH": "give at least one item, and no more than docs/rules.md allows",
+    "INVALID_NAME": "write it as `rep`",
+    "INVALID_NUMBER": "write 45000; the currency is given once, as the scheme's `currency`",
+    "INVALID_TYPE": "write the kind of value this key takes; docs/rules.md has an example",
+    "INVALID_VALUE": "write one of: acquisition, retention, development",
+    "MISSING_KEY": "add `base:` with its value here",
+    "MISSING_TARGET": "add a target for this measure to the role: target: {new_revenue: 600000}",
+    "NEGATIVE_MONEY": "amounts in a scheme are 0 or more: remove the minus sign",
+    "NOT_A_MAPPING": "start the file with the scheme's keys (key:, name:, currency:), not '- '",
+    "OVERRIDE_MEASURE": "use a measure the department is credited with: new_revenue for sales",
+    "PERCENT_STRING": "rates are fractions: 1.5% is written 0.015",
+    "POLICY_INVALID": "write the band's smaller number as min and the larger as max",
+    "PRECISION": "write it with at most 2 decimals: 45000.00",
+    "RATE_RANGE": "rates are fractions: 1.5% is written 0.015",
+    "THRESHOLD_RANGE": "a threshold is a fraction of the target: 50% is written 0.5",
+    "TIER_BOUND": "give each tier one of 'from' or 'from_attainment', the same one in a rule",
+    "TIER_ORDER": "list the tiers from the lowest start to the highest, no start twice",
+    "UNKNOWN_CURRENCY": "write the currency's three-letter ISO 4217 code: RUB, EUR or USD",
+    "UNKNOWN_KEY": "did you mean `commission`?",
+}
+UNPARSEABLE_HINTS = {
+    "BAD_INDENT": "indent it by 8 spaces, like the lines it belongs with",
+    "DUPLICATE_KEY": "keep one of the two, or rename one if they are different things",
+    "INVALID_NUMBER": "write the number with digits only and '.' for decimals: 45000 or 0.15",
+    "SYNTAX": "close the braces with '}' and separate the entries with ', '",
+    "TAB_INDENT": "replace the tab with spaces, as many as the lines around it have",
+}
+
+
 def test_every_invalid_example_is_covered() -> None:
     # One example per error code the engine reports for a scheme file.
     expected = {
@@ -46,10 +88,12 @@ def test_every_invalid_example_is_covered() -> None:
         "INVALID_LENGTH", "INVALID_NAME", "INVALID_NUMBER", "INVALID_TYPE", "INVALID_VALUE",
         "MISSING_KEY", "MISSING_TARGET", "NEGATIVE_MONEY", "NOT_A_MAPPING", "OVERRIDE_MEASURE",
         "POLICY_INVALID", "PRECISION", "RATE_RANGE", "THRESHOLD_RANGE", "TIER_BOUND",
-        "TIER_ORDER", "UNKNOWN_CURRENCY", "UNKNOWN_KEY",
+        "TIER_ORDER", "UNKNOWN_CURRENCY", "UNKNOWN_KEY", "DECIMAL_COMMA", "PERCENT_STRING",
+        "DATE_FORMAT",
     }  # fmt: skip
     assert {p.stem for p in INVALID} >= expected
-    assert {p.stem for p in UNPARSEABLE} >= {"DUPLICATE_KEY", "SYNTAX", "INVALID_NUMBER"}
+    assert {p.stem for p in INVALID} == set(HINTS)
+    assert {p.stem for p in UNPARSEABLE} == set(UNPARSEABLE_HINTS)
 
 
 @pytest.mark.parametrize("path", INVALID, ids=lambda p: p.stem)
@@ -67,6 +111,10 @@ def test_invalid_example_fails_with_exactly_its_code_on_the_marked_lines(
     assert {m["file"] for m in found} == {relative}
     assert {int(m["line"]) for m in found} == marked_lines(path, code)
     assert run.stdout.splitlines()[-1].startswith("1 file, ")
+    # Under each finding, the fix in plain words.
+    lines = run.stdout.splitlines()
+    hints = [lines[i + 1] for i, line in enumerate(lines) if FINDING.match(line)]
+    assert hints == [f"    hint: {HINTS[code]}"] * len(found)
 
 
 @pytest.mark.parametrize("path", UNPARSEABLE, ids=lambda p: p.stem)
@@ -82,6 +130,7 @@ def test_unparseable_example_exits_2_with_its_code_and_position(
     assert report["readable"] is False and report["valid"] is False
     assert [f["code"] for f in report["findings"]] == [path.stem]
     assert {report["findings"][0]["line"]} == marked_lines(path, path.stem)
+    assert report["findings"][0]["hint"] == UNPARSEABLE_HINTS[path.stem]
 
 
 def test_known_defect_is_reported_at_its_line_and_column(compcalc: Invoke) -> None:
@@ -245,7 +294,10 @@ def test_sarif_report_locates_each_finding_for_code_scanning(compcalc: Invoke) -
     assert {rule["id"] for rule in sarif_run["tool"]["driver"]["rules"]} == set(by_rule)
     rate = by_rule["RATE_RANGE"]
     assert rate["level"] == "error"
-    assert rate["message"]["text"].startswith("rate 1.5 is outside [0, 1]")
+    assert rate["message"]["text"] == (
+        "the rate 1.5 is above the largest allowed, 1 (at departments.clients.roles.rep."
+        "commission[0].tiers[0].rate)\nhint: rates are fractions: 1.5% is written 0.015"
+    )
     location = rate["locations"][0]["physicalLocation"]
     assert location["artifactLocation"]["uri"] == "examples/invalid/RATE_RANGE.yaml"
     assert location["region"] == {"startLine": 91, "startColumn": 37}  # the '<- RATE_RANGE' line

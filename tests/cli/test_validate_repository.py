@@ -28,7 +28,7 @@ def test_the_examples_directory_is_checked_file_by_file_as_what_each_is(compcalc
     # pyproject.toml's [tool.compcalc] leaves the invalid examples out of the walk
     assert run.stdout == (
         "8 files, 0 errors, 0 warnings: 2 schemes, 1 scheme test, 3 rosters, 2 deals files; "
-        "30 excluded\n"
+        "35 excluded\n"
     )
     kinds = {
         f["path"]: f["kind"]
@@ -52,7 +52,7 @@ def test_a_directory_named_on_the_command_line_is_checked_though_excluded(
     run = compcalc("validate", "examples/invalid/")
 
     assert run.exit_code == 2  # three of them cannot be parsed
-    assert run.stdout.splitlines()[-1] == "30 files, 31 errors, 0 warnings (3 could not be read)"
+    assert run.stdout.splitlines()[-1] == "35 files, 36 errors, 0 warnings (5 could not be read)"
     assert "examples/invalid/RATE_RANGE.yaml:91:37: error RATE_RANGE:" in run.stdout
 
 
@@ -99,8 +99,9 @@ def test_a_broken_roster_or_deals_file_in_a_walk_names_its_line(
     assert run.exit_code == 1
     lines = run.stdout.splitlines()
     assert lines[0].startswith(f"{repository}/data/deals.csv:3: error ")
-    assert lines[-2].startswith(f"{repository}/data/roster.csv:3: error ")
-    assert "fte" in lines[-2]
+    assert lines[-3].startswith(f"{repository}/data/roster.csv:3: error ")
+    assert "fte" in lines[-3]
+    assert lines[-2].startswith("    hint: ")
     assert lines[-1].endswith(": 1 roster, 1 deals file")
 
 

@@ -83,7 +83,8 @@ def test_duplicate_keys_point_at_the_second_one() -> None:
     error = refused("a:\n  b: 1\n  c: 2\n  b: 3\n")
 
     assert (error.code, error.line, error.column) == ("DUPLICATE_KEY", 4, 3)
-    assert error.message == "key 'b' appears twice in the same mapping (first at line 2, column 3)"
+    assert error.message == "the key 'b' is written twice here; it is first on line 2"
+    assert error.detail == "first at line 2, column 3"
     assert str(error) == f"f:4:3: DUPLICATE_KEY: {error.message}"
 
 
@@ -97,7 +98,7 @@ def test_duplicate_keys_point_at_the_second_one() -> None:
         ("a: &x [1, *x]\n", "TOO_DEEP", (1, 4)),
         ("a: [1, 2\nb: 3\n", "SYNTAX", (2, 2)),
         ("a: 1\n---\nb: 2\n", "SYNTAX", (2, 1)),
-        ("a:\n\tb: 1\n", "SYNTAX", (2, 1)),
+        ("a:\n\tb: 1\n", "TAB_INDENT", (2, 1)),
     ],
 )
 def test_refusals_carry_code_and_position(text: str, code: str, position: tuple[int, int]) -> None:

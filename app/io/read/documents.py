@@ -21,6 +21,7 @@ from typing import Any, Final, Literal, NamedTuple
 
 import yaml
 
+from .docerror import DocumentError
 from .files import FileProblem, decode_utf8, read_limited
 from .positions import Positions
 from .yamlnodes import MAX_MEMBERS, MAX_NODES, NodeBuilder, NodeProblem, compose, shorten
@@ -48,32 +49,6 @@ MAX_ARRAYS: Final = 500_000
 LOCATED_CHARS: Final = 256 * 1024
 
 _SUFFIXES: Final[dict[str, Format]] = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
-
-
-class DocumentError(Exception):
-    """A file that is not a readable document; ``code`` says why.
-
-    Codes: UNREADABLE, TOO_LARGE, ENCODING, UNSUPPORTED_FORMAT, SYNTAX, DUPLICATE_KEY,
-    INVALID_NUMBER, INVALID_KEY, UNSUPPORTED_TAG, TOO_MANY_VALUES, TOO_DEEP.
-    """
-
-    def __init__(
-        self, path: str, line: int | None, column: int | None, code: str, message: str
-    ) -> None:
-        self.path = path
-        self.line = line
-        self.column = column
-        self.code = code
-        self.message = message
-        super().__init__(str(self))
-
-    @property
-    def location(self) -> str:
-        parts = [self.path, *(str(n) for n in (self.line, self.column) if n is not None)]
-        return ":".join(parts)
-
-    def __str__(self) -> str:
-        return f"{self.location}: {self.code}: {self.message}"
 
 
 class Document(NamedTuple):
@@ -135,7 +110,9 @@ def _parse_yaml(text: str, name: str, max_nodes: int) -> Document:
         builder = NodeBuilder(max_nodes)
         data = None if node is None else builder.build(node)
     except NodeProblem as exc:
-        raise DocumentError(name, exc.line, exc.column, exc.code, exc.message) from None
+        raise DocumentError(
+            name, exc.line, exc.column, exc.code, exc.message, hint=exc.hint, detail=exc.detail
+        ) from None
     return Document(data, builder.positions if node is not None else Positions())
 
 
@@ -222,7 +199,7 @@ class _JSONCounter:
         for key, value in pairs:
             if key in result:
                 raise _JSONRefused(
-                    "DUPLICATE_KEY", f"key {shorten(key)!r} appears twice in the same object"
+                    "DUPLICATE_KEY", f"the key {shorten(key)!r} is written twice in one object"
                 )
             result[key] = value
         return result

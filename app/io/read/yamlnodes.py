@@ -13,6 +13,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from app.engine import Path
 
 from .positions import Position, Positions
+from .yamlerrors import NodeProblem, explain
 
 __all__ = [
     "MAX_DEPTH",
@@ -61,15 +62,6 @@ class _Composer(_Loader):
         return _SEQ if kind is SequenceNode else _MAP
 
 
-class NodeProblem(Exception):
-    def __init__(self, code: str, message: str, line: int | None, column: int | None) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.line = line
-        self.column = column
-
-
 def _position(node: Node) -> Position:
     mark = node.start_mark
     return mark.line + 1, mark.column + 1
@@ -81,15 +73,7 @@ def compose(text: str) -> Node | None:
     try:
         return loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        message = exc.problem or exc.context or "invalid YAML"
-        start = exc.context_mark
-        if exc.problem and exc.context and start is not None:
-            message += (
-                f" ({exc.context} started at line {start.line + 1}, column {start.column + 1})"
-            )
-        line, column = (None, None) if mark is None else (mark.line + 1, mark.column + 1)
-        raise NodeProblem("SYNTAX", message, line, column) from None
+        raise explain(exc, text) from None
     except yaml.YAMLError as exc:
         raise NodeProblem("SYNTAX", str(exc), None, None) from None
     except RecursionError:
@@ -168,7 +152,7 @@ class NodeBuilder:
             raise self._fail(
                 "TOO_MANY_VALUES", f"a mapping has more than {MAX_MEMBERS:,} members", node
             )
-        for key_node, value_node in node.value:
+        for key_node, value_node in _decimal_commas(node.value):
             if _is_merge_key(key_node):
                 merges.append(value_node)
                 continue
@@ -179,11 +163,12 @@ class NodeBuilder:
             key = self.scalar(key_node)
             if key in seen:
                 line, column = seen[key]
-                raise self._fail(
+                raise NodeProblem(
                     "DUPLICATE_KEY",
-                    f"key {key_node.value!r} appears twice in the same mapping "
-                    f"(first at line {line}, column {column})",
-                    key_node,
+                    f"the key {key_node.value!r} is written twice here; it is first on line {line}",
+                    *_position(key_node),
+                    hint="keep one of the two, or rename one if they are different things",
+                    detail=f"first at line {line}, column {column}",
                 )
             seen[key] = _position(key_node)
             entries.append((key, seen[key], value_node))
@@ -257,6 +242,40 @@ class NodeBuilder:
                 node,
             )
         raise self._fail("UNSUPPORTED_TAG", f"tag {tag} is not supported", node)
+
+
+_DIGITS: Final = re.compile(r"[+-]?[0-9]+")
+
+
+def _decimal_commas(pairs: list[tuple[Node, Node]]) -> list[tuple[Node, Node]]:
+    """``{rate: 0,15}`` as ``{rate: "0,15"}``: a number, a comma and digits written as a key
+    without a value is a number with a decimal comma, reported as one by the rule language
+    (it is never a valid key: a key ``15`` without a value means nothing in any document)."""
+    merged: list[tuple[Node, Node]] = []
+    for key, value in pairs:
+        if merged and _continues(merged[-1][1], key, value):
+            before_key, before = merged[-1]
+            text = f"{before.value},{key.value}"
+            joined = ScalarNode(_STR, text, before.start_mark, key.end_mark, style="'")
+            merged[-1] = (before_key, joined)
+            continue
+        merged.append((key, value))
+    return merged
+
+
+def _continues(before: Node, key: Node, value: Node) -> bool:
+    return (
+        isinstance(before, ScalarNode)
+        and isinstance(key, ScalarNode)
+        and isinstance(value, ScalarNode)
+        and before.tag == key.tag == value.tag == _PLAIN
+        and bool(_DIGITS.fullmatch(before.value))
+        and key.value.isascii()
+        and key.value.isdigit()
+        and value.value == ""
+        and key.start_mark.index == before.end_mark.index + 1
+        and value.start_mark.index == key.end_mark.index
+    )
 
 
 def _is_merge_key(node: Node) -> bool:

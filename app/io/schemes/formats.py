@@ -37,17 +37,30 @@ def _where(path: str, line: int | None, column: int | None) -> str:
     return ":".join([path, *(str(n) for n in (line, column) if n is not None)])
 
 
-def finding_line(path: str, finding: Finding, severity: str | None = None) -> str:
-    """``file:line:col: error CODE: message (at json.path)``."""
+def _hint_line(hint: str | None) -> str:
+    return "" if hint is None else f"\n    hint: {hint}"
+
+
+def finding_line(
+    path: str, finding: Finding, severity: str | None = None, *, hint: bool = False
+) -> str:
+    """``file:line:col: error CODE: message (at json.path)``; with ``hint``, an indented
+    ``hint: …`` line under it when the finding has a hint."""
     at = "" if not finding.path else f" (at {finding.json_path})"
     return (
         f"{_where(path, finding.line, finding.column)}: {severity or finding.severity} "
-        f"{finding.code}: {finding.message}{at}"
+        f"{finding.code}: {finding.message}{at}{_hint_line(finding.hint if hint else None)}"
     )
 
 
-def load_error_line(error: DocumentError) -> str:
-    return f"{_where(error.path, error.line, error.column)}: error {error.code}: {error.message}"
+def load_error_line(error: DocumentError, *, hint: bool = False) -> str:
+    where = _where(error.path, error.line, error.column)
+    return f"{where}: error {error.code}: {error.message}{_hint_line(error.hint if hint else None)}"
+
+
+def _with_hint(message: str, hint: str | None) -> str:
+    """A message and its hint as one text, for formats with one message field."""
+    return message if hint is None else f"{message}\nhint: {hint}"
 
 
 _KINDS: Final = (("scheme", "scheme"), ("scheme test", "scheme test"), ("roster", "roster"),
@@ -85,8 +98,8 @@ def text_report(reports: Sequence[FileReport], excluded: int = 0) -> str:
         if report.kind == "skipped":
             lines.append(skipped_line(report))
         if report.load_error is not None:
-            lines.append(load_error_line(report.load_error))
-        lines.extend(finding_line(report.path, f) for f in report.findings)
+            lines.append(load_error_line(report.load_error, hint=True))
+        lines.extend(finding_line(report.path, f, hint=True) for f in report.findings)
     lines.append(summary_line(reports, excluded))
     return "\n".join(lines) + "\n"
 
@@ -118,16 +131,14 @@ def github_report(reports: Sequence[FileReport]) -> str:
     for report in reports:
         error = report.load_error
         if error is not None:
+            text = _with_hint(error.message, error.hint)
             lines.append(
-                github_annotation(
-                    "error", error.path, error.line, error.column, error.code, error.message
-                )
+                github_annotation("error", error.path, error.line, error.column, error.code, text)
             )
         for f in report.findings:
             at = "" if not f.path else f" (at {f.json_path})"
-            lines.append(
-                github_annotation(f.severity, report.path, f.line, f.column, f.code, f.message + at)
-            )
+            text = _with_hint(f.message + at, f.hint)
+            lines.append(github_annotation(f.severity, report.path, f.line, f.column, f.code, text))
     return "".join(line + "\n" for line in lines)
 
 
@@ -145,7 +156,8 @@ def _report_json(report: FileReport) -> dict[str, Any]:
                 "line": error.line,
                 "column": error.column,
                 "message": error.message,
-                "data": {},
+                "hint": error.hint,
+                "data": {} if error.detail is None else {"parser": error.detail},
             },
         )
     return {
@@ -244,11 +256,12 @@ def sarif_report(reports: Sequence[FileReport]) -> str:
         error = report.load_error
         if error is not None:
             results.append(
-                _sarif_result(error.code, "error", error.message, error.path, error.line,
-                              error.column)
+                _sarif_result(error.code, "error", _with_hint(error.message, error.hint),
+                              error.path, error.line, error.column)
             )  # fmt: skip
         for f in report.findings:
             text = f.message if not f.path else f"{f.message} (at {f.json_path})"
+            text = _with_hint(text, f.hint)
             results.append(_sarif_result(f.code, f.severity, text, report.path, f.line, f.column))
     rules = sorted({result["ruleId"] for result in results})
     document = {
