@@ -23,6 +23,7 @@ from app.api import (
     observability,
     openapi,
     periods,
+    policy,
     runs,
     schemes,
 )
@@ -59,6 +60,11 @@ OPENAPI_TAGS = [
         "name": "Runs",
         "description": "Stored payroll runs: computed from a published version, approved "
         "(then immutable), exported as CSV, one payslip at a time.",
+    },
+    {
+        "name": "Policy",
+        "description": "The organisation policy every scheme is checked against, and the "
+        "exceptions it grants (read: `schemes:read`; replace: `admin`).",
     },
     {
         "name": "Admin",
@@ -106,6 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(schemes.router)
     app.include_router(runs.router)
     app.include_router(periods.router)
+    app.include_router(policy.router)
     app.include_router(admin.router)
     app.include_router(health.router)
     docs.install(app)

@@ -25,6 +25,7 @@ __all__ = [
     "calculate_examples",
     "correction_example",
     "discard_examples",
+    "policy_examples",
     "roster",
     "run_examples",
     "scheme_examples",
@@ -180,6 +181,17 @@ def discard_examples() -> dict[str, dict[str, Any]]:
             "summary": "Discard a draft computed from the wrong roster",
             "value": {"reason": "computed from February's roster"},
         }
+    }
+
+
+def policy_examples() -> dict[str, dict[str, dict[str, Any]]]:
+    """Per media type: examples/compcalc-policy.yaml as JSON and as the YAML file itself."""
+    text = _text("compcalc-policy.yaml")
+    data = _plain(parse_document(text, "yaml", positions=False).data)
+    summary = "examples/compcalc-policy.yaml (the article's rules)"
+    return {
+        "application/json": {"article": {"summary": summary + " as JSON", "value": data}},
+        "application/yaml": {"article": {"summary": summary, "value": text}},
     }
 
 

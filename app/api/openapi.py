@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from app.engine import Scheme
+from app.engine.policy import OrganisationPolicy
 
 from . import examples
 from .body import JSON, YAML
@@ -32,6 +33,7 @@ _MODELS: Final[tuple[type[BaseModel], ...]] = (
     ApproveRequest,
     DiscardRequest,
     Scheme,
+    OrganisationPolicy,
 )
 
 
@@ -44,6 +46,7 @@ _EXAMPLES: Final[dict[str, Callable[[], Examples]]] = {
     "create_scheme": examples.scheme_examples,
     "create_scheme_version": examples.scheme_examples,
     "replace_scheme_version": examples.scheme_examples,
+    "replace_policy": examples.policy_examples,
     "calculate_payroll": lambda: {JSON: examples.calculate_examples()},
     "create_payroll_run": lambda: {JSON: examples.run_examples()},
     "approve_payroll_run": lambda: {JSON: examples.approve_examples()},

@@ -54,6 +54,15 @@ class BreakEvenOut(_Out):
     break_even_revenue: Money | None
 
 
+class PolicyUsedOut(_Out):
+    source: str | None = Field(
+        description="Which policy: `policy version 3` in the service; null while none is stored "
+        "and the article's defaults apply (`GET /v1/policy`)."
+    )
+    hash: str = Field(description="`sha256:` of the policy's rules, every default filled in.")
+    default: bool = Field(description="True for the article's defaults.")
+
+
 class FileReportOut(_Out):
     path: str
     kind: Literal["scheme"] = Field(
@@ -65,6 +74,10 @@ class FileReportOut(_Out):
     findings: list[FindingOut]
     break_even: list[BreakEvenOut] | None
     scheme_hash: str | None
+    policy: PolicyUsedOut | None = Field(
+        description="The organisation policy the scheme was checked against (null when it "
+        "could not be parsed)."
+    )
 
 
 class ReportSummary(_Out):

@@ -61,7 +61,9 @@ for _media in _ANY_DOCUMENT["requestBody"]["content"].values():
     summary="Check a scheme document",
     description=(
         "Runs every check of the rule language and the article's rules (base gap, commission "
-        "order, earnings order, structure) on a scheme document, and computes the break-even "
+        "order, earnings order, structure) under the organisation policy in force "
+        "(`GET /v1/policy`; a scheme may only tighten it, `POLICY_WEAKENED`) on a scheme "
+        "document, and computes the break-even "
         "of each comparable sales/client role pair. Answers with the same report as "
         "`compcalc validate --format json`. Always `200` for a document that can be read "
         "(the report says whether it is valid); `422` only when the body cannot be parsed. "
@@ -71,8 +73,8 @@ for _media in _ANY_DOCUMENT["requestBody"]["content"].values():
     responses=secured(413, 415, 422),
     openapi_extra=_ANY_DOCUMENT,
 )
-def validate_scheme(_: SchemesRead, body: SchemeBody) -> Response:
-    return Response(services.validation_report(scheme_document(body)), media_type=JSON)
+def validate_scheme(_: SchemesRead, body: SchemeBody, db: DatabaseDep) -> Response:
+    return Response(services.validation_report(db, scheme_document(body)), media_type=JSON)
 
 
 @router.post(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
@@ -20,8 +21,15 @@ from app.io.schemes.formats import (
     summary_line,
     text_report,
 )
+from app.io.schemes.policyfile import PolicyFileError, PolicyResolver
 from app.io.schemes.repository import FileKind
-from app.io.schemes.validation import CollectError, FileReport, collect_files, exit_code
+from app.io.schemes.validation import (
+    CollectError,
+    FileReport,
+    collect_files,
+    exit_code,
+    validate_policy_file,
+)
 
 __all__ = ["ReportFormat", "schema", "validate"]
 
@@ -53,9 +61,28 @@ def validate(
             metavar="GLOB",
         ),
     ] = None,
+    skip_others: Annotated[
+        bool,
+        typer.Option(
+            "--skip-others",
+            help="List a named file that is none of the kinds as skipped, as a directory walk "
+            "does, instead of checking it as a scheme (for hooks that name every changed file).",
+        ),
+    ] = False,
+    policy: Annotated[
+        str | None,
+        typer.Option(
+            "--policy",
+            help="The organisation policy to check every scheme against (default: the nearest "
+            "compcalc-policy.yaml above each file, up to the repository root; else the "
+            "article's defaults).",
+            metavar="FILE",
+        ),
+    ] = None,
 ) -> None:
     """Check the files of a rules repository, each as what it is: schemes against the rule
-    language and the article's rules, scheme test files, rosters and deals files.
+    language, the organisation policy and the article's rules, scheme test files, rosters,
+    deals files and the policy file.
 
     Exit status: 0 no errors (warnings allowed), 1 rule violations, 2 a file could not
     be read or parsed as YAML/JSON.
@@ -74,7 +101,12 @@ def validate(
         except CollectError as exc:
             fail(str(exc))
     named = set(paths)
-    reports = [_check(path, path in named) for path in files]
+    scheme_limit, _file_limit = file_limits()
+    policies = PolicyResolver(policy, max_bytes=scheme_limit, today=date.today())
+    if policy is not None and not os.path.isfile(policy):
+        fail(f"{policy}: no such policy file (--policy)")
+    reports = [_check(path, path in named and not skip_others, policies) for path in files]
+    reports.extend(_broken_policies(reports, policies))
     if fmt is ReportFormat.JSON:
         sys.stdout.write(json_report(reports))
     elif fmt is ReportFormat.SARIF:
@@ -94,7 +126,7 @@ def _under(path: str, directory: str) -> bool:
     )
 
 
-def _check(path: str, named: bool) -> FileReport:
+def _check(path: str, named: bool, policies: PolicyResolver) -> FileReport:
     """The report of one file, checked as what it is (a file named on the command line that
     is none of the kinds is checked as a scheme, so that a broken scheme says why)."""
     from app.io.schemes.repository import FileKind, classify
@@ -104,12 +136,37 @@ def _check(path: str, named: bool) -> FileReport:
     if kind is FileKind.SKIPPED and named:
         kind = FileKind.SCHEME
     if kind is FileKind.SCHEME:
-        return validate_file(path, max_bytes=scheme_limit, setting="COMPCALC_MAX_SCHEME_BYTES")
+        where = policies.path_for(path)
+        context = policies.context(where)
+        if isinstance(context, PolicyFileError):
+            unusable = Finding(
+                "POLICY_UNUSABLE",
+                "error",
+                (),
+                f"not checked: the organisation policy {where} cannot be used (see its report)",
+            )
+            return FileReport(path, [unusable])
+        return validate_file(
+            path, max_bytes=scheme_limit, setting="COMPCALC_MAX_SCHEME_BYTES", policy=context
+        )
+    if kind is FileKind.POLICY:
+        return validate_policy_file(path, max_bytes=scheme_limit)
     if kind is FileKind.TEST:
         return _test_file(path, file_limit)
     if kind is FileKind.SKIPPED:
         return FileReport(path, kind=kind.value)
     return _input_file(path, kind, file_limit)
+
+
+def _broken_policies(reports: list[FileReport], policies: PolicyResolver) -> list[FileReport]:
+    """The reports of the policy files that could not be used and are not reported yet."""
+    shown = {os.path.abspath(r.path) for r in reports}
+    extra = []
+    for where in policies.failed():
+        if os.path.abspath(where) not in shown:
+            shown.add(os.path.abspath(where))
+            extra.append(validate_policy_file(where, max_bytes=file_limits()[0]))
+    return extra
 
 
 #: Codes of a file that cannot be read at all (exit 2), as load errors of documents.

@@ -43,6 +43,7 @@ __all__ = [
     "ApiKey",
     "AuditEvent",
     "IdempotencyRecord",
+    "OrganisationPolicyRecord",
     "PayrollRun",
     "PayslipRecord",
     "RateWindow",
@@ -52,7 +53,7 @@ __all__ = [
 
 #: The Alembic revision these models describe; /readyz wants the database at exactly this one.
 #: tests/db/test_migrations.py fails when it is not the head of migrations/versions.
-SCHEMA_REVISION: Final = "a3b4c5d6e7f8"
+SCHEMA_REVISION: Final = "b4c5d6e7f8a9"
 
 VERSION_DRAFT: Final = "draft"
 VERSION_PUBLISHED: Final = "published"
@@ -106,8 +107,33 @@ class SchemeVersion(Base):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Bumped by every change of a draft; the version's ETag, compared in the UPDATE itself.
     revision: Mapped[int] = mapped_column(server_default="1")
+    # The organisation policy the version was published against (set by the publish):
+    # its version (NULL: none was stored, the article's defaults) and content hash.
+    policy_version: Mapped[int | None] = mapped_column()
+    policy_hash: Mapped[str | None] = mapped_column(String(80))
 
     scheme: Mapped[SchemeRecord] = relationship(back_populates="versions", lazy="raise")
+
+
+class OrganisationPolicyRecord(Base):
+    """One version of the organisation policy (docs/rules.md "Policy"), as written.
+
+    Append-only: a new policy is a new row (the highest version is in force), and a database
+    trigger refuses any UPDATE or DELETE (and, on PostgreSQL, TRUNCATE)."""
+
+    __tablename__ = "organisation_policy"
+    __table_args__ = (
+        CheckConstraint("source_format IN ('yaml', 'json')", name="source_format"),
+        CheckConstraint("version >= 1", name="version_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(unique=True)
+    content_hash: Mapped[str] = mapped_column(String(80))
+    source_format: Mapped[str] = mapped_column(String(8))
+    source_text: Mapped[str] = mapped_column(Text())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[str | None] = mapped_column(String(200))
 
 
 _APPROVED_REGULAR = "status = 'approved' AND kind = 'regular'"

@@ -18,6 +18,7 @@ from .matching import keys_matching
 from .models import (
     VERSION_DRAFT,
     VERSION_PUBLISHED,
+    OrganisationPolicyRecord,
     SchemeRecord,
     SchemeVersion,
 )
@@ -129,8 +130,16 @@ class Repository(RunQueries, TrustQueries):
         )
         return self._changed(statement)
 
-    def publish(self, version_id: int, revision: int, now: datetime) -> bool:
-        """Publish a draft still at ``revision``; False when it changed or someone else won."""
+    def publish(
+        self,
+        version_id: int,
+        revision: int,
+        now: datetime,
+        policy: tuple[int | None, str] | None = None,
+    ) -> bool:
+        """Publish a draft still at ``revision``, recording the organisation ``policy`` it was
+        checked against (version, hash); False when it changed or someone else won."""
+        recorded = {} if policy is None else {"policy_version": policy[0], "policy_hash": policy[1]}
         statement = (
             update(SchemeVersion)
             .where(
@@ -139,10 +148,35 @@ class Repository(RunQueries, TrustQueries):
                 SchemeVersion.revision == revision,
             )
             .values(
-                status=VERSION_PUBLISHED, published_at=now, updated_at=now, revision=revision + 1
+                status=VERSION_PUBLISHED,
+                published_at=now,
+                updated_at=now,
+                revision=revision + 1,
+                **recorded,
             )
         )
         return self._changed(statement)
+
+    # --- the organisation policy ---------------------------------------------------------
+
+    def current_policy(self) -> OrganisationPolicyRecord | None:
+        """The policy in force: the highest version (None: none stored)."""
+        statement = select(OrganisationPolicyRecord).order_by(
+            OrganisationPolicyRecord.version.desc()
+        )
+        return self.session.scalars(statement.limit(1)).first()
+
+    def policy(self, version: int) -> OrganisationPolicyRecord | None:
+        statement = select(OrganisationPolicyRecord).where(
+            OrganisationPolicyRecord.version == version
+        )
+        return self.session.scalars(statement).first()
+
+    def add_policy(self, record: OrganisationPolicyRecord) -> OrganisationPolicyRecord:
+        """Store the next version; two writers of the same number collide on its unique key."""
+        self.session.add(record)
+        self.session.flush()
+        return record
 
     def effective_version(self, scheme_id: int, on: date) -> SchemeVersion | None:
         """The published version in effect on ``on``: the latest start wins, then the newest."""

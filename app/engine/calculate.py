@@ -250,6 +250,7 @@ def calculate(
     deals: Sequence[Deal] = (),
     *,
     check: bool = True,
+    checked: Scheme | None = None,
 ) -> Payroll:
     """Compute every payslip of ``roster`` for ``period`` under ``scheme``.
 
@@ -258,8 +259,16 @@ def calculate(
     rules cannot be applied) and :class:`InputError` with every roster and deal problem
     at once.  The article's checks (BASE_GAP, EARNINGS_ORDER, ...) and the payroll's
     own earnings check do not stop the calculation; they come back as findings.
+
+    ``checked``: the scheme under its effective organisation policy (:mod:`.policy`), for
+    the checks and the departments' comparison; the pay and the scheme's hash come from
+    ``scheme`` itself.
     """
-    findings = check_scheme(scheme, roster) if check else []
+    rules = scheme if checked is None else checked
+    # apply_policy copies the scheme with another policy, sharing everything else.
+    if rules.departments is not scheme.departments:
+        raise ValueError("checked must be the scheme itself under another policy")
+    findings = check_scheme(rules, roster) if check else []
     structural = [f for f in findings if f.data.get("kind") == "structure"]
     if structural:
         raise SchemeError(structural)
@@ -272,7 +281,7 @@ def calculate(
             raise InputError(problems)
         calc = _Calculator(scheme, period, roster, credits)
         slips = _build(calc, roster)
-        report = payroll_report(scheme, slips)
+        report = payroll_report(rules, slips)
     findings.extend(credits.findings)
     findings.extend(report.findings)
     return Payroll(

@@ -13,6 +13,7 @@ import hashlib
 import threading
 import weakref
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
@@ -34,6 +35,9 @@ class PublishedVersion:
     scheme_id: int
     number: int
     scheme: Scheme
+    #: The rules under the organisation policy the version is checked against, for the
+    #: payroll's findings (``app.services.policy.checked_scheme``); None: ``scheme``'s own.
+    checked: Scheme | None = None
 
 
 class SchemeCache:
@@ -100,10 +104,22 @@ class SchemeCache:
         with self._lock:
             return self._published.get(db, {}).get((key, number))
 
-    def version(self, db: Database, key: str, version: SchemeVersion) -> PublishedVersion:
-        """``version`` with its rules; kept for :meth:`published` if it is published."""
+    def version(
+        self,
+        db: Database,
+        key: str,
+        version: SchemeVersion,
+        checked: Callable[[Scheme], Scheme] | None = None,
+    ) -> PublishedVersion:
+        """``version`` with its rules (and ``checked(rules)``, its rules under the policy it
+        is checked against); kept for :meth:`published` if it is published."""
+        scheme = self.stored(version)[1]
         found = PublishedVersion(
-            version.id, version.scheme_id, version.number, self.stored(version)[1]
+            version.id,
+            version.scheme_id,
+            version.number,
+            scheme,
+            None if checked is None else checked(scheme),
         )
         if version.status == VERSION_PUBLISHED:
             with self._lock:

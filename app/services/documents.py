@@ -25,6 +25,7 @@ __all__ = [
     "JSON",
     "ActorOut",
     "FindingOut",
+    "PolicyRefOut",
     "RunOut",
     "SchemeVersionOut",
     "VersionSummaryOut",
@@ -77,12 +78,26 @@ class VersionSummaryOut(_Out):
     published_at: datetime | None
 
 
+class PolicyRefOut(_Out):
+    """Which organisation policy a version's findings are under (docs/rules.md "Policy")."""
+
+    version: int = Field(
+        description="The policy's version (`GET /v1/policy`); 0: none is stored, the "
+        "article's defaults apply."
+    )
+    content_hash: str = Field(description="`sha256:` of the policy's rules, defaults filled in.")
+
+
 class SchemeVersionOut(VersionSummaryOut):
     """One version: its document (as JSON), and what the checks say about it now."""
 
     key: str
     source_format: Literal["yaml", "json"]
     valid: bool = Field(description="No error finding: publishing would succeed.")
+    policy: PolicyRefOut = Field(
+        description="The organisation policy of the findings: for a draft the one in force, "
+        "for a published version the one it was published with."
+    )
     findings: list[FindingOut]
     document: dict[str, Any] = Field(description="The document as written (numbers exact).")
 
@@ -133,6 +148,7 @@ def version_document(view: VersionView) -> str:
             "key": view.key,
             "source_format": view.document.format,
             "valid": not any(f.severity == "error" for f in view.findings),
+            "policy": {"version": view.policy_version, "content_hash": view.policy_hash},
             "findings": [f.as_dict() for f in view.findings],
             "document": {},
         }

@@ -20,6 +20,7 @@ from .errors import (
     scheme_error_items,
 )
 from .inputs import PayrollInputs, SchemeRef, VersionRef
+from .policy import checked_scheme
 from .schemes import parse, reachable, scheme_or_404, version_or_404
 from .transactions import read
 from .types import SchemeDocument
@@ -57,16 +58,26 @@ def find_version(db: Database, ref: SchemeRef, published: bool = False) -> Publi
         return known
     with read(db) as repo:
         version = _resolve(repo, ref)
-    if published and version.status != VERSION_PUBLISHED:
-        detail = f"{ref.key} version {version.number} is a draft; publish it before a payroll run"
-        item = ErrorItem(detail, pointer="/scheme", code="VERSION_NOT_PUBLISHED")
-        raise Invalid("VERSION_NOT_PUBLISHED", detail, [item])
-    return SCHEMES.version(db, ref.key, version)
+        if published and version.status != VERSION_PUBLISHED:
+            number = version.number
+            detail = f"{ref.key} version {number} is a draft; publish it before a payroll run"
+            item = ErrorItem(detail, pointer="/scheme", code="VERSION_NOT_PUBLISHED")
+            raise Invalid("VERSION_NOT_PUBLISHED", detail, [item])
+        return SCHEMES.version(
+            db, ref.key, version, lambda scheme: checked_scheme(repo, version, scheme)
+        )
 
 
-def compute(scheme: Scheme, inputs: PayrollInputs, scheme_prefix: str | None) -> Payroll:
+def compute(
+    scheme: Scheme,
+    inputs: PayrollInputs,
+    scheme_prefix: str | None,
+    checked: Scheme | None = None,
+) -> Payroll:
+    """The payroll of ``inputs`` under ``scheme``; its findings under ``checked`` (the scheme
+    under its organisation policy) when given."""
     try:
-        return calculate(scheme, inputs.period, inputs.roster, inputs.deals)
+        return calculate(scheme, inputs.period, inputs.roster, inputs.deals, checked=checked)
     except SchemeError as exc:
         items = scheme_error_items(exc, scheme_prefix)
         raise Invalid("INVALID_SCHEME", "the scheme's rules cannot be applied", items) from None
@@ -86,7 +97,9 @@ def calculate_in_memory(db: Database, source: SchemeSource, inputs: PayrollInput
         scheme = parse(SchemeDocument.inline(source), "/scheme")
         return render(compute(scheme, inputs, "/scheme")).text()
     known = _known(db, source)
-    return None if known is None else render(compute(known.scheme, inputs, None)).text()
+    if known is None:
+        return None
+    return render(compute(known.scheme, inputs, None, known.checked)).text()
 
 
 def calculate_payroll(db: Database, source: SchemeSource, inputs: PayrollInputs) -> str:
@@ -95,4 +108,5 @@ def calculate_payroll(db: Database, source: SchemeSource, inputs: PayrollInputs)
     if text is not None:
         return text
     assert not isinstance(source, dict)
-    return render(compute(find_version(db, source).scheme, inputs, None)).text()
+    version = find_version(db, source)
+    return render(compute(version.scheme, inputs, None, version.checked)).text()

@@ -38,6 +38,7 @@ from .inputs import PayrollInputs, RunTarget, SchemeRef, StoredInputs
 from .keys import CLI, Principal
 from .payroll import compute, find_version
 from .periods import carry, differences, head
+from .policy import checked_scheme
 from .schemes import scheme_or_404
 from .transactions import read, write
 from .types import Page, PayslipView, RunView
@@ -155,7 +156,7 @@ def create_run(
                     raise _already_approved(ref.key, target.group, period, approved.id)
             before = [] if base is None else repo.payslip_documents(base.id)
             carried = carry(repo, version.scheme_id, target.group, inputs)
-        payroll = compute(version.scheme, carried.inputs, None)
+        payroll = compute(version.scheme, carried.inputs, None, version.checked)
         rendered = render(payroll)
         changes, total = None, payroll.total
         if base is not None:
@@ -375,9 +376,11 @@ def recompute_run(db: Database, run_id: uuid.UUID) -> tuple[str, str]:
         row = _run_or_404(repo, run_id)
         documents = repo.payslip_documents(run_id)
         version = repo.version_by_id(row.run.scheme_version_id)
-    assert version is not None
+        assert version is not None
+        scheme = scheme_of(version)
+        checked = checked_scheme(repo, version, scheme)
     inputs = StoredInputs.read(row.run.inputs).inputs()
-    again = render(compute(scheme_of(version), inputs, None)).text()
+    again = render(compute(scheme, inputs, None, checked)).text()
     return assemble(row.run.envelope, documents), again
 
 

@@ -8,20 +8,14 @@ from datetime import date, datetime
 from app.db.models import VERSION_PUBLISHED, SchemeVersion
 from app.db.repository import Repository
 from app.db.session import Database
-from app.engine import (
-    Finding,
-    Scheme,
-    SchemeError,
-    break_even,
-    canonical_json,
-    check_scheme,
-    scheme_hash,
-)
+from app.engine import Finding, Scheme, SchemeError, canonical_json, check_scheme, scheme_hash
+from app.engine.policy import PolicyContext, apply_policy
 from app.io.read.positions import locate
 from app.io.schemes.formats import json_report
-from app.io.schemes.validation import FileReport
+from app.io.schemes.validation import FileReport, check_document
 
 from . import audit, idempotency, reach
+from . import policy as policies
 from .cache import SCHEMES, document_of, scheme_of
 from .clock import now
 from .diff import changes
@@ -74,12 +68,15 @@ def parse(doc: SchemeDocument, prefix: str = "") -> Scheme:
         ) from None
 
 
-def _checked(scheme: Scheme, doc: SchemeDocument) -> list[Finding]:
-    return locate(check_scheme(scheme), doc.positions)
+def _checked(scheme: Scheme, doc: SchemeDocument, policy: PolicyContext) -> list[Finding]:
+    """What the checks say of ``scheme`` under the organisation ``policy``."""
+    effective, weakened = apply_policy(scheme, policy)
+    return locate([*weakened, *check_scheme(effective)], doc.positions)
 
 
-def validation_report(doc: SchemeDocument, name: str = "request") -> str:
-    """What ``compcalc validate --format json`` says of ``doc``: findings and break-even."""
+def validation_report(db: Database, doc: SchemeDocument, name: str = "request") -> str:
+    """What ``compcalc validate --format json`` says of ``doc`` under the policy in force:
+    findings and break-even."""
     if doc.data is None:
         empty = Finding(
             "NOT_A_MAPPING", "error", (), "the document is empty; a scheme is a mapping"
@@ -89,10 +86,9 @@ def validation_report(doc: SchemeDocument, name: str = "request") -> str:
         scheme = SCHEMES.parse(doc.data)
     except SchemeError as exc:
         return json_report([FileReport(name, locate(exc.findings, doc.positions))])
-    findings = _checked(scheme, doc)
-    structural = any(f.data.get("kind") == "structure" for f in findings)
-    points = None if structural else break_even(scheme)
-    return json_report([FileReport(name, findings, None, points, scheme_hash(scheme))])
+    with read(db) as repo:
+        policy = policies.in_force(repo).context(now().date())
+    return json_report([check_document(name, scheme, doc.positions, policy)])
 
 
 def _version_values(scheme: Scheme, doc: SchemeDocument, stamp: datetime) -> dict[str, object]:
@@ -108,10 +104,14 @@ def _version_values(scheme: Scheme, doc: SchemeDocument, stamp: datetime) -> dic
     }
 
 
-def _view(key: str, version: SchemeVersion) -> VersionView:
+def _view(repo: Repository, key: str, version: SchemeVersion) -> VersionView:
+    """The version with what the checks say of it: a draft under the policy in force, a
+    published version under the policy it was published with."""
     doc = document_of(version)
-    findings = tuple(_checked(scheme_of(version), doc))
-    return VersionView(key, VersionSummary.of(version), doc, findings)
+    policy = policies.of_version(repo, version)
+    findings = tuple(_checked(scheme_of(version), doc, policy.context(now().date())))
+    summary = VersionSummary.of(version)
+    return VersionView(key, summary, doc, findings, policy.version, policy.content_hash)
 
 
 def _no_scheme(key: str) -> NotFound:
@@ -161,7 +161,7 @@ def _recorded(
     created: bool = False,
 ) -> Reply:
     """The reply of a write to a version, after its audit event (and the stored reply)."""
-    reply = version_reply(_view(key, version), created)
+    reply = version_reply(_view(repo, key, version), created)
     audit.record(
         repo, actor, action, "scheme_version", f"{key}/{version.number}", before,
         version.content_hash,
@@ -305,7 +305,7 @@ def publish_version(
             if version.status == VERSION_PUBLISHED:
                 raise Conflict("VERSION_PUBLISHED", f"{key} version {number} is already published")
             revision = _precondition(key, version, wanted, "publish")
-            view = _view(key, version)
+            view = _view(repo, key, version)
             errors = [f for f in view.findings if f.severity == "error"]
             if errors:
                 raise Invalid(
@@ -314,7 +314,8 @@ def publish_version(
                     scheme_error_items(SchemeError(errors), ""),
                     {"findings": [f.as_dict() for f in view.findings]},
                 )
-            if not repo.publish(version.id, revision, now()):
+            checked = (view.policy_version or None, view.policy_hash)
+            if not repo.publish(version.id, revision, now(), checked):
                 raise _lost(repo, key, version)
             repo.session.refresh(version)
             action, after = "scheme_version.publish", version.content_hash
@@ -325,7 +326,7 @@ def publish_version(
 
 def get_version(db: Database, key: str, number: int) -> VersionView:
     with read(db) as repo:
-        return _view(key, version_or_404(repo, key, number))
+        return _view(repo, key, version_or_404(repo, key, number))
 
 
 def effective_version(db: Database, key: str, on: date) -> VersionView:
@@ -334,7 +335,7 @@ def effective_version(db: Database, key: str, on: date) -> VersionView:
         if version is None:
             detail = f"no published version of {key!r} is in effect on {on}"
             raise NotFound("NO_EFFECTIVE_VERSION", detail)
-        return _view(key, version)
+        return _view(repo, key, version)
 
 
 def get_scheme(db: Database, key: str) -> SchemeView:

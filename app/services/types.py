@@ -99,6 +99,10 @@ class VersionView:
     summary: VersionSummary
     document: SchemeDocument
     findings: tuple[Finding, ...]
+    #: The organisation policy the findings are under: its version (0: the article's
+    #: defaults) and content hash (docs/rules.md "Policy").
+    policy_version: int = 0
+    policy_hash: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,8 @@ OPERATIONS = {
     ("get", "/v1/payroll-runs/{run_id}/export.csv"): "export_payroll_run_csv",
     ("get", "/v1/payroll-runs/{run_id}/payslips/{employee_id}"): "get_payroll_run_payslip",
     ("get", "/v1/pay-groups/{scheme}/{group}/periods/{period}"): "get_pay_group_period",
+    ("get", "/v1/policy"): "get_policy",
+    ("put", "/v1/policy"): "replace_policy",
     ("post", "/v1/keys"): "create_api_key",
     ("get", "/v1/keys"): "list_api_keys",
     ("post", "/v1/keys/{key_id}/revoke"): "revoke_api_key",
@@ -66,7 +68,7 @@ def test_every_operation_is_described(document: dict[str, Any]) -> None:
 
     assert {key: op["operationId"] for key, op in operations.items()} == OPERATIONS
     tags = {tag["name"] for tag in document["tags"]}
-    assert tags == {"Schemes", "Payroll", "Runs", "Admin", "Health"}
+    assert tags == {"Schemes", "Payroll", "Runs", "Policy", "Admin", "Health"}
     for key, operation in operations.items():
         assert operation["summary"], key
         assert len(operation["description"]) > 40, key
@@ -102,6 +104,7 @@ def test_request_bodies_have_schemas_and_ready_examples(document: dict[str, Any]
         ("post", "/v1/payroll-runs"),
         ("post", "/v1/payroll-runs/{run_id}/approve"),
         ("post", "/v1/payroll-runs/{run_id}/discard"),
+        ("put", "/v1/policy"),
     }
     for key in with_body:
         content = operations[key]["requestBody"]["content"]
@@ -130,7 +133,7 @@ def test_every_reference_resolves(document: dict[str, Any]) -> None:
 
 def test_shipped_examples_are_the_repositorys(repo_root: Path) -> None:
     shipped = repo_root / "app" / "api" / "examples"
-    for name in ("acme.yaml", "acme-roster.json"):
+    for name in ("acme.yaml", "acme-roster.json", "compcalc-policy.yaml"):
         assert (shipped / name).read_bytes() == (repo_root / "examples" / name).read_bytes(), (
             f"copy examples/{name} to app/api/examples/{name} (Swagger UI shows the shipped copy)"
         )

@@ -117,6 +117,11 @@ def _calls(world: World) -> dict[str, tuple[str, str, dict[str, Any], set[int]]]
         "create_api_key": ("POST", "/v1/keys", {"json": {"name": "x", "scopes": ["admin"]}},
                            {403}),
         "revoke_api_key": ("POST", f"/v1/keys/{uuid.uuid4()}/revoke", {}, {403}),
+        # The organisation policy: read by every scheme reader (the exceptions of other
+        # schemes left out, tests/api/test_policy.py), replaced with admin only.
+        "get_policy": ("GET", "/v1/policy", {}, {200}),
+        "replace_policy": ("PUT", "/v1/policy", {"content": b"commission_order: strict\n",
+                           "headers": {"content-type": YAML, "If-Match": '"policy.0"'}}, {403}),
         "get_pay_group_period": ("GET", "/v1/pay-groups/beta-sales/main/periods/2027-03", {},
                                  {404}),
         "list_payroll_runs": ("GET", "/v1/payroll-runs?scheme=beta-sales", {}, {200}),

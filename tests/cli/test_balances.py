@@ -166,4 +166,8 @@ def test_a_failed_run_writes_no_balances(compcalc: Invoke, tmp_path: Path) -> No
 def test_acme_draws_passes_every_check(compcalc: Invoke) -> None:
     run = compcalc("validate", "examples/acme-draws.yaml")
 
-    assert (run.exit_code, run.stdout) == (0, "1 file, 0 errors, 0 warnings\n")
+    assert (run.exit_code, run.stdout) == (
+        0,
+        "policy: examples/compcalc-policy.yaml (sha256:f7470fd3f554), 1 scheme\n"
+        "1 file, 0 errors, 0 warnings\n",
+    )

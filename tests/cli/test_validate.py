@@ -13,7 +13,12 @@ import pytest
 from tests.cli.conftest import Invoke
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-INVALID = sorted((EXAMPLES / "invalid").glob("*.yaml"))
+#: One scheme per code; a code that needs an organisation policy beside its scheme has a
+#: directory holding both (examples/invalid/policy-exception/).
+INVALID = sorted((EXAMPLES / "invalid").glob("*.yaml")) + sorted(
+    (EXAMPLES / "invalid" / "policy-exception").glob("POLICY_*.yaml")
+)
+POLICIES = sorted((EXAMPLES / "invalid").rglob("compcalc-policy.yaml"))
 UNPARSEABLE = sorted((EXAMPLES / "invalid" / "unparseable").glob("*.yaml"))
 FINDING = re.compile(
     r"^(?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning) (?P<code>[A-Z_]+): "
@@ -34,7 +39,11 @@ def test_acme_passes_every_check_without_warnings(compcalc: Invoke) -> None:
     run = compcalc("validate", "examples/acme.yaml")
 
     assert run.exit_code == 0
-    assert run.stdout == "1 file, 0 errors, 0 warnings\n"
+    # The examples' policy file holds the article's rules: the default policy's hash.
+    assert run.stdout == (
+        "policy: examples/compcalc-policy.yaml (sha256:f7470fd3f554), 1 scheme\n"
+        "1 file, 0 errors, 0 warnings\n"
+    )
     assert run.stderr == ""
 
 
@@ -62,7 +71,12 @@ HINTS = {
     "NOT_A_MAPPING": "start the file with the scheme's keys (key:, name:, currency:), not '- '",
     "OVERRIDE_MEASURE": "use a measure the department is credited with: new_revenue for sales",
     "PERCENT_STRING": "rates are fractions: 1.5% is written 0.015",
+    "POLICY_EXCEPTION_EXPIRED": "remove the weakening from the scheme, or have the exception "
+    "renewed with a new expiry date in the organisation policy",
     "POLICY_INVALID": "write the band's smaller number as min and the larger as max",
+    "POLICY_WEAKENED": "tighten the value or remove it to take the organisation's; a scheme that "
+    "must differ for a while needs an exception in the organisation policy (scheme, reason, "
+    "expires)",
     "PRECISION": "write it with at most 2 decimals: 45000.00",
     "RATE_RANGE": "rates are fractions: 1.5% is written 0.015",
     "THRESHOLD_RANGE": "a threshold is a fraction of the target: 50% is written 0.5",
@@ -89,7 +103,7 @@ def test_every_invalid_example_is_covered() -> None:
         "MISSING_KEY", "MISSING_TARGET", "NEGATIVE_MONEY", "NOT_A_MAPPING", "OVERRIDE_MEASURE",
         "POLICY_INVALID", "PRECISION", "RATE_RANGE", "THRESHOLD_RANGE", "TIER_BOUND",
         "TIER_ORDER", "UNKNOWN_CURRENCY", "UNKNOWN_KEY", "DECIMAL_COMMA", "PERCENT_STRING",
-        "DATE_FORMAT",
+        "DATE_FORMAT", "POLICY_WEAKENED", "POLICY_EXCEPTION_EXPIRED",
     }  # fmt: skip
     assert {p.stem for p in INVALID} >= expected
     assert {p.stem for p in INVALID} == set(HINTS)
@@ -101,7 +115,7 @@ def test_invalid_example_fails_with_exactly_its_code_on_the_marked_lines(
     compcalc: Invoke, path: Path
 ) -> None:
     code = path.stem
-    relative = f"examples/invalid/{path.name}"
+    relative = str(path.relative_to(EXAMPLES.parent))
 
     run = compcalc("validate", relative)
 
@@ -151,7 +165,7 @@ def test_directory_is_searched_recursively_sorted_and_2_wins_over_1(compcalc: In
     paths = [f["path"] for f in json.loads(run.stdout)["files"]]
     assert paths == sorted(paths, key=lambda p: Path(p).parts)
     assert "examples/invalid/unparseable/SYNTAX.yaml" in paths
-    assert len(paths) == len(INVALID) + len(UNPARSEABLE)
+    assert len(paths) == len(INVALID) + len(UNPARSEABLE) + len(POLICIES)
 
 
 def test_github_format_prints_one_annotation_per_finding(compcalc: Invoke) -> None:
@@ -261,6 +275,7 @@ def test_missing_file_is_unreadable_and_others_are_still_checked(compcalc: Invok
     assert run.exit_code == 2
     assert run.stdout.splitlines() == [
         "missing.yaml: error UNREADABLE: cannot read the file: No such file or directory",
+        "policy: examples/compcalc-policy.yaml (sha256:f7470fd3f554), 1 scheme",
         "2 files, 1 error, 0 warnings (1 could not be read)",
     ]
 

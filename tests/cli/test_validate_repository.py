@@ -21,14 +21,22 @@ DEALS = "id,date,client_id,client_since,amount,refund_of,kind,credit\n"
 DEALS += "D-1,2027-03-10,C-1,2027-03-01,1000.00,,,E-1\n"
 
 
-def test_the_examples_directory_is_checked_file_by_file_as_what_each_is(compcalc: Invoke) -> None:
+def test_the_examples_directory_is_checked_file_by_file_as_what_each_is(
+    compcalc: Invoke, repo_root: Path
+) -> None:
     run = compcalc("validate", "examples/")
 
     assert run.exit_code == 0, run.stdout
     # pyproject.toml's [tool.compcalc] leaves the invalid examples out of the walk
+    invalid = [
+        p
+        for p in (repo_root / "examples" / "invalid").rglob("*")
+        if p.suffix in (".yaml", ".yml", ".json", ".csv")
+    ]
     assert run.stdout == (
-        "8 files, 0 errors, 0 warnings: 2 schemes, 1 scheme test, 3 rosters, 2 deals files; "
-        "35 excluded\n"
+        "policy: examples/compcalc-policy.yaml (sha256:f7470fd3f554), 2 schemes\n"
+        "9 files, 0 errors, 0 warnings: 2 schemes, 1 scheme test, 3 rosters, 2 deals files, "
+        f"1 policy file; {len(invalid)} excluded\n"
     )
     kinds = {
         f["path"]: f["kind"]
@@ -42,6 +50,7 @@ def test_the_examples_directory_is_checked_file_by_file_as_what_each_is(compcalc
         "examples/acme-roster.csv": "roster",
         "examples/acme-roster.json": "roster",
         "examples/acme.yaml": "scheme",
+        "examples/compcalc-policy.yaml": "policy",
         "examples/tests/acme.test.yaml": "scheme test",
     }
 
@@ -51,8 +60,12 @@ def test_a_directory_named_on_the_command_line_is_checked_though_excluded(
 ) -> None:
     run = compcalc("validate", "examples/invalid/")
 
-    assert run.exit_code == 2  # three of them cannot be parsed
-    assert run.stdout.splitlines()[-1] == "35 files, 36 errors, 0 warnings (5 could not be read)"
+    assert run.exit_code == 2  # five of them cannot be parsed
+    # 37 schemes with one defect each (COMMISSION_ORDER's on two lines), and the policy file of
+    # examples/invalid/policy-exception/, which is valid.
+    assert run.stdout.splitlines()[-1] == (
+        "38 files, 38 errors, 0 warnings (5 could not be read): 37 schemes, 1 policy file"
+    )
     assert "examples/invalid/RATE_RANGE.yaml:91:37: error RATE_RANGE:" in run.stdout
 
 
@@ -137,3 +150,18 @@ def test_a_pyproject_table_configures_the_walk_and_a_bad_one_is_refused(
     assert bad.stderr.strip().endswith(
         "pyproject.toml: unknown setting(s) exclud; the settings are include and exclude"
     )
+
+
+def test_skip_others_lists_a_named_file_of_no_kind_as_skipped(
+    compcalc: Invoke, tmp_path: Path
+) -> None:
+    compose = tmp_path / "docker-compose.yml"
+    compose.write_text("services:\n  db:\n    image: postgres\n", "utf-8")
+    checked = compcalc("validate", str(compose))
+    assert checked.exit_code == 1  # named, it is checked as a scheme and is not one
+    assert "MISSING_KEY" in checked.stdout
+
+    run = compcalc("validate", "--skip-others", str(compose), "examples/acme.yaml")
+    assert run.exit_code == 0, run.stdout
+    assert f"{compose}: skipped: not a scheme" in run.stdout
+    assert run.stdout.splitlines()[-1] == "2 files, 0 errors, 0 warnings: 1 scheme; 1 skipped"

@@ -11,7 +11,13 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError, StatementError
 
-from app.db.models import PayrollRun, PayslipRecord, SchemeRecord, SchemeVersion
+from app.db.models import (
+    OrganisationPolicyRecord,
+    PayrollRun,
+    PayslipRecord,
+    SchemeRecord,
+    SchemeVersion,
+)
 from app.db.repository import Repository
 from app.db.session import Database
 
@@ -273,3 +279,41 @@ def test_the_database_holds_one_approved_run_per_pay_group_and_period(
     _insert_run_like(database, run_id, "draft", "regular")  # drafts are not limited
 
     assert _approved_runs(database) == 2  # the run and its one correction
+
+
+def _policy(database: Database, version: int) -> int:
+    with database.session() as session, session.begin():
+        record = Repository(session).add_policy(
+            OrganisationPolicyRecord(
+                version=version,
+                content_hash=f"sha256:{version}",
+                source_format="yaml",
+                source_text="commission_order: strict\n",
+                created_at=NOW,
+                created_by="cli",
+            )
+        )
+        return record.id
+
+
+def test_the_organisation_policy_is_append_only(database: Database) -> None:
+    first = _policy(database, 1)
+    _policy(database, 2)
+    for statement in (
+        "UPDATE organisation_policy SET source_text = 'commission_order: off' WHERE id = :id",
+        "DELETE FROM organisation_policy WHERE id = :id",
+    ):
+        with (
+            pytest.raises(DBAPIError, match="organisation policy is append-only"),
+            database.engine.begin() as connection,
+        ):
+            connection.execute(text(statement), {"id": first})
+    with database.session() as session:
+        repo = Repository(session)
+        current = repo.current_policy()
+        assert current is not None and current.version == 2
+        older = repo.policy(1)
+        assert older is not None and older.source_text == "commission_order: strict\n"
+    # Two writers of the same next version: the unique key lets one in.
+    with pytest.raises(DBAPIError):
+        _policy(database, 2)

@@ -18,22 +18,31 @@ import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError
 
 from app.db import migrate
-from app.db.models import PayrollRun, SchemeVersion
+from app.db.models import OrganisationPolicyRecord, PayrollRun, SchemeVersion
 from app.db.repository import Repository
 from app.db.session import Database
 from tests.support.localserver import database_url, scratch_database
 
-PROTECTED = {"audit_event", "scheme_version", "payroll_run", "payslip"}
+PROTECTED = {"audit_event", "scheme_version", "payroll_run", "payslip", "organisation_policy"}
 BEFORE_GUARDS = "e1f2a3b4c5d6"
 NOW = datetime(2027, 3, 31, 18, 0, tzinfo=UTC)
 
 
 def _seed(database: Database) -> None:
     """One row in every protected table: an audit event, a published version, an approved run
-    and its payslip."""
+    and its payslip, a version of the organisation policy."""
     run_id = uuid.uuid4()
     with database.session() as session, session.begin():
         repo = Repository(session)
+        repo.add_policy(
+            OrganisationPolicyRecord(
+                version=1,
+                content_hash="sha256:0",
+                source_format="yaml",
+                source_text="commission_order: strict\n",
+                created_at=NOW,
+            )
+        )
         scheme = repo.add_scheme("acme-sales", NOW)
         version = repo.add_version(
             SchemeVersion(
@@ -144,6 +153,8 @@ def test_every_table_guarded_against_changes_is_guarded_against_truncate(
         # Listed together, the referenced tables need no CASCADE to pass the foreign-key check.
         ("TRUNCATE payroll_run, payslip", "payroll_run"),
         ("TRUNCATE payslip, payroll_run, scheme_version", "payslip"),
+        ("TRUNCATE organisation_policy", "organisation_policy"),
+        ("TRUNCATE organisation_policy CASCADE", "organisation_policy"),
         # Reaches scheme_version, payroll_run and payslip only through CASCADE.
         ("TRUNCATE scheme CASCADE", "(scheme_version|payroll_run|payslip)"),
     ],
@@ -153,7 +164,13 @@ def test_truncate_is_refused_and_the_rows_stay(
 ) -> None:
     with database.engine.connect() as connection:
         before = _counts(connection)
-    assert before == {"audit_event": 1, "payroll_run": 1, "payslip": 1, "scheme_version": 1}
+    assert before == {
+        "audit_event": 1,
+        "organisation_policy": 1,
+        "payroll_run": 1,
+        "payslip": 1,
+        "scheme_version": 1,
+    }
 
     with (
         pytest.raises(DBAPIError, match=rf"TRUNCATE {refused} is refused: ") as caught,
@@ -175,7 +192,9 @@ def test_the_guards_go_and_come_back_with_the_migration(postgres_server: str) ->
         try:
             with engine.connect() as connection:
                 assert _guards(connection, truncate=True) == set()
-                assert _guards(connection, truncate=False) == PROTECTED
+                # The organisation policy came after the TRUNCATE guards, with its own.
+                older = PROTECTED - {"organisation_policy"}
+                assert _guards(connection, truncate=False) == older
             migrate.upgrade(url)
             with engine.connect() as connection:
                 assert _guards(connection, truncate=True) == PROTECTED

@@ -64,7 +64,7 @@ def _with_hint(message: str, hint: str | None) -> str:
 
 
 _KINDS: Final = (("scheme", "scheme"), ("scheme test", "scheme test"), ("roster", "roster"),
-                 ("deals", "deals file"))  # fmt: skip
+                 ("deals", "deals file"), ("policy", "policy file"))  # fmt: skip
 
 
 def summary_line(reports: Sequence[FileReport], excluded: int = 0) -> str:
@@ -88,6 +88,21 @@ def summary_line(reports: Sequence[FileReport], excluded: int = 0) -> str:
     return text
 
 
+def policy_lines(reports: Sequence[FileReport]) -> list[str]:
+    """``policy: compcalc-policy.yaml (sha256:1f2e3d4c5b6a), 3 schemes``: the organisation
+    policy file the checked schemes were checked against, once per file; nothing for the
+    article's defaults (no policy file), which the JSON and SARIF reports name by hash."""
+    counts: dict[tuple[str | None, str], int] = {}
+    for report in reports:
+        if report.kind == "scheme" and report.policy and report.policy.source is not None:
+            key = (report.policy.source, report.policy.hash)
+            counts[key] = counts.get(key, 0) + 1
+    return [
+        f"policy: {source} ({digest[:19]}), {_plural(n, 'scheme')}"
+        for (source, digest), n in counts.items()
+    ]
+
+
 def skipped_line(report: FileReport) -> str:
     return f"{report.path}: skipped: not a scheme, scheme test, roster or deals file"
 
@@ -100,6 +115,7 @@ def text_report(reports: Sequence[FileReport], excluded: int = 0) -> str:
         if report.load_error is not None:
             lines.append(load_error_line(report.load_error, hint=True))
         lines.extend(finding_line(report.path, f, hint=True) for f in report.findings)
+    lines.extend(policy_lines(reports))
     lines.append(summary_line(reports, excluded))
     return "\n".join(lines) + "\n"
 
@@ -170,6 +186,7 @@ def _report_json(report: FileReport) -> dict[str, Any]:
         if report.break_even is None
         else [point.as_dict() for point in report.break_even],
         "scheme_hash": report.scheme_hash,
+        "policy": None if report.policy is None else report.policy.as_dict(),
     }
 
 
@@ -277,7 +294,17 @@ def sarif_report(reports: Sequence[FileReport]) -> str:
                     }
                 },
                 "results": results,
+                # The organisation policies the schemes were checked against (docs/rules.md).
+                "properties": {"policies": _policies(reports)},
             }
         ],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _policies(reports: Sequence[FileReport]) -> list[dict[str, object]]:
+    found: dict[tuple[str | None, str], dict[str, object]] = {}
+    for report in reports:
+        if report.kind == "scheme" and report.policy is not None:
+            found.setdefault((report.policy.source, report.policy.hash), report.policy.as_dict())
+    return list(found.values())

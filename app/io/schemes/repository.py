@@ -3,7 +3,8 @@
 A directory named on the command line stands for every ``.yaml``, ``.yml``, ``.json`` and
 ``.csv`` file under it (hidden files and directories skipped), minus the ones the
 repository's configuration or ``--exclude`` leaves out. Each file is classified by its
-content: a scheme, a scheme test file, a roster, a deals file; anything else is listed as
+content: a scheme, a scheme test file, a roster, a deals file, an organisation policy
+(``compcalc-policy.yaml``, :mod:`app.io.schemes.policyfile`); anything else is listed as
 skipped, never as an error. A file named on the command line is always checked, excluded or
 not, and one that is none of these kinds is checked as a scheme (so a broken scheme says why).
 
@@ -30,6 +31,8 @@ from typing import Any, Final
 
 from app.io.read.documents import DocumentError, load_document
 
+from .policyfile import POLICY_NAMES
+
 __all__ = [
     "CONFIG_NAMES",
     "ConfigError",
@@ -48,6 +51,10 @@ _SCHEME_KEYS: Final = frozenset(
      "calendar", "policy", "departments", "handoff", "key_accounts", "clawback", "draws"}
 )  # fmt: skip
 _TEST_KEYS: Final = frozenset({"cases"})
+#: Top-level keys of an organisation policy (app.engine.policy); none is a scheme key.
+_POLICY_KEYS: Final = frozenset(
+    {"base_gap", "commission_order", "earnings_order", "structure", "exceptions"}
+)
 _DEAL_FIELDS: Final = frozenset({"client_id", "amount", "credit"})
 _EMPLOYEE_FIELDS: Final = frozenset({"department", "role"})
 
@@ -57,6 +64,7 @@ class FileKind(StrEnum):
     TEST = "scheme test"
     ROSTER = "roster"
     DEALS = "deals"
+    POLICY = "policy"
     SKIPPED = "skipped"
 
 
@@ -210,6 +218,8 @@ def classify(path: str, *, max_bytes: int) -> FileKind:
         return _csv_kind(path)
     if path.lower().endswith((".test.yaml", ".test.yml", ".test.json")):
         return FileKind.TEST
+    if os.path.basename(path).lower() in POLICY_NAMES:
+        return FileKind.POLICY
     try:
         data = load_document(path, max_bytes=max_bytes).data
     except DocumentError:
@@ -222,6 +232,8 @@ def classify(path: str, *, max_bytes: int) -> FileKind:
             return FileKind.ROSTER
         if keys == {"deals"}:
             return FileKind.DEALS
+        if keys and keys <= _POLICY_KEYS:
+            return FileKind.POLICY
         if keys & _SCHEME_KEYS:
             return FileKind.SCHEME
         return FileKind.SKIPPED

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,8 +23,11 @@ from app.engine import (
     parse_scheme,
     scheme_hash,
 )
+from app.engine.policy import PolicyContext, apply_policy
 from app.io.read.documents import DocumentError, load_document
 from app.io.read.positions import Positions, locate
+
+from .policyfile import PolicyFileError, PolicyRef, default_policy, load_policy
 
 if TYPE_CHECKING:
     from _typeshed import SupportsRichComparison
@@ -34,11 +38,13 @@ __all__ = [
     "FileReport",
     "LoadedScheme",
     "SchemeFileError",
+    "check_document",
     "collect_files",
     "collect_paths",
     "exit_code",
     "load_scheme",
     "validate_file",
+    "validate_policy_file",
 ]
 
 SCHEME_SUFFIXES = (".yaml", ".yml", ".json")
@@ -110,9 +116,11 @@ class FileReport:
     load_error: DocumentError | None = None
     break_even: list[BreakEven] | None = None
     scheme_hash: str | None = None
-    #: What the file is: ``scheme``, ``scheme test``, ``roster``, ``deals`` or ``skipped``
-    #: (none of these, so not checked; see :mod:`app.io.schemes.repository`).
+    #: What the file is: ``scheme``, ``scheme test``, ``roster``, ``deals``, ``policy`` or
+    #: ``skipped`` (none of these, so not checked; see :mod:`app.io.schemes.repository`).
     kind: str = "scheme"
+    #: The organisation policy a scheme was checked against (None: not checked).
+    policy: PolicyRef | None = None
 
     @property
     def errors(self) -> int:
@@ -158,8 +166,11 @@ def load_scheme(path: str, *, max_bytes: int, setting: str = "") -> LoadedScheme
     return LoadedScheme(path, scheme, document.positions)
 
 
-def validate_file(path: str, *, max_bytes: int, setting: str = "") -> FileReport:
-    """Load, parse and check one scheme file; nothing stops at the first problem."""
+def validate_file(
+    path: str, *, max_bytes: int, setting: str = "", policy: PolicyContext | None = None
+) -> FileReport:
+    """Load, parse and check one scheme file against ``policy`` (the organisation policy;
+    the article's defaults when None); nothing stops at the first problem."""
     try:
         document = load_document(path, max_bytes=max_bytes, setting=setting)
     except DocumentError as exc:
@@ -170,10 +181,30 @@ def validate_file(path: str, *, max_bytes: int, setting: str = "") -> FileReport
         scheme = parse_scheme(document.data)
     except SchemeError as exc:
         return FileReport(path, locate(exc.findings, document.positions))
-    findings = locate(check_scheme(scheme), document.positions)
+    context = policy or default_policy(date.today())
+    return check_document(path, scheme, document.positions, context)
+
+
+def check_document(
+    name: str, scheme: Scheme, positions: Positions, policy: PolicyContext
+) -> FileReport:
+    """The report on a parsed scheme: what it may not weaken of ``policy``, the article's
+    checks under the effective policy, and the break-even points."""
+    effective, weakened = apply_policy(scheme, policy)
+    findings = locate([*weakened, *check_scheme(effective)], positions)
     structural = any(f.data.get("kind") == "structure" for f in findings)
-    points = None if structural else break_even(scheme)
-    return FileReport(path, findings, None, points, scheme_hash(scheme))
+    points = None if structural else break_even(effective)
+    ref = PolicyRef.of(policy)
+    return FileReport(name, findings, None, points, scheme_hash(scheme), policy=ref)
+
+
+def validate_policy_file(path: str, *, max_bytes: int) -> FileReport:
+    """The report on an organisation policy file: whether it can be used, and its hash."""
+    try:
+        context = load_policy(path, max_bytes=max_bytes, today=date.today())
+    except PolicyFileError as exc:
+        return FileReport(path, exc.findings, exc.load_error, kind="policy")
+    return FileReport(path, kind="policy", policy=PolicyRef.of(context))
 
 
 def exit_code(reports: Sequence[FileReport]) -> int:
