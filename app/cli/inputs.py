@@ -7,7 +7,7 @@ from typing import NoReturn
 
 import typer
 
-from app.engine import Finding, InputError, Payroll, Period, SchemeError, calculate
+from app.engine import Finding, InputError, Payroll, Period, Scheme, SchemeError, calculate
 from app.io import (
     DealsError,
     DocumentError,
@@ -112,6 +112,26 @@ def read_period(text: str) -> Period:
         fail(f"--period: {exc}")
 
 
+def checked_scheme(loaded: LoadedScheme) -> tuple[Scheme, list[Finding]]:
+    """The scheme under the organisation policy of its repository (the nearest
+    compcalc-policy.yaml, as ``compcalc validate`` finds it), and what it may not weaken of
+    it; a policy file that cannot be used is an error (exit 2)."""
+    from datetime import date
+
+    from app.engine.policy import apply_policy
+    from app.io.schemes.policyfile import PolicyFileError, PolicyResolver
+
+    policies = PolicyResolver(None, max_bytes=file_limits()[0], today=date.today())
+    where = policies.path_for(loaded.path)
+    context = policies.context(where)
+    if isinstance(context, PolicyFileError):
+        if context.load_error is not None:
+            fail(load_error_line(context.load_error))
+        fail(*(finding_line(context.path, f) for f in context.findings))
+    effective, weakened = apply_policy(loaded.scheme, context)
+    return effective, loaded.locate(weakened)
+
+
 def compute_payroll(
     loaded: LoadedScheme,
     roster: Roster,
@@ -122,15 +142,20 @@ def compute_payroll(
 ) -> Payroll:
     """The payroll; its findings are printed as warnings (or added to ``warnings``)."""
     progress.step(f"Calculating {len(roster.employees):,} payslips")
+    checked, weakened = checked_scheme(loaded)
     try:
         payroll = calculate(
-            loaded.scheme, period, roster.employees, () if deals is None else deals.deals
+            loaded.scheme,
+            period,
+            roster.employees,
+            () if deals is None else deals.deals,
+            checked=checked,
         )
     except SchemeError as exc:
         fail(*(finding_line(loaded.path, f) for f in loaded.locate(exc.findings)))
     except InputError as exc:
         fail(*_input_problems(exc, loaded, roster, deals))
-    for finding in payroll.findings:
+    for finding in [*weakened, *payroll.findings]:
         line = _payroll_warning(loaded, deals, finding, payroll)
         if warnings is None:
             typer.echo(line, err=True)

@@ -11,6 +11,7 @@ import typer
 
 from app.cli.inputs import (
     LIVE,
+    checked_scheme,
     compute_payroll,
     fail,
     read_deals,
@@ -168,12 +169,13 @@ def break_even_command(
 ) -> None:
     """At what attainment a salesperson's pay overtakes the client manager's."""
     loaded = read_scheme(scheme)
-    findings = loaded.locate(check_scheme(loaded.scheme))
+    checked, weakened = checked_scheme(loaded)
+    findings = weakened + loaded.locate(check_scheme(checked))
     if any(f.data.get("kind") == "structure" for f in findings):
         fail(*(finding_line(loaded.path, f) for f in findings))
     for finding in findings:
         typer.echo(finding_line(loaded.path, finding, "warning"), err=True)
-    points = break_even(loaded.scheme)
+    points = break_even(checked)
     currency, digits = loaded.scheme.currency, loaded.scheme.minor_units
     if fmt is BreakEvenFormat.JSON:
         sys.stdout.write(break_even_json(points, currency))

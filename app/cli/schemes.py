@@ -17,12 +17,12 @@ from app.io import validate_file
 from app.io.schemes.formats import (
     github_report,
     json_report,
-    sarif_report,
     summary_line,
     text_report,
 )
 from app.io.schemes.policyfile import PolicyFileError, PolicyResolver
 from app.io.schemes.repository import FileKind
+from app.io.schemes.sarif import sarif_report
 from app.io.schemes.validation import (
     CollectError,
     FileReport,

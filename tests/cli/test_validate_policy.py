@@ -194,3 +194,33 @@ def test_the_sarif_run_names_the_policies(compcalc: Invoke, repository: Path) ->
         }
     ]
     assert [r["ruleId"] for r in sarif["results"]] == ["POLICY_WEAKENED", "BASE_GAP"]
+
+
+def test_calculate_and_break_even_check_under_the_policy_file(
+    compcalc: Invoke, repository: Path, repo_root: Path
+) -> None:
+    # The organisation advises 6-8 sales reps; this acme leaves the advice to it, and the
+    # example roster has 5 sales reps and 2 heads.
+    scheme = repository / "schemes" / "acme.yaml"
+    own = "  structure: {reps: [4, 5], heads: [1, 2]}"
+    scheme.write_text(scheme.read_text("utf-8").replace(own, ""), "utf-8")
+    roster = str(repo_root / "examples" / "acme-roster.csv")
+    args = ("--scheme", str(scheme), "--roster", roster, "--period", "2027-03")
+
+    plain = compcalc("calculate", *args, "--format", "json")
+    assert plain.exit_code == 0
+    assert "STRUCTURE" not in plain.stderr
+
+    (repository / "compcalc-policy.yaml").write_text("structure:\n  reps: [6, 8]\n", "utf-8")
+    advised = compcalc("calculate", *args, "--format", "json")
+    assert advised.exit_code == 0
+    assert "the roster has 5 reps and 2 heads in sales" in advised.stderr
+    assert "6-8 reps" in advised.stderr
+    # The payroll itself does not change.
+    assert json.loads(advised.stdout)["total"] == json.loads(plain.stdout)["total"]
+
+    (repository / "compcalc-policy.yaml").write_text(TIGHT, "utf-8")
+    points = compcalc("break-even", "--scheme", str(repository / "schemes" / "acme.yaml"))
+    assert points.exit_code == 0
+    assert "POLICY_WEAKENED" in points.stderr
+    assert "BASE_GAP" in points.stderr

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any, Final
 
-from app import __version__
 from app.engine import BreakEven, Finding, format_amount, format_percent
 from app.io.output.tables import Column, plain_table
 from app.io.read.documents import DocumentError
@@ -23,9 +21,9 @@ __all__ = [
     "github_annotation",
     "github_report",
     "json_report",
-    "sarif_report",
     "summary_line",
     "text_report",
+    "with_hint",
 ]
 
 
@@ -58,7 +56,7 @@ def load_error_line(error: DocumentError, *, hint: bool = False) -> str:
     return f"{where}: error {error.code}: {error.message}{_hint_line(error.hint if hint else None)}"
 
 
-def _with_hint(message: str, hint: str | None) -> str:
+def with_hint(message: str, hint: str | None) -> str:
     """A message and its hint as one text, for formats with one message field."""
     return message if hint is None else f"{message}\nhint: {hint}"
 
@@ -147,13 +145,13 @@ def github_report(reports: Sequence[FileReport]) -> str:
     for report in reports:
         error = report.load_error
         if error is not None:
-            text = _with_hint(error.message, error.hint)
+            text = with_hint(error.message, error.hint)
             lines.append(
                 github_annotation("error", error.path, error.line, error.column, error.code, text)
             )
         for f in report.findings:
             at = "" if not f.path else f" (at {f.json_path})"
-            text = _with_hint(f.message + at, f.hint)
+            text = with_hint(f.message + at, f.hint)
             lines.append(github_annotation(f.severity, report.path, f.line, f.column, f.code, text))
     return "".join(line + "\n" for line in lines)
 
@@ -246,65 +244,3 @@ def break_even_text(points: Sequence[BreakEven], digits: int, currency: str) -> 
 def break_even_json(points: Sequence[BreakEven], currency: str) -> str:
     document = {"currency": currency, "break_even": [p.as_dict() for p in points]}
     return json.dumps(document, indent=2) + "\n"
-
-
-SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-
-
-def _sarif_result(
-    code: str, level: str, message: str, path: str, line: int | None, column: int | None
-) -> dict[str, Any]:
-    location: dict[str, Any] = {"artifactLocation": {"uri": Path(path).as_posix()}}
-    if line is not None:
-        location["region"] = {"startLine": line, **({"startColumn": column} if column else {})}
-    return {
-        "ruleId": code,
-        "level": level,
-        "message": {"text": message},
-        "locations": [{"physicalLocation": location}],
-    }
-
-
-def sarif_report(reports: Sequence[FileReport]) -> str:
-    """The findings as SARIF 2.1.0, the format GitHub code scanning reads: one result per
-    finding, its rule the finding's code, its location the file, line and column."""
-    results = []
-    for report in reports:
-        error = report.load_error
-        if error is not None:
-            results.append(
-                _sarif_result(error.code, "error", _with_hint(error.message, error.hint),
-                              error.path, error.line, error.column)
-            )  # fmt: skip
-        for f in report.findings:
-            text = f.message if not f.path else f"{f.message} (at {f.json_path})"
-            text = _with_hint(text, f.hint)
-            results.append(_sarif_result(f.code, f.severity, text, report.path, f.line, f.column))
-    rules = sorted({result["ruleId"] for result in results})
-    document = {
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "compcalc",
-                        "version": __version__,
-                        "rules": [{"id": rule} for rule in rules],
-                    }
-                },
-                "results": results,
-                # The organisation policies the schemes were checked against (docs/rules.md).
-                "properties": {"policies": _policies(reports)},
-            }
-        ],
-    }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-
-
-def _policies(reports: Sequence[FileReport]) -> list[dict[str, object]]:
-    found: dict[tuple[str | None, str], dict[str, object]] = {}
-    for report in reports:
-        if report.kind == "scheme" and report.policy is not None:
-            found.setdefault((report.policy.source, report.policy.hash), report.policy.as_dict())
-    return list(found.values())
