@@ -63,9 +63,12 @@ test-fast: venv
 # ---- scheme checks (`compcalc validate examples/` and friends) are added below this line ----
 
 # Written through a temporary file so a failing command cannot leave openapi.json truncated.
+# The scheme models are in both documents, so the editors' JSON Schema is regenerated with it.
 openapi: venv
 	$(BIN)/compcalc openapi > openapi.json.tmp || { rm -f openapi.json.tmp; exit 1; }
 	mv openapi.json.tmp openapi.json
+	$(BIN)/compcalc schema > schemas/scheme.schema.json.tmp || { rm -f schemas/scheme.schema.json.tmp; exit 1; }
+	mv schemas/scheme.schema.json.tmp schemas/scheme.schema.json
 
 bench: venv
 	@found=0; for f in bench/*.py; do \

@@ -8,6 +8,7 @@ are checked in :mod:`app.engine.checks`, which can name the exact offending elem
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -23,6 +24,7 @@ from pydantic import (
     StrictBool,
     StringConstraints,
     ValidationInfo,
+    WithJsonSchema,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -38,6 +40,15 @@ from .money import (
 )
 from .numbertext import date_error, fraction_hint, number_error
 from .text import control_character, control_message
+from .valueschemas import (
+    DAY_PATTERN,
+    amount_schema,
+    currency_schema,
+    day_schema,
+    exactly_one_of,
+    fraction_schema,
+    named_keys,
+)
 
 __all__ = [
     "MEASURE_OF_KIND",
@@ -195,17 +206,43 @@ def _text(value: str) -> str:
     return value
 
 
-Money = Annotated[Decimal, BeforeValidator(_money)]
-Rate = Annotated[Decimal, _ranged("RATE_RANGE", "rate", Decimal(0), Decimal(1))]
-Share = Annotated[Decimal, _ranged("THRESHOLD_RANGE", "threshold", Decimal(0), Decimal(1))]
-Attainment = Annotated[Decimal, _ranged("ATTAINMENT_RANGE", "attainment", Decimal(0), Decimal(10))]
-Multiple = Annotated[Decimal, _ranged("CAP_RANGE", "cap multiple", Decimal(0), Decimal(100))]
+# Each value type carries its JSON Schema (app/engine/valueschemas.py): the validators read
+# Decimal from a number or its text, which Pydantic alone would describe as any number or string.
+_ZERO, _ONE, _TEN, _HUNDRED = Decimal(0), Decimal(1), Decimal(10), Decimal(100)
+#: How the descriptions of amounts name their unit.
+_IN_CURRENCY = "in the scheme's currency, in major units (roubles for RUB)"
+#: An amount in the scheme's currency (major units): 0 to 10^13, e.g. 45000 or "45000.50".
+Money = Annotated[Decimal, BeforeValidator(_money), WithJsonSchema(amount_schema())]
+#: A fraction in [0, 1]: 0.15 = 15%.
+Rate = Annotated[
+    Decimal,
+    _ranged("RATE_RANGE", "rate", _ZERO, _ONE),
+    WithJsonSchema(fraction_schema(_ZERO, _ONE)),
+]
+#: A share of a target in [0, 1]: 0.5 = 50%.
+Share = Annotated[
+    Decimal,
+    _ranged("THRESHOLD_RANGE", "threshold", _ZERO, _ONE),
+    WithJsonSchema(fraction_schema(_ZERO, _ONE)),
+]
+#: An attainment of a target in [0, 10]: 1.2 = 120%.
+Attainment = Annotated[
+    Decimal,
+    _ranged("ATTAINMENT_RANGE", "attainment", _ZERO, _TEN),
+    WithJsonSchema(fraction_schema(_ZERO, _TEN)),
+]
+#: A multiple in [0, 100]: 2 = twice.
+Multiple = Annotated[
+    Decimal,
+    _ranged("CAP_RANGE", "cap multiple", _ZERO, _HUNDRED),
+    WithJsonSchema(fraction_schema(_ZERO, _HUNDRED)),
+]
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 Label = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_text)]
 #: A client id (key accounts); any text without control characters.
 ClientId = Annotated[str, StringConstraints(min_length=1, max_length=100), AfterValidator(_text)]
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}$")]
-Currency = Annotated[str, AfterValidator(_currency)]
+Currency = Annotated[str, AfterValidator(_currency), WithJsonSchema(currency_schema())]
 
 
 def _day(value: object) -> object:
@@ -218,8 +255,22 @@ def _day(value: object) -> object:
     return value
 
 
+def _written_day(value: object) -> object:
+    # Text is a day only as YYYY-MM-DD: pydantic would also read "0" (seconds since 1970) and
+    # "2027-03-08T00:00:00" as a date, which the JSON Schema of a scheme refuses.
+    if isinstance(value, str) and re.fullmatch(DAY_PATTERN, value) is None:
+        raise PydanticCustomError(
+            "date_parsing",
+            "{value} is not a date: a date is written YYYY-MM-DD, e.g. 2027-03-08",
+            {"value": repr(value) if len(value) <= 40 else repr(value[:39] + "…")},
+        )
+    return value
+
+
 #: A calendar day: ``2027-03-08`` (text or a YAML date), never a number.
-Day = Annotated[date, BeforeValidator(_day)]
+Day = Annotated[
+    date, BeforeValidator(_written_day), BeforeValidator(_day), WithJsonSchema(day_schema())
+]
 #: A count (days, months, people): a whole number as written, never `true`, `"5"` or `5.0`.
 Whole = Annotated[int, Strict()]
 
@@ -237,9 +288,25 @@ class Tier(_Rules):
     """A rate that applies from a revenue amount (``from``) or from an attainment
     of the measure's target (``from_attainment``: 1.0 = 100%)."""
 
-    from_: Money | None = Field(default=None, alias="from")
-    from_attainment: Attainment | None = None
-    rate: Rate
+    model_config = ConfigDict(json_schema_extra=exactly_one_of("from", "from_attainment"))
+
+    from_: Money | None = Field(
+        default=None,
+        alias="from",
+        description=f"Revenue the tier starts at, {_IN_CURRENCY}, e.g. 600000; "
+        "give either from or from_attainment, and the same one in every tier of the rule.",
+        examples=[600000],
+    )
+    from_attainment: Attainment | None = Field(
+        default=None,
+        description="Attainment of the rule's target the tier starts at: a fraction in [0, 10], "
+        "1.0 = 100%, e.g. 1.3; needs a target for the rule's measure.",
+        examples=[1.0],
+    )
+    rate: Rate = Field(
+        description="Commission rate of the tier: a fraction in [0, 1], 0.15 = 15%.",
+        examples=[0.15],
+    )
 
     @model_validator(mode="after")
     def _one_bound(self) -> Tier:
@@ -253,31 +320,94 @@ class Tier(_Rules):
 class CommissionRule(_Rules):
     """Commission on one measure: threshold, then tiers, then the cap."""
 
-    measure: Measure
-    mode: TierMode = TierMode.MARGINAL
-    threshold: Share | None = None
-    tiers: list[Tier] = Field(min_length=1, max_length=50)
-    cap: Money | None = None
-    cap_multiple: Multiple | None = None
-    label: Label | None = None
+    measure: Measure = Field(
+        description="The revenue the rule pays on: new_revenue, repeat_revenue or growth_revenue.",
+        examples=["new_revenue"],
+    )
+    mode: TierMode = Field(
+        default=TierMode.MARGINAL,
+        description="marginal (default): each slice of revenue at its own tier's rate; "
+        "retroactive: the whole amount at the rate of the highest tier reached.",
+        examples=["marginal"],
+    )
+    threshold: Share | None = Field(
+        default=None,
+        description="Nothing is paid below this share of the target: a fraction in [0, 1], "
+        "0.5 = 50%; needs a target for the measure.",
+        examples=[0.5],
+    )
+    tiers: list[Tier] = Field(
+        min_length=1,
+        max_length=50,
+        description="1 to 50 tiers, strictly ascending by their start; revenue below the first "
+        "tier's start earns nothing.",
+        examples=[[{"from": 0, "rate": 0.15}, {"from": 600000, "rate": 0.2}]],
+    )
+    cap: Money | None = Field(
+        default=None,
+        description=f"At most this much commission from the rule a period, {_IN_CURRENCY}, "
+        "e.g. 250000; not together with cap_multiple.",
+        examples=[250000],
+    )
+    cap_multiple: Multiple | None = Field(
+        default=None,
+        description="At most this multiple of the commission the rule pays at exactly 100% of "
+        "target, in [0, 100], e.g. 2; not together with cap; needs a target for the measure.",
+        examples=[2],
+    )
+    label: Label | None = Field(
+        default=None,
+        description="Name of the rule's payslip line, 1-200 characters.",
+        examples=["Commission on new clients"],
+    )
 
 
 class Bonus(_Rules):
     """A fixed amount paid when attainment of a measure's target reaches ``attainment``."""
 
-    attainment: Attainment
-    amount: Money
-    measure: Measure | None = None
-    label: Label | None = None
+    attainment: Attainment = Field(
+        description="The bonus is paid when attainment of the target reaches this: a fraction "
+        "in [0, 10], 1.2 = 120%.",
+        examples=[1.2],
+    )
+    amount: Money = Field(
+        description=f"The bonus, {_IN_CURRENCY}, e.g. 15000.",
+        examples=[15000],
+    )
+    measure: Measure | None = Field(
+        default=None,
+        description="The measure whose target counts; default: the role's only target.",
+        examples=["new_revenue"],
+    )
+    label: Label | None = Field(
+        default=None,
+        description="Name of the bonus's payslip line, 1-200 characters.",
+        examples=["Bonus for 120% of quota"],
+    )
 
 
 class Override(_Rules):
     """A head's share of the revenue credited to the whole department."""
 
-    measure: Measure
-    of: Literal["team"] = "team"
-    rate: Rate
-    label: Label | None = None
+    measure: Measure = Field(
+        description="The measure of the department's revenue the override is paid on; the "
+        "department must be credited with it.",
+        examples=["new_revenue"],
+    )
+    of: Literal["team"] = Field(
+        default="team",
+        description="team (the only value): everything the department is credited with.",
+        examples=["team"],
+    )
+    rate: Rate = Field(
+        description="Share of that revenue paid to the role: a fraction in [0, 1], 0.03 = 3%.",
+        examples=[0.03],
+    )
+    label: Label | None = Field(
+        default=None,
+        description="Name of the override's payslip line, 1-200 characters.",
+        examples=["Override on the team"],
+    )
 
 
 class Draw(_Rules):
@@ -287,26 +417,97 @@ class Draw(_Rules):
     recovered from later variable pay above the draw, at most ``recover_limit`` a period.
     """
 
-    amount: Money
-    recoverable: StrictBool = True
-    recover_limit: Money | None = None
-    label: Label | None = None
+    amount: Money = Field(
+        description=f"Guaranteed minimum of variable pay a period, {_IN_CURRENCY}, prorated "
+        "like the base, e.g. 20000.",
+        examples=[20000],
+    )
+    recoverable: StrictBool = Field(
+        default=True,
+        description="true (default): an advance, recovered from later variable pay above the "
+        "draw; false: a guarantee that is never recovered.",
+        examples=[True],
+    )
+    recover_limit: Money | None = Field(
+        default=None,
+        description=f"At most this much of the draw balance recovered a period, {_IN_CURRENCY}, "
+        "e.g. 10000; default: no limit.",
+        examples=[10000],
+    )
+    label: Label | None = Field(
+        default=None,
+        description="Name of the draw's payslip line, 1-200 characters.",
+        examples=["Guaranteed draw"],
+    )
 
 
 class Role(_Rules):
     """One role of a department: its base, targets and variable pay."""
 
-    label: Label | None = None
-    position: Literal["rep", "head"] | None = None
-    headcount: Whole | None = Field(default=None, ge=0, le=100_000)
-    base: Money
-    target: dict[Measure, Money] = Field(default_factory=dict)
-    commission: list[CommissionRule] = Field(default_factory=list, max_length=20)
-    override: Override | None = None
-    bonuses: list[Bonus] = Field(default_factory=list, max_length=20)
-    draw: Draw | None = None
-    compare_with: Annotated[str, AfterValidator(_text)] | None = None
-    compare: StrictBool = True
+    label: Label | None = Field(
+        default=None,
+        description="Display name of the role, 1-200 characters.",
+        examples=["Sales representative"],
+    )
+    position: Literal["rep", "head"] | None = Field(
+        default=None,
+        description="rep or head, for the structure advice; default: head when the role name "
+        "contains head or starts with assistant, else rep.",
+        examples=["head"],
+    )
+    headcount: Whole | None = Field(
+        default=None,
+        ge=0,
+        le=100_000,
+        description="Planned number of people, 0 to 100000: the structure advice and a head's "
+        "team at target; counts as 1 in the team sum when omitted.",
+        examples=[5],
+    )
+    base: Money = Field(
+        description=f'Monthly base salary, {_IN_CURRENCY}, e.g. 45000 or "45000.50"; at most the '
+        "currency's decimals.",
+        examples=[45000, "45000.50"],
+    )
+    target: dict[Measure, Money] = Field(
+        default_factory=dict,
+        description=f"Quota a period per measure, {_IN_CURRENCY}.",
+        examples=[{"new_revenue": 600000}],
+    )
+    commission: list[CommissionRule] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Commission rules of the role, at most 20.",
+        examples=[[{"measure": "new_revenue", "tiers": [{"from": 0, "rate": 0.15}]}]],
+    )
+    override: Override | None = Field(
+        default=None,
+        description="A head's share of the revenue credited to the department: "
+        "rate x everything the department is credited with on the measure.",
+        examples=[{"measure": "new_revenue", "of": "team", "rate": 0.03}],
+    )
+    bonuses: list[Bonus] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Fixed amounts paid when attainment reaches a level, at most 20.",
+        examples=[[{"attainment": 1.2, "amount": 15000}]],
+    )
+    draw: Draw | None = Field(
+        default=None,
+        description="A guaranteed minimum of variable pay a period, prorated like the base.",
+        examples=[{"amount": 20000, "recoverable": True}],
+    )
+    compare_with: Annotated[str, AfterValidator(_text)] | None = Field(
+        default=None,
+        description="The client role this role is compared with: a role name (head) or "
+        "department.role (clients.head); default: the role of the same name.",
+        examples=["clients.head"],
+    )
+    compare: StrictBool = Field(
+        default=True,
+        description="false leaves the role out of the comparisons with the client department "
+        "(e.g. an assistant); default true.",
+        examples=[False],
+    )
 
     def resolved_position(self, name: str) -> Literal["rep", "head"]:
         """rep or head, for the structure advice; heads are named head/assistant* or set."""
@@ -316,9 +517,26 @@ class Role(_Rules):
 
 
 class Department(_Rules):
-    kind: DepartmentKind
-    label: Label | None = None
-    roles: dict[Name, Role] = Field(min_length=1, max_length=50)
+    """A department: its kind decides the measure it is credited with."""
+
+    kind: DepartmentKind = Field(
+        description="acquisition (the sales department, credited with new_revenue), retention "
+        "(the client department, repeat_revenue) or development (key accounts, growth_revenue).",
+        examples=["acquisition"],
+    )
+    label: Label | None = Field(
+        default=None,
+        description="Display name of the department, 1-200 characters.",
+        examples=["Sales department"],
+    )
+    roles: dict[Name, Role] = Field(
+        min_length=1,
+        max_length=50,
+        description="1 to 50 roles by name: lower-case letters, digits and _, starting with a "
+        "letter, at most 40 characters (rep, head).",
+        examples=[{"rep": {"headcount": 5, "base": 45000}}],
+        json_schema_extra=named_keys,
+    )
 
 
 # --- policy ------------------------------------------------------------------------
@@ -327,80 +545,227 @@ class Department(_Rules):
 class BaseGapPolicy(_Rules):
     """The sales base is this much below the client base: 1 − sales/client in [min, max]."""
 
-    enabled: StrictBool = True
-    min: Rate = Decimal("0.40")
-    max: Rate = Decimal("0.50")
+    enabled: StrictBool = Field(
+        default=True, description="false turns the BASE_GAP check off.", examples=[True]
+    )
+    min: Rate = Field(
+        default=Decimal("0.40"),
+        description="Smallest gap 1 - sales base / client base: a fraction in [0, 1], "
+        "0.40 = the sales base is 40% below the client base.",
+        examples=[0.4],
+    )
+    max: Rate = Field(
+        default=Decimal("0.50"),
+        description="Largest gap 1 - sales base / client base: a fraction in [0, 1], "
+        "0.50 = the sales base is half the client base.",
+        examples=[0.5],
+    )
 
 
 class EarningsOrderPolicy(_Rules):
     """At ``attainment`` of target a salesperson must earn more than a client manager."""
 
-    enabled: StrictBool = True
-    attainment: Attainment = Decimal(1)
-    statistic: Literal["median", "mean"] = "median"
+    enabled: StrictBool = Field(
+        default=True, description="false turns the EARNINGS_ORDER check off.", examples=[True]
+    )
+    attainment: Attainment = Field(
+        default=Decimal(1),
+        description="The attainment at which the sales role must out-earn the client role: a "
+        "fraction in [0, 10], 1.0 = 100% of target.",
+        examples=[1.0],
+    )
+    statistic: Literal["median", "mean"] = Field(
+        default="median",
+        description="How a payroll's earnings check sums up each department's pay: median "
+        "(default) or mean.",
+        examples=["median"],
+    )
 
 
 class StructurePolicy(_Rules):
     """Advice: a sales department of 4-5 reps and 1-2 heads."""
 
-    enabled: StrictBool = True
-    reps: tuple[Whole, Whole] = (4, 5)
-    heads: tuple[Whole, Whole] = (1, 2)
+    enabled: StrictBool = Field(
+        default=True, description="false turns the STRUCTURE advice off.", examples=[True]
+    )
+    reps: tuple[Whole, Whole] = Field(
+        default=(4, 5),
+        description="[fewest, most] reps advised for the sales department, in people.",
+        examples=[[4, 5]],
+    )
+    heads: tuple[Whole, Whole] = Field(
+        default=(1, 2),
+        description="[fewest, most] heads advised for the sales department, in people.",
+        examples=[[1, 2]],
+    )
 
 
 class Policy(_Rules):
-    base_gap: BaseGapPolicy = Field(default_factory=BaseGapPolicy)
-    commission_order: Literal["strict", "off"] = "strict"
-    earnings_order: EarningsOrderPolicy = Field(default_factory=EarningsOrderPolicy)
-    structure: StructurePolicy = Field(default_factory=StructurePolicy)
+    """The checks the scheme must keep; a key left out keeps its default."""
+
+    base_gap: BaseGapPolicy = Field(
+        default_factory=BaseGapPolicy,
+        description="BASE_GAP: 1 - sales base / client base within [min, max], per comparable "
+        "role.",
+        examples=[{"min": 0.4, "max": 0.5}],
+    )
+    commission_order: Literal["strict", "off"] = Field(
+        default="strict",
+        description="strict (default): every non-zero rate of a sales role is above the highest "
+        "rate of its client role (COMMISSION_ORDER); off turns the check off.",
+        examples=["strict"],
+    )
+    earnings_order: EarningsOrderPolicy = Field(
+        default_factory=EarningsOrderPolicy,
+        description="EARNINGS_ORDER: at this attainment of target a sales role out-earns its "
+        "client role.",
+        examples=[{"attainment": 1.0}],
+    )
+    structure: StructurePolicy = Field(
+        default_factory=StructurePolicy,
+        description="STRUCTURE (a warning): the sales department's reps and heads.",
+        examples=[{"reps": [4, 5], "heads": [1, 2]}],
+    )
 
 
 class CalendarSpec(_Rules):
     """Working days are Monday-Friday minus ``holidays`` plus ``working_weekends``."""
 
-    holidays: list[Day] = Field(default_factory=list, max_length=400)
-    working_weekends: list[Day] = Field(default_factory=list, max_length=400)
+    holidays: list[Day] = Field(
+        default_factory=list,
+        max_length=400,
+        description="Days off that are not worked, YYYY-MM-DD, at most 400.",
+        examples=[["2027-01-01", "2027-03-08"]],
+    )
+    working_weekends: list[Day] = Field(
+        default_factory=list,
+        max_length=400,
+        description="Saturdays and Sundays declared working days (transfers), YYYY-MM-DD, at "
+        "most 400.",
+        examples=[["2027-02-20"]],
+    )
 
 
 class Handoff(_Rules):
     """A deal is new_revenue while its client is younger than ``new_client_months``
     at the deal's date, repeat_revenue after."""
 
-    new_client_months: Whole = Field(default=3, ge=0, le=120)
+    new_client_months: Whole = Field(
+        default=3,
+        ge=0,
+        le=120,
+        description="Months, 0 to 120, during which a client's deals count as new_revenue.",
+        examples=[3],
+    )
 
 
 class KeyAccounts(_Rules):
     """Clients whose revenue above a monthly baseline is credited as growth_revenue."""
 
-    client_ids: list[ClientId] = Field(default_factory=list, max_length=10_000)
+    client_ids: list[ClientId] = Field(
+        default_factory=list,
+        max_length=10_000,
+        description="The key accounts' client ids (1-100 characters each), at most 10000.",
+        examples=[["BIG"]],
+    )
     baseline: dict[Annotated[str, AfterValidator(_text)], Money] = Field(
-        default_factory=dict, max_length=10_000
+        default_factory=dict,
+        max_length=10_000,
+        description=f"Monthly revenue per client id {_IN_CURRENCY} above which revenue is "
+        "growth_revenue.",
+        examples=[{"BIG": 500000}],
     )
 
 
 class Clawback(_Rules):
     """Refunds inside ``window_days`` of the original deal take back commission."""
 
-    window_days: Whole = Field(default=180, ge=0, le=3660)
-    recover: Literal["paid_commission", "none"] = "paid_commission"
+    window_days: Whole = Field(
+        default=180,
+        ge=0,
+        le=3660,
+        description="Days, 0 to 3660: a refund more than this long after the original deal "
+        "is ignored for pay (CLAWBACK_WINDOW); one within it is credited negatively when it "
+        "happens.",
+        examples=[180],
+    )
+    recover: Literal["paid_commission", "none"] = Field(
+        default="paid_commission",
+        description="paid_commission (default): a refund within the window takes back the "
+        "commission on what it refunds; none: refunds are ignored for pay.",
+        examples=["paid_commission"],
+    )
 
 
 class Scheme(_Rules):
     """A versioned, effective-dated pay scheme (one file)."""
 
-    key: Key
-    name: Label
-    currency: Currency
-    effective_from: Day
-    effective_to: Day | None = None
-    period: Literal["month"] = "month"
-    rounding: Rounding = Rounding.HALF_UP
-    calendar: CalendarSpec = Field(default_factory=CalendarSpec)
-    policy: Policy = Field(default_factory=Policy)
-    handoff: Handoff = Field(default_factory=Handoff)
-    key_accounts: KeyAccounts = Field(default_factory=KeyAccounts)
-    clawback: Clawback = Field(default_factory=Clawback)
-    departments: dict[Name, Department] = Field(min_length=1, max_length=50)
+    key: Key = Field(
+        description="Stable identifier of the scheme: lower-case letters, digits, -, _ and ., "
+        "starting with a letter or digit, at most 64 characters.",
+        examples=["acme-sales"],
+    )
+    name: Label = Field(
+        description="Display name shown to people, 1-200 characters.",
+        examples=["Acme sales organisation"],
+    )
+    currency: Currency = Field(
+        description="ISO 4217 code of every amount; amounts may not have more decimals than "
+        "its minor unit (RUB 2, JPY 0, KWD 3), to which payslip lines are rounded.",
+        examples=["RUB"],
+    )
+    effective_from: Day = Field(
+        description="First day the rules apply, YYYY-MM-DD.", examples=["2027-01-01"]
+    )
+    effective_to: Day | None = Field(
+        default=None,
+        description="Last day the rules apply, YYYY-MM-DD, not before effective_from; "
+        "open-ended when omitted.",
+        examples=["2027-12-31"],
+    )
+    period: Literal["month"] = Field(
+        default="month", description="Pay period: month (the only one).", examples=["month"]
+    )
+    rounding: Rounding = Field(
+        default=Rounding.HALF_UP,
+        description="How each payslip line is rounded to the currency's minor unit: half_up "
+        "(default) or half_even.",
+        examples=["half_up"],
+    )
+    calendar: CalendarSpec = Field(
+        default_factory=CalendarSpec,
+        description="Working days: Monday to Friday, minus holidays, plus working weekends.",
+        examples=[{"holidays": ["2027-01-01"], "working_weekends": []}],
+    )
+    policy: Policy = Field(
+        default_factory=Policy,
+        description="The checks the scheme must keep (base gap, commission order, earnings "
+        "order, structure advice); omitted keys keep their defaults.",
+        examples=[{"base_gap": {"min": 0.4, "max": 0.5}, "commission_order": "strict"}],
+    )
+    handoff: Handoff = Field(
+        default_factory=Handoff,
+        description="How long a new client's deals count as new_revenue.",
+        examples=[{"new_client_months": 3}],
+    )
+    key_accounts: KeyAccounts = Field(
+        default_factory=KeyAccounts,
+        description="Clients whose monthly revenue above a baseline is growth_revenue.",
+        examples=[{"client_ids": ["BIG"], "baseline": {"BIG": 500000}}],
+    )
+    clawback: Clawback = Field(
+        default_factory=Clawback,
+        description="How refunds take commission back.",
+        examples=[{"window_days": 180, "recover": "paid_commission"}],
+    )
+    departments: dict[Name, Department] = Field(
+        min_length=1,
+        max_length=50,
+        description="1 to 50 departments by name: lower-case letters, digits and _, starting "
+        "with a letter, at most 40 characters (sales, clients).",
+        examples=[{"sales": {"kind": "acquisition", "roles": {"rep": {"base": 45000}}}}],
+        json_schema_extra=named_keys,
+    )
 
     @property
     def minor_units(self) -> int:
