@@ -140,6 +140,15 @@ class RunQueries:
         )
         return self._changed(statement)
 
+    def lock_approvals(self, scheme_id: int) -> None:
+        """Take the scheme's approval lock until the transaction ends (PostgreSQL: its row,
+        ``FOR NO KEY UPDATE``, which new runs referencing it do not wait for; SQLite has one
+        writer anyway). Without it two approvals of one period deadlock: each holds its own
+        run, waiting on the other's approved row in the unique index, while the other
+        supersedes it."""
+        statement = select(SchemeRecord.id).where(SchemeRecord.id == scheme_id)
+        self.session.execute(statement.with_for_update(key_share=True))
+
     def supersede_drafts(self, scheme_id: int, group: str, period: str) -> int:
         """Every draft left in a pay group and period becomes ``superseded``; how many."""
         statement = (

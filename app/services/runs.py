@@ -271,6 +271,7 @@ def approve_run(
             )
         try:
             with write(db) as repo:
+                repo.lock_approvals(run.scheme_id)  # approvals of a scheme one at a time
                 # Checked first for a clear answer; the unique indexes decide a race.
                 if run.corrects is not None and repo.correction_of(run.corrects) is not None:
                     raise Conflict("CORRECTION_STALE", "corrected meanwhile")  # explained below

@@ -61,6 +61,7 @@ def _rules_repo(root: Path) -> Path:
     shutil.copytree(ROOT / "examples", root / "rules", ignore=shutil.ignore_patterns("invalid"))
     (root / ".pre-commit-config.yaml").write_text("repos: []\n", "utf-8")
     (root / ".gitlab-ci.yml").write_text("include: []\n", "utf-8")
+    (root / "docker-compose.yml").write_text("services:\n  db:\n    image: postgres\n", "utf-8")
     _git(root, "init", "--quiet")
     _commit_all(root)
     return root
@@ -80,7 +81,8 @@ def test_the_manifest_declares_both_hooks() -> None:
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text("utf-8"))
     by_id = {hook["id"]: hook for hook in hooks}
     assert sorted(by_id) == ["compcalc-test", "compcalc-validate"]
-    assert by_id["compcalc-validate"]["entry"] == "compcalc validate"
+    # Every changed YAML/JSON/CSV file is named: a file of another tool is skipped, not an error.
+    assert by_id["compcalc-validate"]["entry"] == "compcalc validate --skip-others"
     assert by_id["compcalc-test"]["entry"] == "compcalc test"
     assert by_id["compcalc-test"]["pass_filenames"] is False
     assert {hook["language"] for hook in hooks} == {"python"}
@@ -94,9 +96,12 @@ def test_good_rules_pass(hooks_repo: Path, tmp_path: Path) -> None:
     assert code == 0, output
     assert "compcalc validate" in output and "compcalc test" in output
     assert output.count("Passed") == 2, output
-    # Every compcalc file was checked; .pre-commit-config.yaml and .gitlab-ci.yml were not.
+    # Every compcalc file was checked; .pre-commit-config.yaml and .gitlab-ci.yml were not
+    # named, docker-compose.yml was and is skipped.
     files = sum(1 for path in (rules / "rules").rglob("*") if path.is_file())
-    assert f"\n{files} files, 0 errors, 0 warnings: " in output
+    assert f"\n{files + 1} files, 0 errors, 0 warnings: " in output
+    assert "docker-compose.yml: skipped: not a scheme" in output
+    assert "; 1 skipped" in output
     assert "18 passed, 0 failed" in output
 
 
@@ -117,7 +122,7 @@ def test_a_broken_scheme_and_a_failing_case_fail_with_their_findings(
     assert output.count("Failed") == 2, output
     assert "rules/bad.yaml:54:15: error BASE_GAP: the sales.rep base 60 000.00" in output
     files = sum(1 for path in (rules / "rules").rglob("*") if path.is_file())
-    assert f"\n{files} files, 1 error, 0 warnings" in output
+    assert f"\n{files + 1} files, 1 error, 0 warnings" in output
     failed = "rules/tests/acme.test.yaml::rep above quota earns the accelerator and the 120% bonus"
     assert f"{failed} FAILED" in output
     assert "17 passed, 1 failed" in output
