@@ -233,6 +233,11 @@ class EmployeeInput(_Input):
         description="Revenue credited for the period per measure, e.g. `{new_revenue: 820000}`.",
     )
     balances: BalancesInput | None = None
+    jurisdiction: Text | None = Field(
+        default=None,
+        description="Whose minimum wage applies, a code of the scheme's minimum_wage "
+        "(e.g. `RU-MOW`); default: the scheme's general value.",
+    )
 
     def to_engine(self) -> Employee:
         balances = {} if self.balances is None else self.balances.model_dump(exclude_none=True)
@@ -247,6 +252,7 @@ class EmployeeInput(_Input):
             unpaid_days=self.unpaid_days,
             credited=dict(self.credited),
             balances=balances,
+            jurisdiction=self.jurisdiction,
         )
 
 

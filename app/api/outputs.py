@@ -116,7 +116,7 @@ class CreditedDealOut(_Out):
 class LineOut(_Out):
     code: str = Field(
         description="base, commission, commission_clawback, override, bonus, clawback, draw, "
-        "draw_recovery"
+        "draw_recovery, minimum_wage_topup"
     )
     label: str
     measure: str | None

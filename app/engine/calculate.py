@@ -15,6 +15,7 @@ from .deals import CreditedDeal, Deal, DealCredits, credit_deals
 from .departments import payroll_report
 from .findings import InputError, SchemeError
 from .ledger import settle
+from .minwage import minimum_in_force, topup_line
 from .money import EXACT, format_amount, format_percent, round_money
 from .parse import scheme_hash
 from .results import Line, Payroll, Payslip
@@ -98,6 +99,13 @@ class _Calculator:
             lines.extend(settlement.lines)
             balances = settlement.balances
         gross = sum((line.amount for line in lines), _ZERO)
+        floor = minimum_in_force(self.scheme, self.period.last_day, emp.jurisdiction)
+        if floor is not None:  # after every other line, prorated like the base
+            wage = self.round(floor.amount * scale.num, den)
+            top_up = topup_line(floor, wage, gross, described, self.fmt)
+            if top_up is not None:
+                lines.append(top_up)
+                gross = wage
         fte_gross = None
         if not scale.is_full and scale.num:
             # What the same result would pay over a full period at full time.

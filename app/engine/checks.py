@@ -1,7 +1,8 @@
 """The article's rules as checks a scheme must pass.
 
 Errors: BASE_GAP, COMMISSION_ORDER, EARNINGS_ORDER (and the structural errors of
-:mod:`app.engine.structure`).  Warnings: STRUCTURE, NO_COUNTERPART.  Every finding
+:mod:`app.engine.structure`).  Warnings: STRUCTURE, NO_COUNTERPART,
+BELOW_MINIMUM_WAGE (:mod:`app.engine.minwage`).  Every finding
 is reported; nothing stops at the first one.
 """
 
@@ -14,6 +15,7 @@ from decimal import Decimal, localcontext
 from .breakeven import BreakEven, attainment_for_pay, pay_at, primary_measure, team_revenue_at
 from .findings import Finding
 from .memo import memo
+from .minwage import below_minimum_findings
 from .money import EXACT, format_amount, format_decimal, format_percent, format_plain, round_money
 from .roster import Employee
 from .scheme import DepartmentKind, Role, Scheme
@@ -221,7 +223,8 @@ def _fixed_findings(scheme: Scheme) -> tuple[tuple[Finding, ...], tuple[Finding,
                 pairs.extend(_commission_order(scheme, pair))
             if policy.earnings_order.enabled:
                 pairs.extend(_earnings_order(scheme, pair, _break_even(scheme, pair)))
-        return tuple(pairs), tuple(_counterparts(scheme)), False
+        after = (*_counterparts(scheme), *below_minimum_findings(scheme))
+        return tuple(pairs), after, False
 
     return memo(scheme, "checks", compute)
 

@@ -45,6 +45,8 @@ HINTS: Final[dict[str, str]] = {
     "EARNINGS_ORDER": "raise the sales pay at target (base or rates) or lower the client pay",
     "STRUCTURE": "plan 4-5 reps and 1-2 heads in the sales department, or change the policy",
     "NO_COUNTERPART": "add the client role to compare with, or write compare: false",
+    "MINIMUM_WAGE_ORDER": "list each jurisdiction's minimum wages oldest first, one per date",
+    "BELOW_MINIMUM_WAGE": "raise the base to the minimum wage, or accept the top-up in weak months",
 }
 
 

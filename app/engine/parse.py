@@ -166,8 +166,14 @@ def _canonical(value: Any) -> Any:
 
 
 def canonical_json(scheme: Scheme) -> str:
-    """The scheme with every default filled in, numbers normalised, keys sorted."""
+    """The scheme with every default filled in, numbers normalised, keys sorted.
+
+    An empty ``minimum_wage`` is left out, so a scheme without one keeps the hash it had
+    before the key existed.
+    """
     data = _canonical(scheme.model_dump(mode="python", by_alias=True))
+    if not data["minimum_wage"]:
+        del data["minimum_wage"]
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 

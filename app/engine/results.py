@@ -28,7 +28,7 @@ BALANCE_KINDS = frozenset({"clawback", "draw"})
 #: The codes of the lines a payslip may have (``Line.code``).
 LINE_CODES = frozenset(
     {"base", "commission", "commission_clawback", "override", "bonus", "clawback", "draw",
-     "draw_recovery"}
+     "draw_recovery", "minimum_wage_topup"}
 )  # fmt: skip
 
 

@@ -35,6 +35,7 @@ class Employee:
     unpaid_days: int = 0
     credited: Mapping[Measure, Decimal] = field(default_factory=dict)
     balances: Mapping[str, Decimal] = field(default_factory=dict)  # owed by the employee
+    jurisdiction: str | None = None  # whose minimum wage applies (the scheme's general one)
 
 
 def work_calendar(scheme: Scheme) -> WorkCalendar:

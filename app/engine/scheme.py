@@ -64,6 +64,7 @@ __all__ = [
     "Handoff",
     "KeyAccounts",
     "Measure",
+    "MinimumWage",
     "Override",
     "Policy",
     "Role",
@@ -697,6 +698,33 @@ class Clawback(_Rules):
     )
 
 
+#: A jurisdiction's code: ISO 3166-2 style (RU-MOW), letters, digits, "-", "_", ".", 1-32.
+Jurisdiction = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")]
+
+
+class MinimumWage(_Rules):
+    """The minimum monthly wage for a full month at full time, in force from a day."""
+
+    from_: Day = Field(
+        alias="from",
+        description="First day the amount is in force, YYYY-MM-DD; it holds until the next "
+        "value of the same jurisdiction.",
+        examples=["2026-01-01"],
+    )
+    amount: Money = Field(
+        description=f"Minimum pay for a full month at full time, {_IN_CURRENCY}, e.g. 27093 "
+        "(the Russian МРОТ from 2026-01-01); a payslip below it, prorated like the base, is "
+        "topped up.",
+        examples=[27093],
+    )
+    jurisdiction: Jurisdiction | None = Field(
+        default=None,
+        description="The jurisdiction it applies to (the roster's jurisdiction of an employee), "
+        "e.g. RU-MOW; default: everyone without a value of their own jurisdiction.",
+        examples=["RU-MOW"],
+    )
+
+
 class Scheme(_Rules):
     """A versioned, effective-dated pay scheme (one file)."""
 
@@ -757,6 +785,14 @@ class Scheme(_Rules):
         default_factory=Clawback,
         description="How refunds take commission back.",
         examples=[{"window_days": 180, "recover": "paid_commission"}],
+    )
+    minimum_wage: list[MinimumWage] = Field(
+        default_factory=list,
+        max_length=1_000,
+        description="Dated minimum monthly wages, per jurisdiction or for everyone, at most "
+        "1000: a payslip whose total is below the one in force, prorated like the base, gets a "
+        "minimum_wage_topup line; dates ascending within each jurisdiction.",
+        examples=[[{"from": "2026-01-01", "amount": 27093}]],
     )
     departments: dict[Name, Department] = Field(
         min_length=1,

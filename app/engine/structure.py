@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from .commission import bonus_measure
 from .findings import Finding, Path
+from .minwage import order_findings
 from .money import format_amount, format_decimal
 from .scheme import MEASURE_OF_KIND, DepartmentKind, Measure, Role, Scheme
 
@@ -165,6 +166,7 @@ def structural_findings(scheme: Scheme) -> list[Finding]:
                     f"[{low}, {high}] is not a range: the first number must not exceed the second",
                 )
             )
+    findings.extend(order_findings(scheme))
     counterpart = {
         DepartmentKind.ACQUISITION: DepartmentKind.RETENTION,
         DepartmentKind.RETENTION: DepartmentKind.ACQUISITION,

@@ -92,6 +92,7 @@ class _Employee(_Record):
     unpaid_days: int = 0
     credited: dict[Measure, Decimal] = {}
     balances: _Balances | None = None
+    jurisdiction: str | None = None
 
 
 class _Credit(_Record):
@@ -128,6 +129,9 @@ class StoredInputs(_Record):
 
     def text(self) -> str:
         data = self.model_dump(mode="json")
+        for employee in data["roster"]:  # absent unless given: older records stay as they were
+            if employee["jurisdiction"] is None:
+                del employee["jurisdiction"]
         return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
     @classmethod
@@ -147,7 +151,7 @@ def _employee(e: Employee) -> _Employee:
     return _Employee(
         id=e.id, name=e.name, department=e.department, role=e.role, start_date=e.start_date,
         end_date=e.end_date, fte=e.fte, unpaid_days=e.unpaid_days, credited=dict(e.credited),
-        balances=balances,
+        balances=balances, jurisdiction=e.jurisdiction,
     )  # fmt: skip
 
 
@@ -166,6 +170,7 @@ def _to_employee(e: _Employee) -> Employee:
         id=e.id, department=e.department, role=e.role, name=e.name, start_date=e.start_date,
         end_date=e.end_date, fte=e.fte, unpaid_days=e.unpaid_days, credited=dict(e.credited),
         balances={k: v for k, v in balances.items() if v is not None},
+        jurisdiction=e.jurisdiction,
     )  # fmt: skip
 
 

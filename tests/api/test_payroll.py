@@ -441,3 +441,36 @@ def test_parsed_schemes_are_cached_by_exact_content(client: TestClient) -> None:
     assert first.status_code == 200
     assert second.status_code == 422
     assert second.json()["errors"][0]["pointer"] == "/scheme/name"
+
+
+def test_a_payslip_below_the_minimum_wage_is_topped_up(client: TestClient) -> None:
+    scheme = copy.deepcopy(acme_scheme())
+    scheme["effective_from"] = "2026-01-01"
+    scheme["minimum_wage"] = [
+        {"from": "2026-01-01", "amount": 27093},
+        {"from": "2026-01-01", "amount": 50000, "jurisdiction": "RU-MOW"},  # illustrative
+    ]
+    roster = [
+        {"id": "A", "department": "sales", "role": "rep", "credited": {"new_revenue": 0}},
+        {"id": "M", "department": "sales", "role": "rep", "jurisdiction": "RU-MOW",
+         "credited": {"new_revenue": 0}},
+    ]  # fmt: skip
+
+    response = client.post(URL, json={"scheme": scheme, "period": "2026-04", "roster": roster})
+
+    assert response.status_code == 200, response.text
+    result = response.json()
+    # acme's sales base 45 000 is above 27 093: no line
+    assert [line["code"] for line in _slip(result, "A")["lines"]] == ["base", "commission"]
+    # RU-MOW's 50 000: 50 000.00 − 45 000.00 = 5 000.00, the last line
+    moscow = _slip(result, "M")
+    assert moscow["lines"][-1]["code"] == "minimum_wage_topup"
+    assert moscow["lines"][-1]["amount"] == "5000.00"
+    assert moscow["lines"][-1]["explanation"] == (
+        "minimum wage (RU-MOW) 50 000.00 × proration 1 = 50 000.00; "
+        "pay 45 000.00 before → top-up 5 000.00"
+    )
+    assert moscow["gross"] == "50000.00"
+    # the sales rep's base 45 000 is below RU-MOW's 50 000 (the other bases are not)
+    below = {f["path"] for f in result["findings"] if f["code"] == "BELOW_MINIMUM_WAGE"}
+    assert "departments.sales.roles.rep.base" in below

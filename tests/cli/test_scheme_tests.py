@@ -81,13 +81,14 @@ def test_an_invalid_test_file_exits_2_and_runs_nothing(compcalc: Invoke) -> None
     assert run.stderr.splitlines() == [
         f"{path}:4:13: error INVALID_VALUE: period '2027-13' has month 13; months are 01 to 12",
         f"{path}:6:49: error UNKNOWN_KEY: unknown key 'salary'; the keys are id, name, "
-        "department, role, start_date, end_date, fte, unpaid_days, credited, balances",
+        "department, role, start_date, end_date, fte, unpaid_days, jurisdiction, credited, "
+        "balances",
         f"{path}:9:18: error INVALID_NUMBER: amount: '1e' is not a number",
         f"{path}:9:31: error MISSING_VALUE: share is missing",
         f"{path}:11:7: error UNKNOWN_EMPLOYEE: 'E-2' is not in the case's roster",
         f"{path}:12:43: error INVALID_NUMBER: gross: 'lots' is not a number",
         f"{path}:12:21: error UNKNOWN_KEY: 'comission' is not one of base, bonus, clawback, "
-        "commission, commission_clawback, draw, draw_recovery, override",
+        "commission, commission_clawback, draw, draw_recovery, minimum_wage_topup, override",
         f"{path}:13:11: error DUPLICATE_CASE: case 'typos everywhere' appears twice (first at "
         "line 3)",
         f"{path}:13:5: error NOTHING_EXPECTED: a case needs expect, findings or error",

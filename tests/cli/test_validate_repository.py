@@ -34,8 +34,13 @@ def test_the_examples_directory_is_checked_file_by_file_as_what_each_is(
         if p.suffix in (".yaml", ".yml", ".json", ".csv")
     ]
     assert run.stdout == (
-        "policy: examples/compcalc-policy.yaml (sha256:f7470fd3f554), 2 schemes\n"
-        "9 files, 0 errors, 0 warnings: 2 schemes, 1 scheme test, 3 rosters, 2 deals files, "
+        "examples/small-company.yaml:46:15: warning BELOW_MINIMUM_WAGE: the sales.rep base "
+        "25 000.00 is below the minimum wage 27 093.00 in force on 2026-01-01; a month with "
+        "little variable pay is topped up to it (minimum_wage_topup) "
+        "(at departments.sales.roles.rep.base)\n"
+        "    hint: raise the base to the minimum wage, or accept the top-up in weak months\n"
+        "policy: examples/compcalc-policy.yaml (sha256:f7470fd3f554), 3 schemes\n"
+        "11 files, 0 errors, 1 warning: 3 schemes, 1 scheme test, 4 rosters, 2 deals files, "
         f"1 policy file; {len(invalid)} excluded\n"
     )
     kinds = {
@@ -51,6 +56,8 @@ def test_the_examples_directory_is_checked_file_by_file_as_what_each_is(
         "examples/acme-roster.json": "roster",
         "examples/acme.yaml": "scheme",
         "examples/compcalc-policy.yaml": "policy",
+        "examples/small-company-roster.csv": "roster",
+        "examples/small-company.yaml": "scheme",
         "examples/tests/acme.test.yaml": "scheme test",
     }
 

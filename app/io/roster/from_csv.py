@@ -54,4 +54,5 @@ def _csv_employee(fields: CsvFields) -> Employee | None:
         unpaid_days=unpaid,
         credited=credited,
         balances=balances,
+        jurisdiction=values.get("jurisdiction", "").strip() or None,
     )

@@ -22,7 +22,7 @@ __all__ = ["FIELDS", "Report", "employee_from_json", "parse_json_roster"]
 
 FIELDS: Final = (
     "id", "name", "department", "role", "start_date", "end_date", "fte", "unpaid_days",
-    "credited", "balances",
+    "jurisdiction", "credited", "balances",
 )  # fmt: skip
 _TEXT: Final = ("id", "name", "department", "role")
 
@@ -41,6 +41,17 @@ def _text(item: dict[str, object], key: str, report: Report) -> str:
     if not json_text(value, key, report):
         return ""
     return value.strip()
+
+
+def _jurisdiction(value: object, report: Report) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        report("jurisdiction", "INVALID_TYPE", "jurisdiction must be a string, e.g. RU-MOW")
+        return None
+    if not json_text(value, "jurisdiction", report):
+        return None
+    return value.strip() or None
 
 
 def _credited(value: object, report: Report) -> dict[Measure, Decimal]:
@@ -98,6 +109,7 @@ def employee_from_json(item: object, report: Report) -> Employee | None:
         unpaid = 0
     credited = _credited(item.get("credited"), tracked)
     balances = _balances(item.get("balances"), tracked)
+    jurisdiction = _jurisdiction(item.get("jurisdiction"), tracked)
     if tracked.codes or fte is None:
         return None
     return Employee(
@@ -111,6 +123,7 @@ def employee_from_json(item: object, report: Report) -> Employee | None:
         unpaid_days=unpaid,
         credited=credited,
         balances=balances,
+        jurisdiction=jurisdiction,
     )
 
 

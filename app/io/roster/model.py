@@ -17,7 +17,7 @@ REQUIRED_COLUMNS: Final = ("id", "department", "role")
 BALANCES: Final = tuple(f"balance_{kind}" for kind in sorted(BALANCE_KINDS))
 COLUMNS: Final = (
     "id", "name", "department", "role", "start_date", "end_date", "fte", "unpaid_days",
-    *MEASURES, *BALANCES,
+    "jurisdiction", *MEASURES, *BALANCES,
 )  # fmt: skip
 
 
