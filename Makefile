@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed
 MYPY_DIRS := $(wildcard app tests bench migrations)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run lint format test test-fast openapi bench lock clean distclean
+.PHONY: help venv run lint format test test-fast openapi messages bench lock clean distclean
 
 help:
 	@echo "make run       serve the API on http://127.0.0.1:8000 (docs at /docs)"
@@ -20,6 +20,7 @@ help:
 	@echo "make lint      ruff check, ruff format --check, mypy --strict"
 	@echo "make format    apply ruff formatting and safe fixes"
 	@echo "make openapi   regenerate openapi.json"
+	@echo "make messages  extract the messages to translate, update and compile app/locale/"
 	@echo "make bench     run the benchmark scripts in bench/"
 	@echo "make lock      re-resolve and re-pin requirements*.lock (needs the package index)"
 	@echo "make venv      create/refresh .venv from the lock files"
@@ -69,6 +70,14 @@ openapi: venv
 	mv openapi.json.tmp openapi.json
 	$(BIN)/compcalc schema > schemas/scheme.schema.json.tmp || { rm -f schemas/scheme.schema.json.tmp; exit 1; }
 	mv schemas/scheme.schema.json.tmp schemas/scheme.schema.json
+
+# The message catalogs (app/i18n): extract every _("…") into the template, merge it into each
+# language's .po (translate the new msgstr there, then run it again), compile the .mo files;
+# all of them are committed, and a test checks that each .mo is its .po compiled.
+messages: venv
+	$(BIN)/pybabel extract -F babel.cfg --project=compcalc --no-wrap --sort-by-file -o app/locale/compcalc.pot app
+	$(BIN)/pybabel update -D compcalc -i app/locale/compcalc.pot -d app/locale --no-wrap --no-fuzzy-matching
+	$(BIN)/pybabel compile -D compcalc -d app/locale
 
 bench: venv
 	@found=0; for f in bench/*.py; do \

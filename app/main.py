@@ -16,6 +16,7 @@ from app import __version__
 from app.api import (
     admin,
     calculate,
+    curves,
     docs,
     errors,
     health,
@@ -110,6 +111,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     observability.install(app)  # X-Request-ID, the request log line, GET /metrics
     app.include_router(calculate.router)  # first: the busiest route is matched soonest
     app.include_router(schemes.router)
+    app.include_router(curves.router)
     app.include_router(runs.router)
     app.include_router(periods.router)
     app.include_router(policy.router)

@@ -43,14 +43,16 @@ FORBIDDEN = (
 #: composition root: it builds the app from the settings, the database and the routers.
 ALLOWED: dict[str, frozenset[str]] = {
     "app.engine": frozenset({"app.engine"}),
-    "app.io": frozenset({"app.engine", "app.io"}),
+    "app.i18n": frozenset({"app.i18n"}),  # languages and message catalogs (stdlib gettext)
+    "app.io": frozenset({"app.engine", "app.i18n", "app.io"}),
     "app.schemetest": frozenset({"app.engine", "app.io", "app.schemetest"}),
     "app.settings": frozenset({"app.settings"}),
     "app.db": frozenset({"app.db", "app.settings"}),
     "app.services": frozenset({"app.engine", "app.io", "app.db", "app.settings", "app.services"}),
-    "app.api": frozenset({"app.engine", "app.io", "app.services", "app.settings", "app.api"}),
+    "app.api": frozenset({"app.engine", "app.io", "app.services", "app.settings", "app.api"})
+    | {"app.i18n"},
     "app.cli": frozenset({"app.engine", "app.io", "app.schemetest", "app.services", "app.main"})
-    | {"app.settings", "app.cli"},
+    | {"app.settings", "app.cli", "app.i18n"},
     "app.main": frozenset({"app.api", "app.db", "app.services", "app.settings", "app.main"}),
 }
 #: Frameworks a layer must not import, besides the app's packages it may not.

@@ -43,6 +43,7 @@ Examples = dict[str, dict[str, dict[str, Any]]]  # media type → name → examp
 # OpenAPI document is first generated (nothing is loaded at import time).
 _EXAMPLES: Final[dict[str, Callable[[], Examples]]] = {
     "validate_scheme": examples.scheme_examples,
+    "calculate_curves": examples.scheme_examples,
     "create_scheme": examples.scheme_examples,
     "create_scheme_version": examples.scheme_examples,
     "replace_scheme_version": examples.scheme_examples,

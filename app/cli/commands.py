@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from app.cli.curves import curves_command
 from app.cli.db import db_cli
 from app.cli.keys import keys_cli
 from app.cli.payroll import break_even_command, calculate_command, explain
@@ -57,6 +58,7 @@ cli.command()(schema)
 cli.command("calculate")(calculate_command)
 cli.command()(explain)
 cli.command("break-even")(break_even_command)
+cli.command("curves")(curves_command)
 cli.command("test")(test_command)
 cli.command()(openapi)
 cli.command()(serve)

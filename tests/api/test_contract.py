@@ -22,6 +22,8 @@ OPERATIONS = {
     ("post", "/v1/schemes/{key}/versions/{version}/publish"): "publish_scheme_version",
     ("get", "/v1/schemes/{key}/effective"): "get_effective_scheme_version",
     ("get", "/v1/schemes/{key}/versions/{old}/diff/{new}"): "diff_scheme_versions",
+    ("get", "/v1/schemes/{key}/versions/{version}/curves"): "get_scheme_version_curves",
+    ("post", "/v1/schemes/curves"): "calculate_curves",
     ("post", "/v1/payroll/calculate"): "calculate_payroll",
     ("post", "/v1/payroll-runs"): "create_payroll_run",
     ("get", "/v1/payroll-runs"): "list_payroll_runs",
@@ -97,6 +99,7 @@ def test_request_bodies_have_schemas_and_ready_examples(document: dict[str, Any]
 
     assert with_body == {
         ("post", "/v1/schemes/validate"),
+        ("post", "/v1/schemes/curves"),
         ("post", "/v1/schemes"),
         ("post", "/v1/schemes/{key}/versions"),
         ("put", "/v1/schemes/{key}/versions/{version}"),

@@ -143,6 +143,10 @@ def _calls(world: World) -> dict[str, tuple[str, str, dict[str, Any], set[int]]]
         "create_scheme_version": ("POST", "/v1/schemes/beta-sales/versions", scheme_yaml, {404}),
         "diff_scheme_versions": ("GET", "/v1/schemes/beta-sales/versions/1/diff/2", {}, {404}),
         "get_scheme_version": ("GET", "/v1/schemes/beta-sales/versions/1", {}, {404}),
+        "get_scheme_version_curves": ("GET", "/v1/schemes/beta-sales/versions/1/curves", {},
+                                      {404}),
+        # Draws a document the request carries; reads and stores nothing of any scheme.
+        "calculate_curves": ("POST", "/v1/schemes/curves", scheme_yaml, {200}),
         "replace_scheme_version": ("PUT", "/v1/schemes/beta-sales/versions/2",
                                    {**scheme_yaml, "headers": {"content-type": YAML,
                                                                "If-Match": etag}}, {404}),
