@@ -20,6 +20,7 @@ from app.api import (
     docs,
     errors,
     health,
+    impact,
     metrics,
     observability,
     openapi,
@@ -111,6 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     observability.install(app)  # X-Request-ID, the request log line, GET /metrics
     app.include_router(calculate.router)  # first: the busiest route is matched soonest
     app.include_router(schemes.router)
+    app.include_router(impact.router)
     app.include_router(curves.router)
     app.include_router(runs.router)
     app.include_router(periods.router)

@@ -8,6 +8,7 @@ import typer
 
 from app.cli.curves import curves_command
 from app.cli.db import db_cli
+from app.cli.impact import impact_command
 from app.cli.keys import keys_cli
 from app.cli.payroll import break_even_command, calculate_command, explain
 from app.cli.push import push_command
@@ -58,6 +59,7 @@ cli.command()(schema)
 cli.command("calculate")(calculate_command)
 cli.command()(explain)
 cli.command("break-even")(break_even_command)
+cli.command("impact")(impact_command)
 cli.command("curves")(curves_command)
 cli.command("test")(test_command)
 cli.command()(openapi)

@@ -22,6 +22,7 @@ OPERATIONS = {
     ("post", "/v1/schemes/{key}/versions/{version}/publish"): "publish_scheme_version",
     ("get", "/v1/schemes/{key}/effective"): "get_effective_scheme_version",
     ("get", "/v1/schemes/{key}/versions/{old}/diff/{new}"): "diff_scheme_versions",
+    ("get", "/v1/schemes/{key}/versions/{old}/impact/{new}"): "scheme_version_impact",
     ("get", "/v1/schemes/{key}/versions/{version}/curves"): "get_scheme_version_curves",
     ("post", "/v1/schemes/curves"): "calculate_curves",
     ("post", "/v1/payroll/calculate"): "calculate_payroll",

@@ -142,6 +142,8 @@ def _calls(world: World) -> dict[str, tuple[str, str, dict[str, Any], set[int]]]
                                          {}, {404}),
         "create_scheme_version": ("POST", "/v1/schemes/beta-sales/versions", scheme_yaml, {404}),
         "diff_scheme_versions": ("GET", "/v1/schemes/beta-sales/versions/1/diff/2", {}, {404}),
+        "scheme_version_impact": ("GET", f"/v1/schemes/beta-sales/versions/1/impact/2?run={run}",
+                                  {}, {404}),
         "get_scheme_version": ("GET", "/v1/schemes/beta-sales/versions/1", {}, {404}),
         "get_scheme_version_curves": ("GET", "/v1/schemes/beta-sales/versions/1/curves", {},
                                       {404}),
