@@ -28,6 +28,7 @@ from app.api import (
     policy,
     runs,
     schemes,
+    simulations,
 )
 from app.api.security import KeyCache, RateLimiter
 from app.db.session import Database
@@ -114,6 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(schemes.router)
     app.include_router(impact.router)
     app.include_router(curves.router)
+    app.include_router(simulations.router)
     app.include_router(runs.router)
     app.include_router(periods.router)
     app.include_router(policy.router)

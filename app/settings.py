@@ -89,6 +89,11 @@ class Settings(BaseSettings):
         gt=0,
         description="Most deals in one calculation or payroll run over HTTP.",
     )
+    max_simulated_payslips: int = Field(
+        default=200_000,
+        gt=0,
+        description="Most payslips (runs × employees) one simulation computes over HTTP.",
+    )
     idempotency_ttl_hours: int = Field(
         default=24,
         ge=24,

@@ -96,6 +96,9 @@ def limits(settings: Settings | None = None) -> list[Limit]:
               "`test_a_roster_of_empty_items_is_counted_before_any_is_validated`"),
         Limit("deals per request over HTTP", _count(s.max_deals), _setting("max_deals"),
               "422 `TOO_MANY_ITEMS`", "`test_too_many_employees_are_refused`"),
+        Limit("payslips (runs × employees) per simulation over HTTP",
+              _count(s.max_simulated_payslips), _setting("max_simulated_payslips"),
+              "422 `TOO_MANY_PAYSLIPS`", "`test_more_payslips_than_the_limit`"),
         Limit("credits of one deal", str(MAX_CREDITS), "", "422", corpus),
         Limit("identifiers / names", f"{MAX_TEXT} / {MAX_NAME} characters, no control "
               "characters", "", "422 `CONTROL_CHARACTER`", classes),

@@ -16,12 +16,14 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from app.engine import Scheme
+from app.engine.plan.population import Population
 from app.engine.policy import OrganisationPolicy
 
 from . import examples
 from .body import JSON, YAML
 from .errors import Problem
 from .inputs import ApproveRequest, CalculateRequest, DiscardRequest, RunRequest
+from .siminputs import SimulationRequest, simulation_examples
 
 __all__ = ["install", "request_body"]
 
@@ -34,6 +36,8 @@ _MODELS: Final[tuple[type[BaseModel], ...]] = (
     DiscardRequest,
     Scheme,
     OrganisationPolicy,
+    Population,
+    SimulationRequest,
 )
 
 
@@ -49,6 +53,7 @@ _EXAMPLES: Final[dict[str, Callable[[], Examples]]] = {
     "replace_scheme_version": examples.scheme_examples,
     "replace_policy": examples.policy_examples,
     "calculate_payroll": lambda: {JSON: examples.calculate_examples()},
+    "simulate": lambda: {JSON: simulation_examples()},
     "create_payroll_run": lambda: {JSON: examples.run_examples()},
     "approve_payroll_run": lambda: {JSON: examples.approve_examples()},
     "discard_payroll_run": lambda: {JSON: examples.discard_examples()},

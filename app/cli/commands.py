@@ -16,6 +16,7 @@ from app.cli.runs import runs_cli
 from app.cli.schemes import schema, validate
 from app.cli.schemetest import test_command
 from app.cli.service import openapi, serve
+from app.cli.simulate import simulate_command
 
 __all__ = ["cli", "main"]
 
@@ -61,6 +62,7 @@ cli.command()(explain)
 cli.command("break-even")(break_even_command)
 cli.command("impact")(impact_command)
 cli.command("curves")(curves_command)
+cli.command("simulate")(simulate_command)
 cli.command("test")(test_command)
 cli.command()(openapi)
 cli.command()(serve)

@@ -26,6 +26,7 @@ OPERATIONS = {
     ("get", "/v1/schemes/{key}/versions/{version}/curves"): "get_scheme_version_curves",
     ("post", "/v1/schemes/curves"): "calculate_curves",
     ("post", "/v1/payroll/calculate"): "calculate_payroll",
+    ("post", "/v1/simulations"): "simulate",
     ("post", "/v1/payroll-runs"): "create_payroll_run",
     ("get", "/v1/payroll-runs"): "list_payroll_runs",
     ("get", "/v1/payroll-runs/{run_id}"): "get_payroll_run",
@@ -105,6 +106,7 @@ def test_request_bodies_have_schemas_and_ready_examples(document: dict[str, Any]
         ("post", "/v1/schemes/{key}/versions"),
         ("put", "/v1/schemes/{key}/versions/{version}"),
         ("post", "/v1/payroll/calculate"),
+        ("post", "/v1/simulations"),
         ("post", "/v1/payroll-runs"),
         ("post", "/v1/payroll-runs/{run_id}/approve"),
         ("post", "/v1/payroll-runs/{run_id}/discard"),
@@ -137,7 +139,8 @@ def test_every_reference_resolves(document: dict[str, Any]) -> None:
 
 def test_shipped_examples_are_the_repositorys(repo_root: Path) -> None:
     shipped = repo_root / "app" / "api" / "examples"
-    for name in ("acme.yaml", "acme-roster.json", "compcalc-policy.yaml"):
+    for name in ("acme.yaml", "acme-roster.json", "compcalc-policy.yaml",
+                 "acme-population.yaml", "acme-history.csv"):
         assert (shipped / name).read_bytes() == (repo_root / "examples" / name).read_bytes(), (
             f"copy examples/{name} to app/api/examples/{name} (Swagger UI shows the shipped copy)"
         )

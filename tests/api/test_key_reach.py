@@ -133,6 +133,10 @@ def _calls(world: World) -> dict[str, tuple[str, str, dict[str, Any], set[int]]]
         "export_payroll_run_csv": ("GET", f"/v1/payroll-runs/{run}/export.csv", {}, {404}),
         "get_payroll_run_payslip": ("GET", f"/v1/payroll-runs/{run}/payslips/E-1", {}, {404}),
         "calculate_payroll": ("POST", "/v1/payroll/calculate", inline, {404}),
+        "simulate": ("POST", "/v1/simulations", {"json": {
+            "scheme": {"key": "beta-sales", "version": 1}, "runs": 1,
+            "population": {"teams": {"sales": {"roles": {"head": {"headcount": 1}}}}}}},
+                     {404}),
         "list_schemes": ("GET", "/v1/schemes?key=beta", {}, {200}),
         "create_scheme": ("POST", "/v1/schemes", scheme_yaml, {403}),
         # Checks a document the request carries; reads and stores nothing.
