@@ -158,3 +158,62 @@ def test_bad_inputs_are_reported_as_calculate_reports_them(
     assert bad_roster.stderr == calculate.stderr
     assert bad_period.exit_code == 2 and bad_period.stderr.startswith("--period: ")
     assert no_roster.exit_code == 2 and "--roster and --period are required" in no_roster.stderr
+
+
+POPULATION = ("--population", "examples/acme-population.yaml", "--runs", "50", "--seed", "7")
+
+
+def test_a_population_gives_the_change_in_p_sales_out_earn(
+    compcalc: Invoke, tmp_path: Path
+) -> None:
+    run = compcalc("impact", "--from", "examples/acme.yaml", "--to", _base(tmp_path),
+                   *POPULATION, "--format", "json")  # fmt: skip
+    alone = compcalc("simulate", "--scheme", "examples/acme.yaml", *POPULATION[:2],
+                     "--runs", "50", "--seed", "7", "--format", "json")  # fmt: skip
+
+    assert run.exit_code == 0, run.stderr
+    found = json.loads(run.stdout)
+    simulated = {
+        (c["sales_role"], c["client_role"]): c["p_sales_out_earn"]
+        for c in json.loads(alone.stdout)["comparisons"]
+    }
+    rep, head = found["comparisons"]
+    assert (found["runs"], found["seed"]) == (50, 7)
+    # The old version's odds are the simulation's own, with the same runs and seed.
+    assert rep["p_sales_out_earn_from"] == simulated[("sales.rep", "clients.rep")]
+    assert rep["p_sales_out_earn_change"] < 0  # a lower base: sales out-earn less often
+    assert rep["p_sales_out_earn_change"] == round(
+        rep["p_sales_out_earn_to"] - rep["p_sales_out_earn_from"], 4
+    )
+    assert head["p_sales_out_earn_change"] == 0.0  # the heads' pay did not change
+    # Every simulated rep works the whole month: 5 reps × −4 500.00 in every run.
+    assert found["expected_payroll"]["difference"] == "-22500.00"
+
+
+def test_a_population_is_instead_of_a_roster(compcalc: Invoke) -> None:
+    same = ("--from", "examples/acme.yaml", "--to", "examples/acme.yaml")
+
+    both = compcalc("impact", *same, *POPULATION, *ROSTER)
+    cut = compcalc("impact", *same, *POPULATION, "--fail-on-cut")
+    markdown = compcalc("impact", *same, *POPULATION, "--format", "markdown")
+
+    assert both.exit_code == 2 and "--population is instead of --roster" in both.stderr
+    assert cut.exit_code == 2 and "--fail-on-cut needs --roster" in cut.stderr
+    assert markdown.exit_code == 0, markdown.stderr
+    assert "| sales.rep | clients.rep |" in markdown.stdout and "| +0.00 |" in markdown.stdout
+    assert "(+0.00)" not in markdown.stdout and "RUB (0.00)" in markdown.stdout
+
+
+def test_the_walk_through_gives_the_simulated_figures(
+    compcalc: Invoke, tmp_path: Path, repo_root: Path
+) -> None:
+    """docs/plan-design.md "Impact": the rate 2 points higher on the acme population."""
+    page = (repo_root / "docs" / "plan-design.md").read_text("utf-8")
+    run = compcalc("impact", "--from", "examples/acme.yaml", "--to", _rate(tmp_path),
+                   "--population", "examples/acme-population.yaml", "--runs", "1000",
+                   "--seed", "1")  # fmt: skip
+
+    assert run.exit_code == 0, run.stderr
+    assert "sales.rep   clients.rep   59.55%  73.04%           +13.49" in run.stdout
+    assert "1 724 481.55 → 1 774 982.56 RUB (+50 501.01)" in run.stdout
+    assert "from 59.55% to 73.04% (+13.49 points)" in page and "+50 501.01" in page
