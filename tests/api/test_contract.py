@@ -139,8 +139,13 @@ def test_every_reference_resolves(document: dict[str, Any]) -> None:
 
 def test_shipped_examples_are_the_repositorys(repo_root: Path) -> None:
     shipped = repo_root / "app" / "api" / "examples"
-    for name in ("acme.yaml", "acme-roster.json", "compcalc-policy.yaml",
-                 "acme-population.yaml", "acme-history.csv"):
+    for name in (
+        "acme.yaml",
+        "acme-roster.json",
+        "compcalc-policy.yaml",
+        "acme-population.yaml",
+        "acme-history.csv",
+    ):
         assert (shipped / name).read_bytes() == (repo_root / "examples" / name).read_bytes(), (
             f"copy examples/{name} to app/api/examples/{name} (Swagger UI shows the shipped copy)"
         )
