@@ -181,3 +181,43 @@ def test_population_shape_problems(change: dict[str, Any], code: str, where: tup
         parse_population({"teams": {"sales": {"roles": {"rep": role}}}})
     (problem,) = caught.value.problems
     assert (problem.code, problem.path) == (code, where)
+
+
+@pytest.mark.parametrize(("attainment", "share"), [(0.4, 1.0), (1.0, 0.0)])
+def test_how_often_the_minimum_wage_top_up_is_paid(attainment: float, share: float) -> None:
+    # examples/small-company.yaml: a sales rep's base 25 000 is below the МРОТ 27 093. At 40% of
+    # the 300 000 target (below the 50% threshold) the rep earns the base alone and is topped
+    # up every month; at 100% 25 000 + 15% × 300 000 = 70 000, never.
+    scheme = load_scheme(str(ROOT / "examples" / "small-company.yaml"), max_bytes=1 << 20).scheme
+    fixed = {"distribution": "normal", "spread": 0}
+    population = parse_population(
+        {
+            "month": "2026-03",
+            "teams": {
+                "sales": {
+                    "roles": {
+                        "rep": {
+                            "headcount": 4,
+                            "attainment": {"new_revenue": {**fixed, "mean": attainment}},
+                        },
+                        "head": {"headcount": 1},
+                    }
+                },
+                "clients": {
+                    "roles": {
+                        "rep": {
+                            "headcount": 3,
+                            "attainment": {"repeat_revenue": {**fixed, "mean": 1.0}},
+                        },
+                        "head": {"headcount": 1},
+                    }
+                },
+            },
+        }
+    )
+    summary = summarise(simulate(scheme, population, runs=5, seed=1))
+    topped = {r.role: r.p_minimum_wage_topup for r in summary.roles}
+    assert topped["sales.rep"] == share
+    assert topped["clients.rep"] == 0.0
+    rep = next(r for r in summary.roles if r.role == "sales.rep")
+    assert rep.pay[1] == (Decimal("27093.00") if share else Decimal("70000.00"))

@@ -52,6 +52,8 @@ class RoleFigures:
     headcount: int
     pay: tuple[Decimal, Decimal, Decimal]  # p10, p50, p90
     attainment: dict[str, tuple[float, float, float]]  # per measure with a target
+    #: The share of the role's simulated payslips topped up to the minimum wage.
+    p_minimum_wage_topup: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +155,8 @@ def summarise(sim: Simulation) -> Summary:
                 continue
             a10, a50, a90 = np.percentile(mine, [10, 50, 90], method="inverted_cdf")
             attainment[measure] = (float(a10), float(a50), float(a90))
-        roles.append(RoleFigures(role, len(cols), (p10, p50, p90), attainment))
+        topped = float(sim.topped[:, cols].mean())
+        roles.append(RoleFigures(role, len(cols), (p10, p50, p90), attainment, topped))
     departments = tuple(_cost(sim, n, c, rounding) for n, c in by_department.items())
     total = _cost(sim, None, list(range(len(sim.columns))), rounding)
     return Summary(tuple(odds), tuple(roles), departments, total)

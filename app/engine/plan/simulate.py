@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 
 from ..calculate import calculate
 from ..calendar import Period
+from ..minwage import TOPUP_CODE
 from ..money import EXACT, Rounding, round_money, to_units
 from ..parse import scheme_hash
 from ..roster import Employee
@@ -62,6 +63,8 @@ class Simulation:
     attainment: dict[str, NDArray[np.float64]]
     pairs: tuple[tuple[str, str], ...]
     holds: dict[tuple[str, str], NDArray[np.bool_]]
+    #: Per run and person whether the payslip has a ``minimum_wage_topup`` line.
+    topped: NDArray[np.bool_]
 
 
 def _credited(
@@ -138,10 +141,14 @@ def simulate(
     revenue = np.zeros((runs, len(columns)), dtype=np.int64)
     pairs = tuple((f"{p[0]}.{p[1]}", f"{p[3]}.{p[4]}") for p in comparable_pairs(rules))
     holds = {pair: np.zeros(runs, dtype=np.bool_) for pair in pairs}
+    topped = np.zeros((runs, len(columns)), dtype=np.bool_)
     every = max(1, runs // 100)
     for run, roster in enumerate(_credited(scheme, population, columns, drawn.values, runs)):
         payroll = calculate(scheme, period, roster, check=run == 0, checked=checked)
         pay[run] = [to_units(slip.gross, digits) for slip in payroll.payslips]
+        topped[run] = [
+            any(line.code == TOPUP_CODE for line in slip.lines) for slip in payroll.payslips
+        ]
         revenue[run] = [
             to_units(sum(slip.credited.values(), Decimal(0)), digits) for slip in payroll.payslips
         ]
@@ -170,6 +177,7 @@ def simulate(
         attainment,
         pairs,
         holds,
+        topped,
     )
 
 

@@ -72,6 +72,7 @@ def simulation_document(sim: Simulation, summary: Summary) -> dict[str, Any]:
                     m: dict(zip(("p10", "p50", "p90"), (_p(v) for v in values), strict=True))
                     for m, values in r.attainment.items()
                 },
+                "p_minimum_wage_topup": _p(r.p_minimum_wage_topup),
             }
             for r in summary.roles
         ],
@@ -117,6 +118,8 @@ def simulation_text(sim: Simulation, summary: Summary) -> str:
         text = f"  {r.role} ({r.headcount}): pay {pay}"
         for measure, values in r.attainment.items():
             text += f"; {measure} " + " / ".join(_pct(v) for v in values)
+        if r.p_minimum_wage_topup:
+            text += f"; topped up to the minimum wage in {_pct(r.p_minimum_wage_topup)}"
         lines.append(text)
     lines += ["", "Cost per period: expected payroll, p95 payroll, expected revenue, share"]
     for c in [*summary.departments, summary.total]:
