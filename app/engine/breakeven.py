@@ -154,7 +154,12 @@ def first_reach(
             slope = (f(probe) - value) / (probe - low)
             if slope <= 0:
                 continue
-            hit = _settle(f, low + (level - value) / slope, level)
+            solved = low + (level - value) / slope
+            if solved > _LIMIT or (high is not None and solved >= high):
+                # Beyond this segment (or any reachable attainment): a flat enough slope
+                # puts it at 10^60, where pay would overflow the rounding's precision.
+                continue
+            hit = _settle(f, solved, level)
             if hit is not None and hit <= _LIMIT and (high is None or hit < high):
                 return hit
     return None
