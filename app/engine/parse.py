@@ -19,7 +19,7 @@ from .money import CURRENCY_MINOR_UNITS, format_plain
 from .scheme import Scheme
 from .suggest import allowed_keys, close_match
 
-__all__ = ["canonical_json", "parse_scheme", "scheme_hash", "validation_findings"]
+__all__ = ["canonical", "canonical_json", "parse_scheme", "scheme_hash", "validation_findings"]
 
 # Pydantic's own error types mapped to our stable codes; custom validators already
 # raise errors whose type is the code (PRECISION, RATE_RANGE, ...).
@@ -151,17 +151,18 @@ def parse_scheme(document: object) -> Scheme:
         raise SchemeError(validation_findings(exc)) from None
 
 
-def _canonical(value: Any) -> Any:
+def canonical(value: Any) -> Any:
+    """``value`` as plain JSON data: decimals in plain notation, enums by value, dates ISO."""
     if isinstance(value, Decimal):
         return format_plain(value)
     if isinstance(value, Enum):
-        return _canonical(value.value)
+        return canonical(value.value)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Mapping):
-        return {str(_canonical(k)): _canonical(v) for k, v in value.items()}
+        return {str(canonical(k)): canonical(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_canonical(v) for v in value]
+        return [canonical(v) for v in value]
     return value
 
 
@@ -171,7 +172,7 @@ def canonical_json(scheme: Scheme) -> str:
     An empty ``minimum_wage`` is left out, so a scheme without one keeps the hash it had
     before the key existed.
     """
-    data = _canonical(scheme.model_dump(mode="python", by_alias=True))
+    data = canonical(scheme.model_dump(mode="python", by_alias=True))
     if not data["minimum_wage"]:
         del data["minimum_wage"]
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

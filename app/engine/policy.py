@@ -29,7 +29,7 @@ from pydantic_core import PydanticCustomError
 from .findings import Finding, Path, SchemeError, format_path
 from .memo import memo
 from .money import format_decimal, format_plain
-from .parse import validation_findings
+from .parse import canonical, validation_findings
 from .scheme import (
     BaseGapPolicy,
     Day,
@@ -132,23 +132,11 @@ def parse_policy(document: object) -> OrganisationPolicy:
         raise SchemeError(validation_findings(exc)) from None
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return format_plain(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
-
-
 def policy_hash(policy: OrganisationPolicy) -> str:
     """``sha256:<hex>`` of the policy with its defaults filled in: equal for equal rules."""
 
     def compute() -> str:
-        text = json.dumps(_plain(policy.model_dump()), sort_keys=True, separators=(",", ":"))
+        text = json.dumps(canonical(policy.model_dump()), sort_keys=True, separators=(",", ":"))
         return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
     return memo(policy, "hash", compute)
