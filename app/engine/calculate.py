@@ -37,6 +37,7 @@ class _Calculator:
         self, scheme: Scheme, period: Period, roster: Sequence[Employee], deals: DealCredits
     ) -> None:
         self.scheme = scheme
+        self.floors = scheme  # whose minimum_wage applies: the checked scheme's (calculate)
         self.deals = deals
         self.period = period
         self.digits = scheme.minor_units
@@ -99,7 +100,7 @@ class _Calculator:
             lines.extend(settlement.lines)
             balances = settlement.balances
         gross = sum((line.amount for line in lines), _ZERO)
-        floor = minimum_in_force(self.scheme, self.period.last_day, emp.jurisdiction)
+        floor = minimum_in_force(self.floors, self.period.last_day, emp.jurisdiction)
         if floor is not None:  # after every other line, prorated like the base
             wage = self.round(floor.amount * scale.num, den)
             top_up = topup_line(floor, wage, gross, described, self.fmt)
@@ -269,7 +270,8 @@ def calculate(
     own earnings check do not stop the calculation; they come back as findings.
 
     ``checked``: the scheme under its effective organisation policy (:mod:`.policy`), for
-    the checks and the departments' comparison; the pay and the scheme's hash come from
+    the checks, the departments' comparison and the minimum wage (the higher of the
+    scheme's and the organisation's); the rest of the pay and the scheme's hash come from
     ``scheme`` itself.
     """
     rules = scheme if checked is None else checked
@@ -288,6 +290,7 @@ def calculate(
         if problems:
             raise InputError(problems)
         calc = _Calculator(scheme, period, roster, credits)
+        calc.floors = rules  # the organisation's minimum wage, where higher, applies too
         slips = _build(calc, roster)
         report = payroll_report(rules, slips)
     findings.extend(credits.findings)

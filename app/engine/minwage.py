@@ -21,6 +21,7 @@ from .scheme import MinimumWage, Scheme
 __all__ = [
     "TOPUP_CODE",
     "below_minimum_findings",
+    "higher_floors",
     "minimum_in_force",
     "order_findings",
     "topup_line",
@@ -58,9 +59,16 @@ def order_findings(scheme: Scheme) -> Iterator[Finding]:
 def minimum_in_force(scheme: Scheme, day: date, jurisdiction: str | None) -> MinimumWage | None:
     """The value in force on ``day`` for ``jurisdiction``: the latest one dated on or before
     it of that jurisdiction, else the latest general one (no jurisdiction), else None."""
+    return minimum_in_force_of(scheme.minimum_wage, day, jurisdiction)
+
+
+def minimum_in_force_of(
+    entries: list[MinimumWage], day: date, jurisdiction: str | None
+) -> MinimumWage | None:
+    """:func:`minimum_in_force` of a list of values."""
     own: MinimumWage | None = None
     general: MinimumWage | None = None
-    for entry in scheme.minimum_wage:
+    for entry in entries:
         if entry.from_ > day:
             continue
         if entry.jurisdiction is None:
@@ -69,6 +77,43 @@ def minimum_in_force(scheme: Scheme, day: date, jurisdiction: str | None) -> Min
         elif entry.jurisdiction == jurisdiction and (own is None or entry.from_ > own.from_):
             own = entry
     return own if own is not None else general
+
+
+def _in_force(entries: list[MinimumWage], day: date, jurisdiction: str | None) -> Decimal:
+    found = minimum_in_force_of(entries, day, jurisdiction)
+    return Decimal(0) if found is None else found.amount
+
+
+def _entry(day: date, amount: Decimal, jurisdiction: str | None) -> MinimumWage:
+    return MinimumWage.model_validate({"from": day, "amount": amount, "jurisdiction": jurisdiction})
+
+
+def higher_floors(own: list[MinimumWage], other: list[MinimumWage]) -> list[MinimumWage]:
+    """One list whose value in force, on every day and for every jurisdiction, is the higher
+    of the two lists' values in force (no value counts as 0): the scheme's floor and the
+    organisation policy's, of which the higher applies.
+
+    Each list must be in order (:func:`order_findings`).  The result has an entry at every
+    date of either list: the general values at the general dates, and for a jurisdiction
+    that either list names, from its first own date on, at every date of both lists.
+    """
+    if not other:
+        return own
+    if not own:
+        return other
+    both = [*own, *other]
+    general = sorted({e.from_ for e in both if e.jurisdiction is None})
+    merged: list[MinimumWage] = []
+    for day in general:
+        amount = max(_in_force(own, day, None), _in_force(other, day, None))
+        merged.append(_entry(day, amount, None))
+    codes = sorted({e.jurisdiction for e in both if e.jurisdiction is not None})
+    for code in codes:
+        first = min(e.from_ for e in both if e.jurisdiction == code)
+        for day in sorted({e.from_ for e in both if e.from_ >= first} | {first}):
+            amount = max(_in_force(own, day, code), _in_force(other, day, code))
+            merged.append(_entry(day, amount, code))
+    return merged
 
 
 def topup_line(

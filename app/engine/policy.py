@@ -28,6 +28,7 @@ from pydantic_core import PydanticCustomError
 
 from .findings import Finding, Path, SchemeError, format_path
 from .memo import memo
+from .minwage import higher_floors, order_findings
 from .money import format_decimal, format_plain
 from .parse import canonical, validation_findings
 from .scheme import (
@@ -36,6 +37,7 @@ from .scheme import (
     EarningsOrderPolicy,
     Key,
     Label,
+    MinimumWage,
     Policy,
     Scheme,
     StructurePolicy,
@@ -86,6 +88,9 @@ class OrganisationPolicy(Policy):
     """The company's policy (``compcalc-policy.yaml``): the checks and their exceptions."""
 
     exceptions: list[PolicyException] = Field(default_factory=list, max_length=1_000)
+    #: The organisation's dated minimum wages; where a scheme has its own, the higher of the
+    #: two in force applies (a scheme can raise the floor, never lower it).
+    minimum_wage: list[MinimumWage] = Field(default_factory=list, max_length=1_000)
 
     @model_validator(mode="after")
     def _consistent(self) -> OrganisationPolicy:
@@ -103,6 +108,17 @@ class OrganisationPolicy(Policy):
                     "structure.{name}: [{low}, {high}] is not a range",
                     {"name": name, "low": low, "high": high},
                 )
+        last: dict[str | None, date] = {}
+        for entry in self.minimum_wage:
+            before = last.get(entry.jurisdiction)
+            if before is not None and entry.from_ <= before:
+                raise PydanticCustomError(
+                    "POLICY_INVALID",
+                    "minimum_wage: from {day} is not after {before}; the dates of each "
+                    "jurisdiction must be strictly ascending",
+                    {"day": entry.from_.isoformat(), "before": before.isoformat()},
+                )
+            last[entry.jurisdiction] = entry.from_
         keys = [e.scheme for e in self.exceptions]
         twice = sorted({k for k in keys if keys.count(k) > 1})
         if twice:
@@ -136,7 +152,10 @@ def policy_hash(policy: OrganisationPolicy) -> str:
     """``sha256:<hex>`` of the policy with its defaults filled in: equal for equal rules."""
 
     def compute() -> str:
-        text = json.dumps(canonical(policy.model_dump()), sort_keys=True, separators=(",", ":"))
+        data = canonical(policy.model_dump())
+        if not data["minimum_wage"]:  # a policy without one keeps the hash it had before
+            del data["minimum_wage"]
+        text = json.dumps(data, sort_keys=True, separators=(",", ":"))
         return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
     return memo(policy, "hash", compute)
@@ -367,6 +386,11 @@ def apply_policy(scheme: Scheme, context: PolicyContext) -> tuple[Scheme, list[F
             )
         )
     effective = effective_policy(own, org, refused)
-    if effective == scheme.policy:
+    update: dict[str, Any] = {}
+    if effective != scheme.policy:
+        update["policy"] = effective
+    if org.minimum_wage and not any(order_findings(scheme)):  # a misordered list is reported
+        update["minimum_wage"] = higher_floors(scheme.minimum_wage, org.minimum_wage)
+    if not update:
         return scheme, findings
-    return scheme.model_copy(update={"policy": effective}), findings
+    return scheme.model_copy(update=update), findings

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -224,3 +225,30 @@ def test_calculate_and_break_even_check_under_the_policy_file(
     assert points.exit_code == 0
     assert "POLICY_WEAKENED" in points.stderr
     assert "BASE_GAP" in points.stderr
+
+
+def test_calculate_tops_up_to_the_policy_minimum_wage(
+    compcalc: Invoke, repository: Path, repo_root: Path
+) -> None:
+    # An illustrative organisation floor of 50 000 a month: of the example roster only E-15
+    # (a sales rep, full month at full time, 45 000 with no commission) is below it; E-24
+    # (0.5 fte, floor 25 000) and E-25 (14/22 days, floor 31 818.18) earn more.
+    scheme = str(repository / "schemes" / "acme.yaml")
+    roster = str(repo_root / "examples" / "acme-roster.csv")
+    args = ("--scheme", scheme, "--roster", roster, "--period", "2027-03", "--format", "json")
+    plain = json.loads(compcalc("calculate", *args).stdout)
+    floor = "minimum_wage:\n  - {from: 2026-01-01, amount: 50000}\n"
+    (repository / "compcalc-policy.yaml").write_text(floor, "utf-8")
+    lifted = compcalc("calculate", *args)
+    assert lifted.exit_code == 0, lifted.stderr
+    result = json.loads(lifted.stdout)
+    topups = {
+        slip["employee_id"]: line["amount"]
+        for slip in result["payslips"]
+        for line in slip["lines"]
+        if line["code"] == "minimum_wage_topup"
+    }
+    assert topups == {"E-15": "5000.00"}
+    assert Decimal(result["total"]) == Decimal(plain["total"]) + 5000
+    # The scheme itself is unchanged: same hash.
+    assert result["scheme_hash"] == plain["scheme_hash"]
