@@ -10,11 +10,10 @@ from typing import Annotated
 
 import typer
 
-from app.cli.inputs import checked_scheme, fail, read_scheme
-from app.cli.options import SchemeOption
+from app.cli.inputs import checked_scheme, fail, language, read_scheme
+from app.cli.options import LangOption, SchemeOption
 from app.engine import check_scheme
 from app.engine.plan.curves import Range, RangeError, pay_curves
-from app.i18n import LANGUAGES, from_environment
 from app.io import atomic_write
 from app.io.schemes.formats import finding_line
 
@@ -41,16 +40,11 @@ def curves_command(
     start: Annotated[str, typer.Option("--from", help="First attainment (0 = 0%).")] = "0",
     stop: Annotated[str, typer.Option("--to", help="Last attainment, at most 10.")] = "2",
     step: Annotated[str, typer.Option("--step", help="Between grid points (0.01 = 1%).")] = "0.01",
-    lang: Annotated[
-        str | None,
-        typer.Option("--lang", help="ru or en (default: from LC_ALL / LANG, else en)."),
-    ] = None,
+    lang: LangOption = None,
 ) -> None:
     """Pay against attainment of each sales role and its client role: break-even, policy
     attainment and the pay mix at 100%; kinks exactly at tiers, thresholds, caps and bonuses."""
-    language = from_environment() if lang is None else lang
-    if language not in LANGUAGES:
-        fail(f"--lang: {lang!r} is not one of {', '.join(LANGUAGES)}")
+    chosen = language(lang)
     try:
         grid = Range.parse(start, stop, step)
     except RangeError as exc:
@@ -67,7 +61,7 @@ def curves_command(
     if output is not None and suffix is not None:
         from app.io.plan.curves import render
 
-        atomic_write(output, render(curves, language, "svg" if suffix == ".svg" else "png"))
+        atomic_write(output, render(curves, chosen, "svg" if suffix == ".svg" else "png"))
     elif fmt is CurvesFormat.JSON:
         from app.io.plan.curvesout import curves_json
 
@@ -75,4 +69,4 @@ def curves_command(
     else:
         from app.io.plan.curvesout import curves_text
 
-        sys.stdout.write(curves_text(curves, language))
+        sys.stdout.write(curves_text(curves, chosen))

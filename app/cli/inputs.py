@@ -45,6 +45,16 @@ USAGE_ERROR = 2
 LIVE: list[StepsGate] = []
 
 
+def language(lang: str | None) -> str:
+    """The language of ``--lang`` (ru or en), else of LC_ALL / LANG; exit 2 for another."""
+    from app.i18n import LANGUAGES, from_environment
+
+    chosen = from_environment() if lang is None else lang
+    if chosen not in LANGUAGES:
+        fail(f"--lang: {lang!r} is not one of {', '.join(LANGUAGES)}")
+    return chosen
+
+
 def fail(*lines: str) -> NoReturn:
     """Report a problem on stderr and exit with status 2."""
     for gate in LIVE:

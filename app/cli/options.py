@@ -6,7 +6,14 @@ from typing import Annotated
 
 import typer
 
-__all__ = ["DatabaseUrlOption", "DealsOption", "PeriodOption", "RosterOption", "SchemeOption"]
+__all__ = [
+    "DatabaseUrlOption",
+    "DealsOption",
+    "LangOption",
+    "PeriodOption",
+    "RosterOption",
+    "SchemeOption",
+]
 
 SchemeOption = Annotated[str, typer.Option("--scheme", help="Scheme file (.yaml, .yml or .json).")]
 RosterOption = Annotated[str, typer.Option("--roster", help="Roster file (.csv or .json).")]
@@ -24,4 +31,10 @@ DealsOption = Annotated[
 DatabaseUrlOption = Annotated[
     str | None,
     typer.Option("--url", help="SQLAlchemy URL; default: COMPCALC_DATABASE_URL"),
+]
+
+#: The language of the text a command writes for people (:func:`app.cli.inputs.language`).
+LangOption = Annotated[
+    str | None,
+    typer.Option("--lang", help="ru or en (default: from LC_ALL / LANG, else en)."),
 ]

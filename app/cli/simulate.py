@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from app.cli.inputs import LIVE, checked_scheme, fail, file_limits, read_scheme
-from app.cli.options import SchemeOption
+from app.cli.inputs import LIVE, checked_scheme, fail, file_limits, language, read_scheme
+from app.cli.options import LangOption, SchemeOption
 from app.engine import SchemeError
 from app.io.output.progress import StepsGate
 from app.io.schemes.formats import finding_line
@@ -43,6 +43,7 @@ def simulate_command(
         str | None,
         typer.Option("--chart", help="Also draw pay per role as a box plot (.svg or .png)."),
     ] = None,
+    lang: LangOption = None,
 ) -> None:
     """Simulate many periods of a population under a scheme: P(sales out-earn client staff),
     pay and attainment percentiles per role, expected and p95 payroll per department. Every
@@ -53,6 +54,7 @@ def simulate_command(
     from app.io.output.simulation import simulation_json, simulation_text
     from app.io.population import PopulationFileError, load_population
 
+    chosen = language(lang)
     chart_format = None
     if chart is not None:
         suffix = chart.rsplit(".", 1)[-1].lower() if "." in chart else ""
@@ -84,7 +86,7 @@ def simulate_command(
     if chart is not None and chart_format is not None:
         from app.io.output.simchart import simulation_chart
 
-        data = simulation_chart(sim, "svg" if chart_format == "svg" else "png")
+        data = simulation_chart(sim, "svg" if chart_format == "svg" else "png", chosen)
         try:
             atomic_write(chart, data)
         except OSError as exc:

@@ -94,3 +94,14 @@ def test_a_bad_population_exits_2_with_its_lines(compcalc: Invoke, tmp_path: Pat
         "pop.yaml:10:20: error NEGATIVE_VALUE: headcount must be ≥ 0, not -4 (at "
         "teams.clients.roles.rep.headcount)",
     ]
+
+
+def test_the_chart_in_russian(compcalc: Invoke, tmp_path: Path) -> None:
+    svg = tmp_path / "pay.svg"
+
+    assert compcalc(*ACME, "--chart", str(svg), "--lang", "ru").exit_code == 0
+
+    text = svg.read_text(encoding="utf-8")
+    assert "acme-sales 2027-03: смоделированная оплата по ролям (прогонов: 40)" in text
+    assert "Оплата за период, ₽; ящики p25–p75, усы p5–p95" in text
+    assert compcalc(*ACME, "--chart", str(svg), "--lang", "de").exit_code == 2

@@ -12,8 +12,11 @@ import io
 from typing import Any, Final, Literal
 
 import numpy as np
+from babel.numbers import format_decimal
 
 from app.engine.plan.simulate import Simulation
+from app.i18n import translation
+from app.io.plan.labels import currency_name
 
 __all__ = ["ChartFormat", "simulation_chart"]
 
@@ -37,8 +40,15 @@ def _boxes(sim: Simulation) -> list[dict[str, Any]]:
     return boxes
 
 
-def simulation_chart(sim: Simulation, fmt: ChartFormat) -> bytes:
-    """The chart as SVG or PNG bytes."""
+def simulation_chart(sim: Simulation, fmt: ChartFormat, lang: str = "en") -> bytes:
+    """The chart as SVG or PNG bytes, its texts in ``lang`` (ru or en)."""
+    _ = translation(lang).gettext
+    x_label = _("Pay per period, {currency}; boxes p25–p75, whiskers p5–p95").format(
+        currency=currency_name(sim.currency, lang)
+    )
+    title = _("{scheme} {period}: simulated pay per role ({runs} runs)").format(
+        scheme=sim.scheme_key, period=sim.period, runs=format_decimal(sim.runs, locale=lang)
+    )
     import matplotlib
 
     matplotlib.use("Agg")
@@ -50,12 +60,8 @@ def simulation_chart(sim: Simulation, fmt: ChartFormat) -> bytes:
         ax = figure.subplots()
         boxes = _boxes(sim)
         ax.bxp(boxes, orientation="horizontal", showfliers=False)
-        ax.set_xlabel(f"Pay per period ({sim.currency}); boxes p25–p75, whiskers p5–p95")
-        ax.set_title(
-            f"{sim.scheme_key} {sim.period}: simulated pay per role ({sim.runs:,} runs)".replace(
-                ",", " "
-            )
-        )
+        ax.set_xlabel(x_label)
+        ax.set_title(title)
         ax.grid(axis="x", alpha=0.3)
         figure.tight_layout()
         out = io.BytesIO()
