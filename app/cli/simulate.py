@@ -94,6 +94,6 @@ def simulate_command(
     text = (
         simulation_json(sim, summary)
         if fmt is SimulationFormat.JSON
-        else simulation_text(sim, summary)
+        else simulation_text(sim, summary, chosen)
     )
     typer.echo(text, nl=False)

@@ -105,3 +105,25 @@ def test_the_chart_in_russian(compcalc: Invoke, tmp_path: Path) -> None:
     assert "acme-sales 2027-03: смоделированная оплата по ролям (прогонов: 40)" in text
     assert "Оплата за период, ₽; ящики p25–p75, усы p5–p95" in text
     assert compcalc(*ACME, "--chart", str(svg), "--lang", "de").exit_code == 2
+
+
+def test_text_at_target_in_russian(compcalc: Invoke, tmp_path: Path) -> None:
+    population = write_file(tmp_path, "pop.yaml", AT_TARGET)
+
+    run = compcalc("simulate", "--scheme", "examples/acme.yaml", "--population", population,
+                   "--runs", "5", "--lang", "ru")  # fmt: skip
+
+    assert run.exit_code == 0, run.stderr
+    lines = run.stdout.splitlines()
+    nb = "\u00a0"  # CLDR groups Russian thousands with a no-break space
+    assert lines[0] == (
+        "acme-sales 2027-01: прогонов 5 × сотрудников 9 = расчётных листков 45 (seed 1, RUB)"
+    )
+    interval = f"[56,6{nb}%; 100,0{nb}%]"
+    assert lines[3] == (
+        f"  sales.rep против clients.rep: случайная пара 100,0{nb}% {interval}; "
+        f"медианы 100,0{nb}% {interval}"
+    )
+    # The same figures as the English text: 5 × 135 000 on 3 000 000 = 22,5 %.
+    assert f"  sales: 675{nb}000,00; 675{nb}000,00; 3{nb}000{nb}000,00; 22,5{nb}%" in lines
+    assert lines[-1].startswith("  итого: ")

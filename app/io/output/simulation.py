@@ -5,11 +5,16 @@ attainments are numbers rounded to 4 decimals."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any
+
+from babel.numbers import format_decimal
+from babel.numbers import format_percent as format_percent_cldr
 
 from app.engine import format_amount, format_fixed, format_percent
 from app.engine.plan.simstats import Cost, Summary
 from app.engine.plan.simulate import Simulation
+from app.i18n import translation
 
 __all__ = ["INTERVAL", "simulation_document", "simulation_json", "simulation_text"]
 
@@ -85,48 +90,101 @@ def simulation_json(sim: Simulation, summary: Summary) -> str:
     return json.dumps(simulation_document(sim, summary), ensure_ascii=False, indent=2) + "\n"
 
 
-def _n(count: int) -> str:
-    return f"{count:,}".replace(",", " ")
+class _Words:
+    """The numbers of the text in one language: English keeps the house style (``45 000.00``,
+    ``56.6%``), Russian takes CLDR's (``45 000,00``, ``56,6 %``)."""
+
+    def __init__(self, lang: str, digits: int) -> None:
+        self.lang, self.digits = lang, digits
+        self._ = translation(lang).gettext
+
+    def n(self, count: int) -> str:
+        if self.lang == "en":
+            return f"{count:,}".replace(",", " ")
+        return format_decimal(count, locale=self.lang)
+
+    def pct(self, value: float) -> str:
+        if self.lang == "en":
+            return f"{value * 100:.1f}%"
+        return format_percent_cldr(value, "#,##0.0\u00a0%", locale=self.lang)
+
+    def money(self, amount: Decimal) -> str:
+        if self.lang == "en":
+            return format_amount(amount, self.digits)
+        pattern = "#,##0" + ("." + "0" * self.digits if self.digits else "")
+        return format_decimal(amount, pattern, locale=self.lang, decimal_quantization=False)
+
+    def share(self, rate: Decimal) -> str:
+        if self.lang == "en":
+            return format_percent(rate)
+        return format_percent_cldr(rate, locale=self.lang, decimal_quantization=False)
 
 
-def _pct(value: float) -> str:
-    return f"{value * 100:.1f}%"
-
-
-def simulation_text(sim: Simulation, summary: Summary) -> str:
-    digits = sim.minor_units
+def simulation_text(sim: Simulation, summary: Summary, lang: str = "en") -> str:
+    """The figures for a person, in ``lang`` (ru or en)."""
+    w = _Words(lang, sim.minor_units)
+    _ = w._
     lines = [
-        f"{sim.scheme_key} {sim.period}: {_n(sim.runs)} runs × {_n(len(sim.columns))} "
-        f"employees = {_n(sim.runs * len(sim.columns))} payslips (seed {sim.seed}, "
-        f"{sim.currency})",
+        _(
+            "{scheme} {period}: {runs} runs × {employees} employees = {payslips} payslips "
+            "(seed {seed}, {currency})"
+        ).format(
+            scheme=sim.scheme_key,
+            period=sim.period,
+            runs=w.n(sim.runs),
+            employees=w.n(len(sim.columns)),
+            payslips=w.n(sim.runs * len(sim.columns)),
+            seed=sim.seed,
+            currency=sim.currency,
+        ),
         "",
-        "Does sales out-earn the client department? (95% Wilson intervals)",
+        _("Does sales out-earn the client department? (95% Wilson intervals)"),
     ]
     for o in summary.odds:
         lo, hi = o.p_sales_out_earn_interval
         s_lo, s_hi = o.p_sales_statistic_out_earn_interval
+        statistic = _("the medians") if o.statistic == "median" else _("the means")
         lines.append(
-            f"  {o.sales_role} vs {o.client_role}: a random pair {_pct(o.p_sales_out_earn)} "
-            f"[{_pct(lo)}, {_pct(hi)}]; the {o.statistic}s "
-            f"{_pct(o.p_sales_statistic_out_earn)} [{_pct(s_lo)}, {_pct(s_hi)}]"
+            "  "
+            + _(
+                "{sales} vs {client}: a random pair {p} [{lo}, {hi}]; {statistic} {ps} "
+                "[{slo}, {shi}]"
+            ).format(
+                sales=o.sales_role,
+                client=o.client_role,
+                p=w.pct(o.p_sales_out_earn),
+                lo=w.pct(lo),
+                hi=w.pct(hi),
+                statistic=statistic,
+                ps=w.pct(o.p_sales_statistic_out_earn),
+                slo=w.pct(s_lo),
+                shi=w.pct(s_hi),
+            )
         )
     if not summary.odds:
-        lines.append("  no comparable role pair is simulated")
-    lines += ["", "Pay and attainment per role (p10 / p50 / p90)"]
+        lines.append("  " + _("no comparable role pair is simulated"))
+    lines += ["", _("Pay and attainment per role (p10 / p50 / p90)")]
     for r in summary.roles:
-        pay = " / ".join(format_amount(v, digits) for v in r.pay)
-        text = f"  {r.role} ({r.headcount}): pay {pay}"
+        pay = " / ".join(w.money(v) for v in r.pay)
+        text = "  " + _("{role} ({headcount}): pay {pay}").format(
+            role=r.role, headcount=r.headcount, pay=pay
+        )
         for measure, values in r.attainment.items():
-            text += f"; {measure} " + " / ".join(_pct(v) for v in values)
+            text += f"; {measure} " + " / ".join(w.pct(v) for v in values)
         if r.p_minimum_wage_topup:
-            text += f"; topped up to the minimum wage in {_pct(r.p_minimum_wage_topup)}"
+            text += "; " + _("topped up to the minimum wage in {share}").format(
+                share=w.pct(r.p_minimum_wage_topup)
+            )
         lines.append(text)
-    lines += ["", "Cost per period: expected payroll, p95 payroll, expected revenue, share"]
+    lines += ["", _("Cost per period: expected payroll, p95 payroll, expected revenue, share")]
     for c in [*summary.departments, summary.total]:
         share = c.payroll_share_of_revenue
-        lines.append(
-            f"  {c.department or 'total'}: {format_amount(c.expected_payroll, digits)}, "
-            f"{format_amount(c.p95_payroll, digits)}, {format_amount(c.expected_revenue, digits)}"
-            f", {'-' if share is None else format_percent(share)}"
+        figures = _("{payroll}, {p95}, {revenue}, {share}").format(
+            payroll=w.money(c.expected_payroll),
+            p95=w.money(c.p95_payroll),
+            revenue=w.money(c.expected_revenue),
+            share="-" if share is None else w.share(share),
         )
+        name = c.department or _("total")
+        lines.append(f"  {name}: {figures}")
     return "\n".join(lines) + "\n"
