@@ -12,7 +12,9 @@ would run gets a leading ``'``. Numbers are told by column, not by the look of a
 cells of ``line``, ``basis``, ``rate`` and ``amount`` (and of ``original``, ``corrected`` and
 ``difference`` in the differences) are the exporter's numbers and stay as written
 (``-1234.50``), so a spreadsheet sums them; every other cell is text and is guarded, a name
-``-5`` or a label ``-1234.50`` included (``'-5``).
+``-5`` or a label ``-1234.50`` included (``'-5``). Each writer takes a ``dialect``: the
+default (RFC 4180) or ``excel-ru`` (byte order mark, ``;``, decimal comma), see
+:data:`app.io.output.csvcells.DIALECTS`; the columns and their order are the same in both.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import Any, Final
 
 from app.engine import Payroll
 
-from .csvcells import csv_text
+from .csvcells import DEFAULT, CsvDialect, csv_text
 from .payrolljson import slip_json
 from .text import balance_order
 
@@ -35,10 +37,11 @@ CSV_COLUMNS: Final = (
 _NUMBERS: Final = frozenset(CSV_COLUMNS.index(c) for c in ("line", "basis", "rate", "amount"))
 
 
-def payslips_csv(payslips: Iterable[Mapping[str, Any]]) -> str:
+def payslips_csv(payslips: Iterable[Mapping[str, Any]], dialect: CsvDialect = DEFAULT) -> str:
     """The CSV of payslip documents, in their order (every text cell guarded, see
     :mod:`app.io.output.csvcells`)."""
-    return csv_text([CSV_COLUMNS, *_payslip_rows(payslips)], numbers=_NUMBERS)
+    rows = [CSV_COLUMNS, *_payslip_rows(payslips)]
+    return csv_text(rows, numbers=_NUMBERS, dialect=dialect)
 
 
 def _payslip_rows(payslips: Iterable[Mapping[str, Any]]) -> Iterator[list[object]]:
@@ -64,9 +67,10 @@ def _balance_rows(who: Sequence[object], balances: Mapping[str, str]) -> list[li
     ]  # fmt: skip
 
 
-def payroll_csv(payroll: Payroll) -> str:
+def payroll_csv(payroll: Payroll, dialect: CsvDialect = DEFAULT) -> str:
     """The CSV of a computed payroll (its payslips rendered as documents first)."""
-    return payslips_csv(slip_json(slip, payroll.minor_units) for slip in payroll.payslips)
+    documents = (slip_json(slip, payroll.minor_units) for slip in payroll.payslips)
+    return payslips_csv(documents, dialect)
 
 
 DIFFERENCE_COLUMNS: Final = (
@@ -77,7 +81,7 @@ _DIFFERENCE_NUMBERS: Final = frozenset(
 )
 
 
-def differences_csv(changes: Iterable[Mapping[str, Any]]) -> str:
+def differences_csv(changes: Iterable[Mapping[str, Any]], dialect: CsvDialect = DEFAULT) -> str:
     """A correction's differences: per employee one row per changed line code, then ``gross``,
     the original (approved) and corrected amounts beside the difference to pay or recover."""
     rows: list[Sequence[object]] = [DIFFERENCE_COLUMNS]
@@ -87,4 +91,4 @@ def differences_csv(changes: Iterable[Mapping[str, Any]]) -> str:
             [*who, line["code"], line["original"], line["corrected"], line["difference"]]
             for line in [*change["lines"], change["gross"]]
         ]
-    return csv_text(rows, numbers=_DIFFERENCE_NUMBERS)
+    return csv_text(rows, numbers=_DIFFERENCE_NUMBERS, dialect=dialect)
