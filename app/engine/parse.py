@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -16,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 from .findings import Finding, Path, SchemeError
 from .memo import memo
 from .money import CURRENCY_MINOR_UNITS, format_plain
-from .scheme import Scheme
+from .scheme import Exports, Scheme
 from .suggest import allowed_keys, close_match
 
 __all__ = ["canonical", "canonical_json", "parse_scheme", "scheme_hash", "validation_findings"]
@@ -166,15 +167,22 @@ def canonical(value: Any) -> Any:
     return value
 
 
+@functools.cache
+def _default_exports() -> Any:
+    return canonical(Exports().model_dump(mode="python", by_alias=True))
+
+
 def canonical_json(scheme: Scheme) -> str:
     """The scheme with every default filled in, numbers normalised, keys sorted.
 
-    An empty ``minimum_wage`` is left out, so a scheme without one keeps the hash it had
-    before the key existed.
+    An empty ``minimum_wage`` and ``exports`` as its defaults are left out, so a scheme
+    without them keeps the hash it had before the keys existed.
     """
     data = canonical(scheme.model_dump(mode="python", by_alias=True))
     if not data["minimum_wage"]:
         del data["minimum_wage"]
+    if data["exports"] == _default_exports():
+        del data["exports"]
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 

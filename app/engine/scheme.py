@@ -55,16 +55,20 @@ __all__ = [
     "BaseGapPolicy",
     "Bonus",
     "CalendarSpec",
+    "Country",
     "Clawback",
     "CommissionRule",
     "Department",
     "DepartmentKind",
     "Draw",
     "EarningsOrderPolicy",
+    "Exports",
     "Handoff",
     "KeyAccounts",
+    "LineCode",
     "Measure",
     "MinimumWage",
+    "OneCExport",
     "Override",
     "Policy",
     "Role",
@@ -629,9 +633,24 @@ class Policy(_Rules):
     )
 
 
-class CalendarSpec(_Rules):
-    """Working days are Monday-Friday minus ``holidays`` plus ``working_weekends``."""
+class Country(StrEnum):
+    """A country whose production calendar a scheme may name (ISO 3166-1 alpha-2)."""
 
+    RU = "RU"  # app.engine.calendar.COUNTRIES (a test keeps them equal)
+
+
+class CalendarSpec(_Rules):
+    """Working days are Monday-Friday minus ``holidays`` plus ``working_weekends``; with a
+    ``country``, its production calendar's days off and working Saturdays first."""
+
+    country: Country | None = Field(
+        default=None,
+        description="The country whose production calendar gives the holidays and the "
+        "transfers of days off (ISO 3166-1 alpha-2; RU: the Russian production calendar, "
+        "five-day week, from the holidays library). The days listed in holidays and "
+        "working_weekends add to it. Left out: Monday to Friday are working days.",
+        examples=["RU"],
+    )
     holidays: list[Day] = Field(
         default_factory=list,
         max_length=400,
@@ -725,6 +744,55 @@ class MinimumWage(_Rules):
     )
 
 
+class LineCode(StrEnum):
+    """The code of a payslip line."""  # app.engine.results.LINE_CODES (a test keeps them equal)
+
+    BASE = "base"
+    COMMISSION = "commission"
+    COMMISSION_CLAWBACK = "commission_clawback"
+    OVERRIDE = "override"
+    BONUS = "bonus"
+    CLAWBACK = "clawback"
+    DRAW = "draw"
+    DRAW_RECOVERY = "draw_recovery"
+    MINIMUM_WAGE_TOPUP = "minimum_wage_topup"
+
+
+#: The code of an accrual type in an accounting system (1C: the code of a "вид начисления").
+AccrualCode = Annotated[str, StringConstraints(min_length=1, max_length=50), AfterValidator(_text)]
+
+
+class OneCExport(_Rules):
+    """The 1C import layout of the exports (``?layout=1c``, ``--layout 1c``): one row per
+    employee and accrual type."""
+
+    accrual_codes: dict[LineCode, AccrualCode] = Field(
+        default_factory=dict,
+        description="The 1C accrual type code (1-50 characters) of each payslip line code: "
+        "base, commission, commission_clawback, override, bonus, clawback, draw, "
+        "draw_recovery, minimum_wage_topup; a line code not given keeps its own code. Line "
+        "codes given the same accrual code share one row per employee.",
+        examples=[{"base": "ОКЛ", "commission": "ПРМ", "bonus": "ПРМ"}],
+    )
+
+
+class Exports(_Rules):
+    """How the payroll exports are laid out for other systems."""
+
+    onec: OneCExport = Field(
+        default_factory=OneCExport,
+        description="The 1C import layout: the accrual type code of each line code.",
+        examples=[{"accrual_codes": {"base": "ОКЛ", "commission": "ПРМ"}}],
+    )
+
+    def accrual_code(self, line_code: str) -> str:
+        """The 1C accrual type code of a line code: the configured one, else the code."""
+        try:
+            return self.onec.accrual_codes.get(LineCode(line_code), line_code)
+        except ValueError:  # not a line code of a payslip (e.g. gross): as it is
+            return line_code
+
+
 class Scheme(_Rules):
     """A versioned, effective-dated pay scheme (one file)."""
 
@@ -801,6 +869,12 @@ class Scheme(_Rules):
         "with a letter, at most 40 characters (sales, clients).",
         examples=[{"sales": {"kind": "acquisition", "roles": {"rep": {"base": 45000}}}}],
         json_schema_extra=named_keys,
+    )
+    exports: Exports = Field(
+        default_factory=Exports,
+        description="How the exports are laid out for other systems (the 1C accrual type "
+        "codes); no effect on pay.",
+        examples=[{"onec": {"accrual_codes": {"base": "ОКЛ", "commission": "ПРМ"}}}],
     )
 
     @property
