@@ -8,7 +8,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from app import services
+from app.i18n import negotiate
 from app.services.documents import RunOut, run_document
+from app.services.exports import ExportOptions, export_run
 from app.settings import Settings
 
 from .body import JSON, RosterBody, check_counts, decode, preferred, validate
@@ -194,19 +196,89 @@ def discard_payroll_run(
     return send(services.discard_run(db, run_id, reason, who, repeat))
 
 
+Layout = Annotated[
+    Literal["lines", "1c"],
+    Query(
+        description="`lines` (default): every payslip line; `1c`: one row per employee and "
+        "accrual type (personnel number, full name, accrual type code, amount, period start "
+        "and end) for loading into 1C, the codes from the scheme's `exports.onec`."
+    ),
+]
+Dialect = Annotated[
+    Literal["rfc4180", "excel-ru"],
+    Query(
+        description="`rfc4180` (default): `,` separated, `.` decimals; `excel-ru`: for a "
+        "Russian Excel, UTF-8 with a byte order mark, `;` separated, decimal comma."
+    ),
+]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_XLSX_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The workbook; `Content-Language` names the language of its headers.",
+        "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
+_LANGUAGE = (
+    " Headers of the workbook and of the `1c` layout follow `Accept-Language` (`ru` or `en`, "
+    "default `en`), named by `Content-Language`."
+)
+
+
+def _export(run_id: uuid.UUID, options: ExportOptions, db: DatabaseDep) -> Response:
+    content = export_run(db, run_id, options)
+    suffix = "-1c" if options.layout == "1c" else ""
+    disposition = f'attachment; filename="payroll-run-{run_id}{suffix}.{options.format}"'
+    headers = {"Content-Disposition": disposition, "Vary": "Accept-Language"}
+    if options.format == "xlsx" or options.layout == "1c":
+        headers["Content-Language"] = options.lang
+    media = XLSX if options.format == "xlsx" else f"{CSV}; charset=utf-8"
+    return Response(content, media_type=media, headers=headers)
+
+
 @router.get(
     "/{run_id}/export.csv",
     operation_id="export_payroll_run_csv",
     summary="The run as CSV",
     description=(
         "The CLI's CSV format (`compcalc calculate --format csv`): one row per payslip line "
-        "and a `gross` row per employee, amounts with exactly the currency's minor digits."
+        "and a `gross` row per employee, amounts with exactly the currency's minor digits. "
+        "`?dialect=excel-ru` writes it for a Russian Excel (byte order mark, `;`, decimal "
+        "comma); `?layout=1c` writes the 1C import layout (docs/exports.md)." + _LANGUAGE
     ),
     response_class=Response,
     responses={**_CSV_RESPONSE, **secured(404, 422)},
 )
-def export_payroll_run_csv(_: PayrollRead, run_id: RunId, db: DatabaseDep) -> Response:
-    return _csv_response(run_id, services.export_run_csv(db, run_id))
+def export_payroll_run_csv(
+    _: PayrollRead,
+    run_id: RunId,
+    request: Request,
+    db: DatabaseDep,
+    dialect: Dialect = "rfc4180",
+    layout: Layout = "lines",
+) -> Response:
+    lang = negotiate(request.headers.get("accept-language"))
+    return _export(run_id, ExportOptions("csv", layout, dialect, lang), db)
+
+
+@router.get(
+    "/{run_id}/export.xlsx",
+    operation_id="export_payroll_run_xlsx",
+    summary="The run as an Excel workbook",
+    description=(
+        "The `compcalc calculate --format xlsx` workbook: a sheet of payslip lines, one of "
+        "the totals per employee (with the balances carried) and the department report; "
+        "amounts are numbers with the currency's format, the header row frozen. Of a "
+        "correction run, its differences. `?layout=1c` writes the 1C import layout on one "
+        "sheet (docs/exports.md)." + _LANGUAGE
+    ),
+    response_class=Response,
+    responses={**_XLSX_RESPONSE, **secured(404, 422)},
+)
+def export_payroll_run_xlsx(
+    _: PayrollRead, run_id: RunId, request: Request, db: DatabaseDep, layout: Layout = "lines"
+) -> Response:
+    lang = negotiate(request.headers.get("accept-language"))
+    return _export(run_id, ExportOptions("xlsx", layout, lang=lang), db)
 
 
 @router.get(

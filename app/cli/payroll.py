@@ -4,6 +4,7 @@ line by line, and where a salesperson's pay overtakes the client manager's."""
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated
 
@@ -14,14 +15,16 @@ from app.cli.inputs import (
     checked_scheme,
     compute_payroll,
     fail,
+    language,
     read_deals,
     read_period,
     read_roster,
     read_scheme,
 )
-from app.cli.options import DealsOption, PeriodOption, RosterOption, SchemeOption
-from app.engine import Payroll, break_even, check_scheme, work_calendar
+from app.cli.options import DealsOption, LangOption, PeriodOption, RosterOption, SchemeOption
+from app.engine import Payroll, Scheme, break_even, check_scheme, work_calendar
 from app.io import atomic_write, explain_text, payroll_csv, payroll_json, payroll_table
+from app.io.output.csvcells import DIALECTS
 from app.io.output.progress import StepsGate
 from app.io.roster.balances import balances_csv, balances_json
 from app.io.schemes.formats import break_even_json, break_even_text, finding_line
@@ -29,6 +32,8 @@ from app.io.schemes.formats import break_even_json, break_even_text, finding_lin
 __all__ = [
     "BalancesFormat",
     "BreakEvenFormat",
+    "Dialect",
+    "Layout",
     "PayrollFormat",
     "break_even_command",
     "calculate_command",
@@ -40,6 +45,19 @@ class PayrollFormat(StrEnum):
     TABLE = "table"
     JSON = "json"
     CSV = "csv"
+    XLSX = "xlsx"
+
+
+class Dialect(StrEnum):
+    """The CSV dialects (app.io.output.csvcells.DIALECTS)."""
+
+    RFC4180 = "rfc4180"
+    EXCEL_RU = "excel-ru"
+
+
+class Layout(StrEnum):
+    LINES = "lines"
+    ONEC = "1c"
 
 
 class BreakEvenFormat(StrEnum):
@@ -56,15 +74,55 @@ def _is_terminal() -> bool:
     return sys.stdout.isatty()
 
 
-def _render(payroll: Payroll, fmt: PayrollFormat) -> str:
+@dataclass(frozen=True, slots=True)
+class _Export:
+    """How a file export is written: the CSV dialect, the layout, the headers' language."""
+
+    dialect: Dialect = Dialect.RFC4180
+    layout: Layout = Layout.LINES
+    lang: str = "en"
+
+
+def _render(payroll: Payroll, fmt: PayrollFormat, scheme: Scheme, export: _Export) -> str | bytes:
     if fmt is PayrollFormat.JSON:
         return payroll_json(payroll)
-    if fmt is PayrollFormat.CSV:
-        return payroll_csv(payroll)
-    return payroll_table(payroll)
+    if fmt is PayrollFormat.TABLE:
+        return payroll_table(payroll)
+    from app.io.output.onec import accrual_rows, onec_csv
+    from app.io.output.payrolljson import payroll_document, slip_json
+    from app.io.output.xlsx import onec_xlsx, payroll_xlsx
+
+    dialect = DIALECTS[export.dialect.value]
+    documents = [slip_json(slip, payroll.minor_units) for slip in payroll.payslips]
+    if export.layout is Layout.ONEC:
+        rows = accrual_rows(documents, payroll.period, scheme.exports)
+        if fmt is PayrollFormat.XLSX:
+            return onec_xlsx(rows, payroll.minor_units, export.lang)
+        return onec_csv(rows, export.lang, dialect)
+    if fmt is PayrollFormat.XLSX:
+        return payroll_xlsx(payroll_document(payroll, []), documents, export.lang)
+    return payroll_csv(payroll, dialect)
 
 
-def _write(option: str, target: str, text: str) -> None:
+def _export_options(
+    fmt: PayrollFormat,
+    output: str | None,
+    dialect: Dialect | None,
+    layout: Layout | None,
+    lang: str | None,
+) -> _Export:
+    """The export options, refused (exit 2) where they do not apply to ``fmt``."""
+    files = (PayrollFormat.CSV, PayrollFormat.XLSX)
+    if fmt is PayrollFormat.XLSX and output is None:
+        fail("--format xlsx: a workbook is written to a file; give --output FILE.xlsx")
+    if dialect is not None and fmt is not PayrollFormat.CSV:
+        fail(f"--dialect: applies to --format csv, not {fmt.value}")
+    if layout is not None and fmt not in files:
+        fail(f"--layout: applies to --format csv or xlsx, not {fmt.value}")
+    return _Export(dialect or Dialect.RFC4180, layout or Layout.LINES, language(lang))
+
+
+def _write(option: str, target: str, text: str | bytes) -> None:
     try:
         atomic_write(target, text)
     except OSError as exc:
@@ -77,11 +135,29 @@ def calculate_command(
     period: PeriodOption,
     deals: DealsOption = None,
     fmt: Annotated[
-        PayrollFormat, typer.Option("--format", help="table, json or csv.")
+        PayrollFormat,
+        typer.Option("--format", help="table, json, csv or xlsx (an Excel workbook: --output)."),
     ] = PayrollFormat.TABLE,
     output: Annotated[
         str | None, typer.Option("--output", help="Write to this file instead of stdout.")
     ] = None,
+    dialect: Annotated[
+        Dialect | None,
+        typer.Option(
+            "--dialect",
+            help="CSV dialect: rfc4180 (default: ',', '.' decimals) or excel-ru (a Russian "
+            "Excel: UTF-8 with BOM, ';', decimal comma).",
+        ),
+    ] = None,
+    layout: Annotated[
+        Layout | None,
+        typer.Option(
+            "--layout",
+            help="csv and xlsx: lines (default: every payslip line) or 1c (one row per "
+            "employee and accrual type, for loading into 1C).",
+        ),
+    ] = None,
+    lang: LangOption = None,
     balances_out: Annotated[
         str | None,
         typer.Option(
@@ -93,6 +169,7 @@ def calculate_command(
 ) -> None:
     """Compute the payroll of a period: every payslip, line by line, and the payroll's own
     earnings check (per department, and whether sales staff out-earned client staff)."""
+    export = _export_options(fmt, output, dialect, layout, lang)
     loaded = read_scheme(scheme)
     when = read_period(period)
     balances_format = None
@@ -111,7 +188,7 @@ def calculate_command(
             payroll = compute_payroll(loaded, people, credited, when, progress, warnings)
             to_terminal = fmt is PayrollFormat.TABLE and output is None and _is_terminal()
             progress.step(f"Writing {len(payroll.payslips):,} payslips")
-            text = "" if to_terminal else _render(payroll, fmt)
+            text = "" if to_terminal else _render(payroll, fmt, loaded.scheme, export)
             carried = None
             if balances_format is BalancesFormat.CSV:
                 carried = balances_csv(payroll)
@@ -128,6 +205,7 @@ def calculate_command(
 
         print_payroll(payroll)
     elif output is None:
+        assert isinstance(text, str)  # a workbook is written only to --output
         sys.stdout.write(text)
     else:
         _write("--output", output, text)
