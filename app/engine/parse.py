@@ -175,12 +175,14 @@ def _default_exports() -> Any:
 def canonical_json(scheme: Scheme) -> str:
     """The scheme with every default filled in, numbers normalised, keys sorted.
 
-    An empty ``minimum_wage`` and ``exports`` as its defaults are left out, so a scheme
-    without them keeps the hash it had before the keys existed.
+    An empty ``minimum_wage``, ``exports`` as its defaults and no calendar ``country`` are
+    left out, so a scheme without them keeps the hash it had before the keys existed.
     """
     data = canonical(scheme.model_dump(mode="python", by_alias=True))
     if not data["minimum_wage"]:
         del data["minimum_wage"]
+    if data["calendar"]["country"] is None:
+        del data["calendar"]["country"]
     if data["exports"] == _default_exports():
         del data["exports"]
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

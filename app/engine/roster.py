@@ -39,9 +39,11 @@ class Employee:
 
 
 def work_calendar(scheme: Scheme) -> WorkCalendar:
-    return WorkCalendar(
-        frozenset(scheme.calendar.holidays), frozenset(scheme.calendar.working_weekends)
-    )
+    """The scheme's working days: its country's production calendar, if it names one, and
+    the days it lists."""
+    spec = scheme.calendar
+    country = None if spec.country is None else spec.country.value
+    return WorkCalendar(frozenset(spec.holidays), frozenset(spec.working_weekends), country)
 
 
 def role_measures(role: Role) -> set[Measure]:
