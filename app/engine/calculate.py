@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal, localcontext
 from typing import Final
 
@@ -13,7 +13,7 @@ from .collector import collector_paused
 from .commission import FULL, Scale, bonus_measure, commission, reached
 from .deals import CreditedDeal, Deal, DealCredits, credit_deals
 from .departments import payroll_report
-from .findings import InputError, SchemeError
+from .findings import Finding, InputError, SchemeError
 from .ledger import settle
 from .minwage import minimum_in_force, topup_line
 from .money import EXACT, format_amount, format_percent, round_money
@@ -23,7 +23,7 @@ from .roster import Employee, validate_roster, work_calendar
 from .scheme import CommissionRule, Measure, Role, Scheme
 from .version import ENGINE_VERSION
 
-__all__ = ["calculate"]
+__all__ = ["calculate", "calculate_decimal", "payslip_maker", "prepare"]
 
 _ZERO: Final = Decimal(0)
 _ONE: Final = Decimal(1)
@@ -252,6 +252,82 @@ def _build(calc: _Calculator, roster: Sequence[Employee]) -> tuple[Payslip, ...]
     return tuple(calc.payslip(emp) for emp in roster)
 
 
+def prepare(
+    scheme: Scheme,
+    period: Period,
+    roster: Sequence[Employee],
+    deals: Sequence[Deal],
+    *,
+    check: bool,
+    checked: Scheme | None,
+) -> tuple[Scheme, list[Finding], DealCredits]:
+    """What both engines do first: the checks, the roster's validation and the deals'
+    crediting.  Returns the rules of the checks (``checked`` or ``scheme``), the scheme's
+    findings and the credits; raises :class:`SchemeError` / :class:`InputError`."""
+    rules = scheme if checked is None else checked
+    # apply_policy copies the scheme with another policy, sharing everything else.
+    if rules.departments is not scheme.departments:
+        raise ValueError("checked must be the scheme itself under another policy")
+    findings = check_scheme(rules, roster) if check else []
+    structural = [f for f in findings if f.data.get("kind") == "structure"]
+    if structural:
+        raise SchemeError(structural)
+    with localcontext(EXACT), collector_paused():
+        problems = validate_roster(scheme, period, roster, with_deals=bool(deals))
+        employees = {emp.id for emp in roster}
+        credits, deal_problems = credit_deals(scheme, period, deals, employees)
+        problems.extend(deal_problems)
+        if problems:
+            raise InputError(problems)
+    return rules, findings, credits
+
+
+def payslip_maker(
+    scheme: Scheme,
+    rules: Scheme,
+    period: Period,
+    roster: Sequence[Employee],
+    credits: DealCredits,
+) -> Callable[[Employee], Payslip]:
+    """The Decimal engine's payslip of one employee, lines and explanations, as
+    :func:`calculate_decimal` makes it (to be called under :data:`EXACT`)."""
+    calc = _Calculator(scheme, period, roster, credits)
+    calc.floors = rules  # the organisation's minimum wage, where higher, applies too
+    return calc.payslip
+
+
+def calculate_decimal(
+    scheme: Scheme,
+    period: Period,
+    roster: Sequence[Employee],
+    deals: Sequence[Deal] = (),
+    *,
+    check: bool = True,
+    checked: Scheme | None = None,
+) -> Payroll:
+    """:func:`calculate` on the Decimal engine: one payslip at a time, in Decimals."""
+    rules, findings, credits = prepare(scheme, period, roster, deals, check=check, checked=checked)
+    with localcontext(EXACT), collector_paused():
+        calc = _Calculator(scheme, period, roster, credits)
+        calc.floors = rules  # the organisation's minimum wage, where higher, applies too
+        slips = _build(calc, roster)
+        report = payroll_report(rules, slips)
+    findings.extend(credits.findings)
+    findings.extend(report.findings)
+    return Payroll(
+        scheme.key,
+        scheme_hash(scheme),
+        ENGINE_VERSION,
+        period,
+        scheme.currency,
+        scheme.minor_units,
+        slips,
+        tuple(findings),
+        report,
+        credits.credited_deals,
+    )
+
+
 def calculate(
     scheme: Scheme,
     period: Period,
@@ -274,36 +350,4 @@ def calculate(
     scheme's and the organisation's); the rest of the pay and the scheme's hash come from
     ``scheme`` itself.
     """
-    rules = scheme if checked is None else checked
-    # apply_policy copies the scheme with another policy, sharing everything else.
-    if rules.departments is not scheme.departments:
-        raise ValueError("checked must be the scheme itself under another policy")
-    findings = check_scheme(rules, roster) if check else []
-    structural = [f for f in findings if f.data.get("kind") == "structure"]
-    if structural:
-        raise SchemeError(structural)
-    with localcontext(EXACT), collector_paused():
-        problems = validate_roster(scheme, period, roster, with_deals=bool(deals))
-        employees = {emp.id for emp in roster}
-        credits, deal_problems = credit_deals(scheme, period, deals, employees)
-        problems.extend(deal_problems)
-        if problems:
-            raise InputError(problems)
-        calc = _Calculator(scheme, period, roster, credits)
-        calc.floors = rules  # the organisation's minimum wage, where higher, applies too
-        slips = _build(calc, roster)
-        report = payroll_report(rules, slips)
-    findings.extend(credits.findings)
-    findings.extend(report.findings)
-    return Payroll(
-        scheme.key,
-        scheme_hash(scheme),
-        ENGINE_VERSION,
-        period,
-        scheme.currency,
-        scheme.minor_units,
-        slips,
-        tuple(findings),
-        report,
-        credits.credited_deals,
-    )
+    return calculate_decimal(scheme, period, roster, deals, check=check, checked=checked)

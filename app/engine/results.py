@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import overload
 
 from .calendar import Period
 from .dealtypes import CreditedDeal
@@ -16,6 +17,7 @@ __all__ = [
     "LINE_CODES",
     "Comparison",
     "DepartmentFigures",
+    "LazyPayslips",
     "Line",
     "Payroll",
     "PayrollReport",
@@ -106,6 +108,53 @@ class PayrollReport:
     findings: tuple[Finding, ...] = ()
 
 
+class LazyPayslips(Sequence[Payslip]):
+    """Payslips built when they are read: ``build(i)`` makes payslip ``i`` on first access.
+
+    A columnar payroll holds its numbers in arrays; the payslips, with their lines and
+    explanations, are made one by one when someone reads them (and kept).  ``ids`` are the
+    employees' ids in roster order, ``total`` the payroll's total, known without a payslip.
+    """
+
+    __slots__ = ("_build", "_ids", "_index", "_made", "total")
+
+    def __init__(self, ids: Sequence[str], build: Callable[[int], Payslip], total: Decimal):
+        self._ids = ids
+        self._build = build
+        self._made: list[Payslip | None] = [None] * len(ids)
+        self._index: dict[str, int] | None = None
+        self.total = total
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    @overload
+    def __getitem__(self, index: int) -> Payslip: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Payslip, ...]: ...
+    def __getitem__(self, index: int | slice) -> Payslip | tuple[Payslip, ...]:
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(len(self))))
+        if index < 0:
+            index += len(self._ids)
+        if not 0 <= index < len(self._ids):
+            raise IndexError(index)
+        slip = self._made[index]
+        if slip is None:
+            slip = self._made[index] = self._build(index)
+        return slip
+
+    def __iter__(self) -> Iterator[Payslip]:
+        for index in range(len(self._ids)):
+            yield self[index]
+
+    def index_of(self, employee_id: str) -> int:
+        """The position of an employee's payslip; KeyError when not in the payroll."""
+        if self._index is None:
+            self._index = {who: i for i, who in enumerate(self._ids)}
+        return self._index[employee_id]
+
+
 @dataclass(slots=True)
 class Payroll:
     scheme_key: str
@@ -114,16 +163,23 @@ class Payroll:
     period: Period
     currency: str
     minor_units: int
-    payslips: tuple[Payslip, ...]
+    payslips: Sequence[Payslip]  # a tuple (Decimal engine) or LazyPayslips (columnar)
     findings: tuple[Finding, ...] = ()
     report: PayrollReport | None = None
     credited_deals: int = 0
+    #: Which engine computed it, "decimal" or "columnar"; the outputs never write it (the
+    #: bytes are the same whichever did).
+    engine: str = "decimal"
 
     @property
     def total(self) -> Decimal:
+        if isinstance(self.payslips, LazyPayslips):
+            return self.payslips.total
         return sum((p.gross for p in self.payslips), Decimal(0))
 
     def payslip(self, employee_id: str) -> Payslip:
+        if isinstance(self.payslips, LazyPayslips):
+            return self.payslips[self.payslips.index_of(employee_id)]
         for slip in self.payslips:
             if slip.employee_id == employee_id:
                 return slip
