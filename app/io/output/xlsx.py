@@ -70,6 +70,7 @@ class _Sheet:
         from openpyxl.styles import Font  # type: ignore[import-untyped]
 
         self.sheet = sheet
+        self.rows = 1  # kept here: the sheet's max_row looks at every cell
         self.widths = [len(h) for h in headers]
         sheet.append(list(headers))
         for cell in sheet[1]:
@@ -80,7 +81,8 @@ class _Sheet:
         """Append ``(value, number format)`` cells: text where the format is None."""
         from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # type: ignore[import-untyped]
 
-        index = self.sheet.max_row + 1
+        self.rows += 1
+        index = self.rows
         for column, (value, fmt) in enumerate(cells, start=1):
             if value is None:
                 continue
