@@ -18,6 +18,7 @@ from app.api import (
     calculate,
     curves,
     docs,
+    documents,
     errors,
     health,
     impact,
@@ -117,6 +118,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(curves.router)
     app.include_router(simulations.router)
     app.include_router(runs.router)
+    app.include_router(documents.router)
     app.include_router(periods.router)
     app.include_router(policy.router)
     app.include_router(admin.router)

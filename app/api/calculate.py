@@ -16,10 +16,12 @@ from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from app import services
-from app.services import Database
+from app.services import Database, printable
+from app.services.printable import DocumentFormat
 
 from .body import JSON, RawBody, RosterBody, check_counts, decode, validate
 from .deps import DatabaseDep
+from .documents import DOCUMENT_MEDIA, DOCUMENT_RESPONSES, document_format, language, send_document
 from .errors import secured
 from .gcpause import paused_for, release
 from .inputs import CalculateRequest
@@ -51,9 +53,11 @@ SMALL_BODY: Final = 16 * 1024
         "currency's minor digits.\n\n"
         "Invalid input answers `422` with every problem and its JSON pointer "
         "(e.g. `/roster/3/fte`)."
+        "\n\nWith `Accept: text/html` or `application/pdf`, the payslips of the result as one "
+        "printable document, one per page." + DOCUMENT_MEDIA
     ),
     response_model=PayrollResult,
-    responses=secured(404, 413, 415, 422),
+    responses={**DOCUMENT_RESPONSES, **secured(404, 406, 413, 415, 422)},
     openapi_extra=request_body(
         "CalculateRequest",
         "The scheme, the period, the roster and the deals (JSON, or the same as YAML).",
@@ -62,6 +66,9 @@ SMALL_BODY: Final = 16 * 1024
 async def calculate_payroll(
     _: PayrollCalculate, body: RosterBody, db: DatabaseDep, http: Request
 ) -> Response:
+    fmt = document_format(http)
+    if fmt is not None:
+        return await run_in_threadpool(_document, body, db, http, fmt)
     if len(body.data) > SMALL_BODY:
         return await run_in_threadpool(_calculate, body, db, http)
     request = _request(body, http)
@@ -80,6 +87,13 @@ def _request(body: RawBody, http: Request) -> CalculateRequest:
     finally:
         if isinstance(data, dict):
             release(data.get("roster"), data.get("deals"))
+
+
+def _document(body: RawBody, db: Database, http: Request, fmt: DocumentFormat) -> Response:
+    with paused_for(len(body.data)):
+        request, lang = _request(body, http), language(http)
+        content = printable.calculate_document(db, request.source(), request.inputs(), fmt, lang)
+        return send_document(content, fmt, lang, f"payslips.{fmt}")
 
 
 def _calculate(body: RawBody, db: Database, http: Request) -> Response:

@@ -9,12 +9,20 @@ from fastapi import APIRouter, Path, Query, Request, Response
 
 from app import services
 from app.i18n import negotiate
+from app.services import printable
 from app.services.documents import RunOut, run_document
 from app.services.exports import ExportOptions, export_run
 from app.settings import Settings
 
 from .body import JSON, RosterBody, check_counts, decode, preferred, validate
 from .deps import DatabaseDep, Limit, Offset, PeriodParam, TextParam
+from .documents import (
+    DOCUMENT_MEDIA,
+    DOCUMENT_RESPONSES,
+    document_format,
+    language,
+    send_document,
+)
 from .errors import secured
 from .gcpause import paused_for, release
 from .idempotent import IdempotencyKey, once, send
@@ -285,16 +293,26 @@ def export_payroll_run_xlsx(
     "/{run_id}/payslips/{employee_id}",
     operation_id="get_payroll_run_payslip",
     summary="One employee's payslip, every line explained",
-    description="The payslip as stored in the run, with the explanation of each line.",
+    description=(
+        "The payslip as stored in the run, with the explanation of each line; as a document, "
+        "the printable payslip (расчётный листок)." + DOCUMENT_MEDIA
+    ),
     response_model=RunPayslip,
-    responses=secured(404, 422),
+    responses={**DOCUMENT_RESPONSES, **secured(404, 406, 422)},
 )
 def get_payroll_run_payslip(
     _: PayrollRead,
     run_id: RunId,
     employee_id: Annotated[str, Path(max_length=100, examples=["E-17"])],
+    request: Request,
     db: DatabaseDep,
 ) -> Response:
+    fmt = document_format(request)
+    if fmt is not None:
+        lang = language(request)
+        stored = printable.stored_payroll(db, run_id, employee_id)
+        content = printable.render_payslips(stored, fmt, lang)
+        return send_document(content, fmt, lang, f"payslip-{employee_id}.{fmt}")
     view = services.get_payslip(db, run_id, employee_id)
     body = '{"run":' + run_document(view.run) + ',"payslip":' + view.document + "}"
     return Response(body, media_type=JSON)
