@@ -1,4 +1,4 @@
-"""Ready request bodies for Swagger UI, built from examples/acme.yaml and its roster.
+"""Ready request bodies and real answers for Swagger UI, from examples/acme.yaml and its roster.
 
 The files are shipped inside the package (``app/api/examples/``, byte-identical copies of the
 repository's ``examples/``, which a test checks), so the container's /docs has them too.  An
@@ -26,9 +26,11 @@ __all__ = [
     "correction_example",
     "discard_examples",
     "policy_examples",
+    "response_examples",
     "roster",
     "run_examples",
     "scheme_examples",
+    "short_scheme",
 ]
 
 ACME_KEY = "acme-sales"
@@ -60,6 +62,15 @@ def acme_scheme() -> dict[str, Any]:
     data = _plain(parse_document(acme_yaml(), "yaml", positions=False).data)
     assert isinstance(data, dict)
     return data
+
+
+@cache
+def response_examples() -> dict[str, Any]:
+    """Per operation id, the JSON body of its 2xx answer in the Acme walk-through: what the
+    service answers today (generated, and checked, by tests/api/test_examples.py)."""
+    answers = json.loads(_text("responses.json"))
+    assert isinstance(answers, dict)
+    return answers
 
 
 @cache
@@ -95,8 +106,19 @@ def _deals() -> dict[str, Any]:
     }  # fmt: skip
 
 
+def short_scheme() -> dict[str, Any]:
+    """The Acme scheme with the Russian production calendar named instead of its dates."""
+    return {**acme_scheme(), "calendar": {"country": "RU"}}
+
+
 def calculate_examples() -> dict[str, dict[str, Any]]:
     return {
+        "acme": {
+            "summary": "Acme, March 2027: the whole roster, the Russian production calendar",
+            "description": "examples/acme.yaml with `calendar: {country: RU}` (the holidays "
+            "and transfers of the production calendar) and examples/acme-roster.json.",
+            "value": {"scheme": short_scheme(), "period": PERIOD, "roster": roster()},
+        },
         "acme-roster": {
             "summary": "Acme, March 2027: the whole roster (inline scheme)",
             "description": "examples/acme.yaml with examples/acme-roster.json: a mid-month "

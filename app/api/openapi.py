@@ -80,6 +80,20 @@ def _add_examples(document: dict[str, Any]) -> None:
                 content[media]["examples"] = named
 
 
+def _add_response_examples(document: dict[str, Any]) -> None:
+    """Every 2xx JSON answer gets the answer of the Acme walk-through as its example."""
+    answers = examples.response_examples()
+    for item in document["paths"].values():
+        for operation in item.values():
+            answer = answers.get(operation.get("operationId", ""))
+            if answer is None:
+                continue
+            for status, response in operation.get("responses", {}).items():
+                content = response.get("content", {}).get(JSON)
+                if status.startswith("2") and content is not None and "example" not in content:
+                    content["example"] = answer
+
+
 #: Query parameters an operation requires though the framework takes them as optional, so
 #: that a key out of the scheme's reach gets the 404 of a missing scheme before a 422 for the
 #: missing parameter; the document says the truth.
@@ -136,6 +150,7 @@ def install(app: FastAPI) -> None:
             tags=app.openapi_tags,
         )
         _add_examples(document)
+        _add_response_examples(document)
         _require_if_match(document)
         _require_query(document)
         schemas = document.setdefault("components", {}).setdefault("schemas", {})
