@@ -8,6 +8,7 @@ import typer
 
 from app.cli.curves import curves_command
 from app.cli.db import db_cli
+from app.cli.documents import payslip_command
 from app.cli.impact import impact_command
 from app.cli.keys import keys_cli
 from app.cli.payroll import break_even_command, calculate_command, explain
@@ -59,6 +60,7 @@ cli.command()(validate)
 cli.command()(schema)
 cli.command("calculate")(calculate_command)
 cli.command()(explain)
+cli.command("payslip")(payslip_command)
 cli.command("break-even")(break_even_command)
 cli.command("impact")(impact_command)
 cli.command("curves")(curves_command)
