@@ -33,6 +33,13 @@ ENV PATH=/opt/venv/bin:$PATH \
     COMPCALC_ENVIRONMENT=production \
     COMPCALC_DATABASE_URL=sqlite:////data/compcalc.db
 
+# WeasyPrint (the PDF payslips, docs/exports.md) needs Pango at runtime, and the documents need
+# a font with Cyrillic letters; nothing else from Debian.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN groupadd --system compcalc \
     && useradd --system --gid compcalc --no-create-home --home-dir /srv/compcalc compcalc \
     && mkdir -p /data \

@@ -184,3 +184,12 @@ def test_migrations_are_shipped_in_the_image(final: Stage) -> None:
 
     assert "alembic.ini" in copied
     assert "migrations" in copied
+
+
+def test_final_stage_has_what_the_pdf_documents_need(final: Stage) -> None:
+    # WeasyPrint loads Pango with dlopen at runtime; the payslips are Russian text.
+    installs = " ".join(run for run in final.args_of("RUN") if "apt-get install" in run)
+
+    for package in ("libpango-1.0-0", "libpangoft2-1.0-0", "fonts-dejavu-core"):
+        assert package in installs.split(), package
+    assert "--no-install-recommends" in installs and "rm -rf /var/lib/apt/lists/*" in installs
