@@ -3,6 +3,8 @@
 FastAPI's built-in pages load their JavaScript and CSS from a public CDN, so they render blank on
 an air-gapped network or behind a strict proxy. These routes produce the same pages but point at
 copies shipped inside the package (see ``app/static/README.md`` for versions and provenance).
+Both pages show the document in the reader's language (``?lang=ru`` or ``Accept-Language``,
+English by default), named by ``Content-Language``.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from fastapi.openapi.docs import (
 )
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+
+from .openapitext import document_language
 
 __all__ = ["DOCS_URL", "OAUTH2_REDIRECT_URL", "REDOC_URL", "STATIC_DIR", "STATIC_URL", "install"]
 
@@ -50,8 +54,9 @@ def _router(*, title: str, openapi_url: str) -> APIRouter:
     @router.get(DOCS_URL, response_class=HTMLResponse)
     def swagger_ui(request: Request) -> HTMLResponse:
         root = _root_path(request)
-        return get_swagger_ui_html(
-            openapi_url=root + openapi_url,
+        lang = _language(request)
+        page = get_swagger_ui_html(
+            openapi_url=root + _document_url(openapi_url, lang),
             title=f"{title} - Swagger UI",
             swagger_js_url=root + SWAGGER_JS_URL,
             swagger_css_url=root + SWAGGER_CSS_URL,
@@ -60,6 +65,7 @@ def _router(*, title: str, openapi_url: str) -> APIRouter:
             # Swagger UI would otherwise send the spec to validator.swagger.io for a badge.
             swagger_ui_parameters={"validatorUrl": None},
         )
+        return _in_language(page, lang)
 
     @router.get(OAUTH2_REDIRECT_URL, response_class=HTMLResponse)
     def swagger_ui_redirect() -> HTMLResponse:
@@ -68,14 +74,16 @@ def _router(*, title: str, openapi_url: str) -> APIRouter:
     @router.get(REDOC_URL, response_class=HTMLResponse)
     def redoc(request: Request) -> HTMLResponse:
         root = _root_path(request)
-        return get_redoc_html(
-            openapi_url=root + openapi_url,
+        lang = _language(request)
+        page = get_redoc_html(
+            openapi_url=root + _document_url(openapi_url, lang),
             title=f"{title} - ReDoc",
             redoc_js_url=root + REDOC_JS_URL,
             redoc_favicon_url=root + FAVICON_URL,
             # The fonts would come from Google; the system fallback fonts are fine offline.
             with_google_fonts=False,
         )
+        return _in_language(page, lang)
 
     return router
 
@@ -83,3 +91,20 @@ def _router(*, title: str, openapi_url: str) -> APIRouter:
 def _root_path(request: Request) -> str:
     root = request.scope.get("root_path", "")
     return root.rstrip("/") if isinstance(root, str) else ""
+
+
+def _language(request: Request) -> str:
+    return document_language(
+        request.query_params.get("lang"), request.headers.get("accept-language")
+    )
+
+
+def _document_url(openapi_url: str, lang: str) -> str:
+    # The page asks for the document in its own language, whatever the browser sends.
+    return openapi_url if lang == "en" else f"{openapi_url}?lang={lang}"
+
+
+def _in_language(page: HTMLResponse, lang: str) -> HTMLResponse:
+    page.headers["Content-Language"] = lang
+    page.headers["Vary"] = "Accept-Language"
+    return page

@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Final
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
+from starlette.routing import Route
 
 from app.engine import Scheme
 from app.engine.plan.population import Population
@@ -23,6 +25,7 @@ from . import examples
 from .body import JSON, YAML
 from .errors import Problem
 from .inputs import ApproveRequest, CalculateRequest, DiscardRequest, RunRequest
+from .openapitext import document_language, translated
 from .siminputs import SimulationRequest, simulation_examples
 
 __all__ = ["install", "request_body"]
@@ -162,3 +165,31 @@ def install(app: FastAPI) -> None:
         return document
 
     app.openapi = openapi  # type: ignore[method-assign]
+    _serve_translated(app)
+
+
+def _serve_translated(app: FastAPI) -> None:
+    """Serve the document at ``app.openapi_url`` in the reader's language.
+
+    FastAPI's own route answers the English document; this one replaces it and answers the
+    copy translated for ``?lang=`` or ``Accept-Language`` (English by default and for a
+    language compcalc does not speak), named by ``Content-Language``. Each language's copy is
+    made once, from the cached English document."""
+    url = app.openapi_url
+    if url is None:
+        return
+    documents: dict[str, dict[str, Any]] = {}
+
+    def served(request: Request) -> JSONResponse:
+        lang = document_language(
+            request.query_params.get("lang"), request.headers.get("accept-language")
+        )
+        if lang not in documents:
+            documents[lang] = translated(app.openapi(), lang)
+        headers = {"Content-Language": lang, "Vary": "Accept-Language"}
+        return JSONResponse(documents[lang], headers=headers)
+
+    app.router.routes[:] = [
+        r for r in app.router.routes if not (isinstance(r, Route) and r.path == url)
+    ]
+    app.add_route(url, served, include_in_schema=False)
