@@ -65,6 +65,8 @@ class DealColumns:
     names: list[str]
     paid: NDArray[np.int64]
     has_paid: NDArray[np.bool_]
+    #: per credit row, its deal (the inverse of start)
+    credit_deal: NDArray[np.int64]
     #: per deal, its split: an index into groups (the shares in credit order)
     group: NDArray[np.int32]
     groups: list[tuple[Decimal, ...]]
@@ -240,6 +242,7 @@ class ColumnsBuilder:
             names=list(self.name_codes),
             paid=np.asarray(self.paid, dtype=np.int64),
             has_paid=np.asarray(self.has_paid, dtype=np.bool_),
+            credit_deal=np.repeat(np.arange(len(self.ids), dtype=np.int64), np.diff(start)),
             group=np.asarray(self.groups, dtype=np.int32),
             groups=list(self.group_codes),
             unsupported=unsupported,

@@ -118,7 +118,7 @@ def compute(scheme: Scheme, period: Period, cols: DealColumns, ids: list[str]) -
         left = np.zeros(n, np.bool_)
         if len(row_emp):
             gone_rows = row_emp < 0
-            gone_deals = np.repeat(np.arange(n), counts)[gone_rows]
+            gone_deals = cols.credit_deal[gone_rows]
             left[gone_deals] = True
         gone = refund_now & left[source]
         for mask, code in ((unknown, 1), (late, 2), (gone, 3)):
@@ -236,7 +236,7 @@ def _check(
         raise problem
     in_period = (date >= first) & (date <= last)
     credited_now = in_period & ~((amount < 0) & (original >= 0))
-    row_deal = np.repeat(np.arange(len(cols)), counts)
+    row_deal = cols.credit_deal
     if (credited_now[row_deal] & (row_emp < 0)).any():
         raise problem
     if cols.has_paid.any():
@@ -287,8 +287,15 @@ def _split_weights(groups: Sequence[tuple[Decimal, ...]]) -> tuple[tuple[I64, I6
 
 
 def _add_months(day: I64, months: int) -> I64:
-    """:func:`app.engine.dealtypes.add_months` on ordinals: clamped to the month's end."""
-    days = (day - _EPOCH).astype("datetime64[D]")
+    """:func:`app.engine.dealtypes.add_months` on ordinals: clamped to the month's end.
+
+    Computed once per day of the range the batch spans (some hundreds of days, at most the
+    40 000 from 1990 to 2100) and looked up."""
+    if not len(day):
+        return day
+    low, high = int(day.min()), int(day.max())
+    span = np.arange(low, high + 1, dtype=np.int64)
+    days = (span - _EPOCH).astype("datetime64[D]")
     month = days.astype("datetime64[M]")
     of_month = (days - month.astype("datetime64[D]")).astype(np.int64)
     target = month + months
@@ -296,7 +303,8 @@ def _add_months(day: I64, months: int) -> I64:
         np.int64
     )
     end: I64 = target.astype("datetime64[D]").astype(np.int64) + np.minimum(of_month, length - 1)
-    return end + _EPOCH
+    table: I64 = end + _EPOCH
+    return table[day - low]
 
 
 def _months(day: I64) -> I64:
@@ -350,7 +358,8 @@ def _key_accounts(
         baselines[code] = int(units)
     client = cols.client.astype(np.int64)
     rows = np.flatnonzero(np.isin(client, codes) & (kind < 0) & (amount > 0))
-    month = _months(date)
+    month = np.zeros(n, np.int64)
+    month[rows] = _months(date[rows])
     order = _order([client, month, date], cols.ids, rows)
     a = amount[order]
     after = np.cumsum(a)
@@ -446,38 +455,53 @@ def _allocate(
     big: I64,
 ) -> I64:
     """Each slot's amount over its credits by whole weights ``w`` of ``big``, largest
-    remainder (ties to the earlier share; a negative amount mirrors)."""
-    if not len(row_slot):
-        return np.zeros(0, np.int64)
-    size = np.abs(amounts)
-    s = size[row_slot]
-    total = big[row_slot]
+    remainder (ties to the earlier share; a negative amount mirrors).
+
+    A slot credited to one person (weight = denominator = 1) takes its amount as it is; only
+    the rows of splits are divided (in ``int64``: ``size = whole·big + low`` with ``low <
+    big < 2^31``, so that ``low·w < 2^62``)."""
+    part = amounts[row_slot]
+    split = np.flatnonzero(k > 1)
+    if not len(split):
+        return part
+    many = k[split]
+    rows = np.repeat(slot_first[split], many) + (
+        np.arange(int(many.sum())) - np.repeat(np.cumsum(many) - many, many)
+    )
+    first_rows = np.cumsum(many) - many  # each split slot's first row, within rows
+    size = np.abs(amounts[split])
+    s = np.repeat(size, many)
+    total = np.repeat(big[split], many)
+    weight = w[rows]
     whole = s // total
-    low = s - whole * total
-    floors = whole * w + (low * w) // total
-    remainders = (low * w) % total
-    left = size - np.add.reduceat(floors, slot_first) if len(slot_first) else size
+    product = (s - whole * total) * weight
+    share = product // total
+    floors = whole * weight + share
+    remainders = product - share * total
+    left = size - np.add.reduceat(floors, first_rows)
     pending = left > 0
     if pending.any():
-        pairs = pending & (k == 2)
+        pairs = pending & (many == 2)
         if pairs.any():  # two credits: the unit to the first if its remainder is not smaller
-            at = slot_first[pairs]
+            at = first_rows[pairs]
             to_first = remainders[at] >= remainders[at + 1]
             floors[at[to_first]] += 1
             floors[at[~to_first] + 1] += 1
-        more = pending & (k > 2)
+        more = pending & (many > 2)
         if more.any():
-            rows = np.flatnonzero(more[row_slot])
-            order = rows[np.lexsort((position[rows], -remainders[rows], row_slot[rows]))]
-            slot = row_slot[order]
+            slot_of = np.repeat(np.arange(len(split)), many)
+            chosen = np.flatnonzero(more[slot_of])
+            pos = position[rows[chosen]]
+            order = chosen[np.lexsort((pos, -remainders[chosen], slot_of[chosen]))]
+            slot = slot_of[order]
             starts = np.ones(len(order), np.bool_)
             starts[1:] = slot[1:] != slot[:-1]
             first = np.maximum.accumulate(np.where(starts, np.arange(len(order)), 0))
             rank = np.arange(len(order)) - first
             floors[order[rank < left[slot]]] += 1
-    sign = np.where(amounts < 0, -1, 1)[row_slot]
-    result: I64 = floors * sign
-    return result
+    negative = np.repeat(amounts[split] < 0, many)
+    part[rows] = np.where(negative, -floors, floors)
+    return part
 
 
 def _sum_by(index: NDArray[np.int64], values: I64, size: int) -> I64:
