@@ -15,6 +15,8 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from babel.numbers import format_decimal
+
 from app.i18n import translation
 
 from .labels import SchemeLabels
@@ -35,6 +37,7 @@ def pay_chart(
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
     from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
 
     names = [f"{labels.department(d)}: {labels.role(d, r)}" for d, r in groups]
     # Drawing needs coordinates; the figures behind them stay exact above.
@@ -48,6 +51,9 @@ def pay_chart(
         ax.set_xlabel(_("Gross pay for the period, {currency}").format(currency=currency))
         ax.set_title(_("Pay per department and role"))
         ax.grid(axis="x", alpha=0.3)
+        ax.xaxis.set_major_formatter(
+            FuncFormatter(lambda x, _pos: format_decimal(round(x), locale=lang))
+        )
         figure.tight_layout()
         out = io.BytesIO()
         figure.savefig(out, format="svg", metadata={"Date": None})
