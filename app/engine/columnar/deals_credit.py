@@ -99,8 +99,8 @@ def compute(scheme: Scheme, period: Period, cols: DealColumns, ids: list[str]) -
     negative = in_period & (amount < 0)
     known = original >= 0
     window = scheme.clawback.window_days
-    source = np.arange(n, dtype=np.int64)
-    source = np.where(known, original, source)
+    every = np.arange(n, dtype=np.int64)
+    source = np.where(known, original, every)
     finding_deal: list[NDArray[np.int64]] = []
     finding_kind: list[NDArray[np.int64]] = []
     late = np.zeros(n, np.bool_)
@@ -124,7 +124,7 @@ def compute(scheme: Scheme, period: Period, cols: DealColumns, ids: list[str]) -
         for mask, code in ((unknown, 1), (late, 2), (gone, 3)):
             finding_deal.append(np.flatnonzero(mask))
             finding_kind.append(np.full(int(mask.sum()), code, np.int64))
-    source = np.where(refund_now, source, np.arange(n, dtype=np.int64))
+    source = np.where(refund_now, source, every)
     before = _refunded_before(cols, date, original, known, window)
 
     # slots: a credited deal on each measure of its source (two for a key account's deal
@@ -171,9 +171,9 @@ def compute(scheme: Scheme, period: Period, cols: DealColumns, ids: list[str]) -
     flat = emp * _M + rows_measure
     size = len(ids) * _M
     totals = _sum_by(flat, part, size).reshape(len(ids), _M)
-    credited_at = (np.bincount(flat, minlength=size) > 0).reshape(len(ids), _M)
+    credited_at = _any_at(flat, size).reshape(len(ids), _M)
     excluded = _sum_by(flat[taken], part[taken], size).reshape(len(ids), _M)
-    has_excluded = (np.bincount(flat[taken], minlength=size) > 0).reshape(len(ids), _M)
+    has_excluded = _any_at(flat[taken], size).reshape(len(ids), _M)
     recovered = np.zeros(len(ids), np.int64)
     take_rows, take_units, take_words = _takes(
         cols, taken, rows_deal, rows_src, credit_row, emp, part, before, recovered
@@ -429,8 +429,7 @@ def _over_measures(
     growth: I64,
 ) -> tuple[I64, I64]:
     """The slots of a key account's deal over two measures: its baseline part and growth (a
-    refund of one: apportioned in proportion to them, in Python integers)."""
-    now, then = now.copy(), then.copy()
+    refund of one: apportioned in proportion to them, in Python integers); in place."""
     for slot in np.flatnonzero(second).tolist():
         deal, src = int(slot_deal[slot]), int(slot_src[slot])
         weights = [int(rest[src]), int(growth[src])]
@@ -505,20 +504,17 @@ def _allocate(
 
 
 def _sum_by(index: NDArray[np.int64], values: I64, size: int) -> I64:
-    """Σ values per index, exact: bincount sums float64, exact for whole numbers below 2^53,
-    so the values go in as 26-bit low halves and the high rest (each sum below 2^53)."""
-    if not len(index):
-        return np.zeros(size, np.int64)
-    if len(index) >= 2**26:
-        out = np.zeros(size, np.int64)
-        np.add.at(out, index, values)
-        return out
-    high = values >> 26
-    low = values & (2**26 - 1)
-    high_sum = np.bincount(index, weights=high, minlength=size).astype(np.int64)
-    low_sum = np.bincount(index, weights=low, minlength=size).astype(np.int64)
-    total: I64 = (high_sum << 26) + low_sum
-    return total
+    """Σ values per index, in ``int64`` (exact: the batch's bound keeps every sum in range)."""
+    out = np.zeros(size, np.int64)
+    np.add.at(out, index, values)
+    return out
+
+
+def _any_at(index: NDArray[np.int64], size: int) -> NDArray[np.bool_]:
+    """Whether each of ``size`` places has an index."""
+    out = np.zeros(size, np.bool_)
+    out[index] = True
+    return out
 
 
 def _takes(
