@@ -154,3 +154,24 @@ def test_the_calculation_as_a_document(
     assert "194 000,00 ₽" in html.text.replace(NBSP, " ")
     assert pdf.content.startswith(b"%PDF-")
     assert refused.status_code == 406
+
+
+def test_an_unknown_language_falls_back_to_english(api: TestClient, run: dict[str, Any]) -> None:
+    response = api.get(
+        f"/v1/payroll-runs/{run['id']}/payslips/E-17",
+        headers={"accept": "text/html", "accept-language": "de-DE, fr;q=0.8"},
+    )
+
+    assert response.status_code == 200
+    assert response.headers["content-language"] == "en"
+    assert '<html lang="en">' in response.text and "Payslip" in response.text
+    assert "194,000.00\u00a0RUB" in response.text
+
+
+def test_a_missing_payslip_is_404_as_a_document_too(api: TestClient, run: dict[str, Any]) -> None:
+    response = api.get(
+        f"/v1/payroll-runs/{run['id']}/payslips/E-99", headers={"accept": "application/pdf"}
+    )
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "PAYSLIP_NOT_FOUND"
