@@ -44,7 +44,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Final
 
 import numpy as np
@@ -149,7 +149,8 @@ def _by_decimal(
     scheme: Scheme, period: Period, columns: DealColumns, ids: list[str], reason: str
 ) -> ColumnCredits:
     """The batch credited by the Decimal engine, its result also held as arrays."""
-    credits, problems = credit_deals(scheme, period, columns.to_deals(), set(ids))
+    with localcontext(EXACT):  # as calculate runs it
+        credits, problems = credit_deals(scheme, period, columns.to_deals(), set(ids))
     digits = scheme.minor_units
     size = (len(ids), len(MEASURES))
     totals, credited = np.zeros(size, np.int64), np.zeros(size, np.bool_)
