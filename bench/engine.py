@@ -145,7 +145,7 @@ _ROSTER: list[Employee] = []
 def _chunk(bounds: tuple[int, int]) -> tuple[Payslip, ...]:
     assert _SCHEME is not None
     low, high = bounds
-    return calculate(_SCHEME, PERIOD, _ROSTER[low:high]).payslips
+    return tuple(calculate(_SCHEME, PERIOD, _ROSTER[low:high]).payslips)
 
 
 def calculate_in_processes(scheme: Scheme, roster: list[Employee], workers: int) -> int:
