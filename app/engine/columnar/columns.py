@@ -22,6 +22,7 @@ from ..minwage import minimum_in_force
 from ..money import EXACT, decimal_places
 from ..roster import Employee, work_calendar
 from ..scheme import Measure, Scheme
+from .rounding import LIMIT, Overflow
 
 __all__ = ["MEASURES", "RosterColumns", "role_keys", "roster_columns"]
 
@@ -65,13 +66,19 @@ class RosterColumns:
 
 
 def _units(value: Decimal, digits: int) -> int:
-    return int(value.scaleb(digits, EXACT))
+    units = int(value.scaleb(digits, EXACT))
+    if abs(units) >= LIMIT:  # int64 cannot hold it: the Decimal engine computes the batch
+        raise Overflow(f"{value} in units of 10^-{digits} leaves int64")
+    return units
 
 
 def roster_columns(
     scheme: Scheme, period: Period, roster: Sequence[Employee], floors: Scheme | None = None
 ) -> RosterColumns:
-    """The columns of a validated roster (``floors``: whose minimum wage applies)."""
+    """The columns of a validated roster (``floors``: whose minimum wage applies).
+
+    Raises :class:`.rounding.Overflow` when a value (or the fte's power of ten) does not fit
+    in ``int64``."""
     digits = scheme.minor_units
     size = len(roster)
     index = {key: i for i, key in enumerate(role_keys(scheme))}
@@ -80,6 +87,8 @@ def roster_columns(
     columns = [credited[m] for m in MEASURES]
     fte_places = max((decimal_places(e.fte) for e in roster if e.fte != _ONE), default=0)
     fte_scale = 10**fte_places
+    if fte_scale >= LIMIT:
+        raise Overflow(f"an fte with {fte_places} decimals leaves int64")
     fte = np.full(size, fte_scale, dtype=np.int64) if fte_places else None
     prorated = np.zeros(size, dtype=np.bool_)
     paid = _zeros(size)

@@ -28,15 +28,11 @@ from ..money import EXACT, Rounding, decimal_places
 from ..roster import work_calendar
 from ..scheme import CommissionRule, Measure, Role, Scheme, TierMode
 from .columns import RosterColumns, role_keys
-from .rounding import LIMIT, Int64s, round_div
+from .rounding import LIMIT, Int64s, Overflow, round_div
 
 __all__ = ["Columns", "Overflow", "compute_columns", "department_totals", "exact_total", "scales"]
 
 _ONE: Final = Decimal(1)
-
-
-class Overflow(ArithmeticError):
-    """A product or sum of the batch could leave int64: compute it with Decimals."""
 
 
 def _peak(value: Int64s | int) -> int:

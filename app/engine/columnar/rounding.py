@@ -17,12 +17,16 @@ from numpy.typing import NDArray
 
 from ..money import Rounding
 
-__all__ = ["LIMIT", "Int64s", "round_div"]
+__all__ = ["LIMIT", "Int64s", "Overflow", "round_div"]
 
 Int64s = NDArray[np.int64]
 #: Every intermediate value of the columnar engine stays below this in magnitude, so that
 #: twice a remainder (``2 r < 2 den``) and a sum of two such values still fit in ``int64``.
 LIMIT: Final = 2**62
+
+
+class Overflow(ArithmeticError):
+    """A product or sum of the batch could leave int64: compute it with Decimals."""
 
 
 def round_div(num: Int64s | int, den: Int64s | int, mode: Rounding) -> Int64s:
