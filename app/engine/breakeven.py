@@ -29,7 +29,8 @@ __all__ = [
 ]
 
 _ZERO: Final = Decimal(0)
-#: Attainments beyond 100× target are not a break-even anyone can reach.
+#: The search limit: an attainment beyond 100 (10 000% of target) is not a break-even anyone
+#: can reach, whether pay would get there on a slope or by a jump (docs/calculation.md).
 _LIMIT: Final = Decimal(100)
 
 
@@ -136,7 +137,8 @@ def first_reach(
     rounding: str = ROUND_HALF_EVEN,
 ) -> Decimal | None:
     """Smallest ``a ≥ 0`` with ``f(a) ≥ level``, for ``f`` affine between ``points``
-    (right-continuous at each point).  None when ``f`` stays below ``level``.
+    (right-continuous at each point) and ``a ≤`` :data:`_LIMIT`.  None when ``f`` stays below
+    ``level`` up to the limit.
 
     ``rounding`` applies to the one division that solves for ``a``; cap points use
     ceiling so that a cap is always fully reached at its point (never a hair before,
@@ -146,6 +148,8 @@ def first_reach(
     with localcontext(EXACT) as ctx:
         ctx.rounding = rounding
         for index, low in enumerate(ordered):
+            if low > _LIMIT:  # a jump beyond the limit (a retroactive tier's start) is no reach
+                return None
             value = f(low)
             if value >= level:
                 return low
