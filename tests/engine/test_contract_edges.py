@@ -378,6 +378,23 @@ def test_a_half_unit_tie_rounds_by_the_schemes_mode(
     assert _amounts(payroll, "T")[0] == ("base", D(base))
 
 
+@pytest.mark.parametrize(("credited", "engine"), [("2000000000000.00", "columnar"),
+                                                  ("2200000000000.00", "decimal")])  # fmt: skip
+def test_a_product_that_could_leave_int64_sends_the_batch_to_the_decimal_engine(
+    credited: str, engine: str, acme_doc: Callable[[], Doc]
+) -> None:
+    # Acme: R = 1 000 (rate 0.015), A = 10 (threshold 0.5); fte 0.75 from 10 March: D = 11.
+    # The slice × 20% is bounded by credited kopecks × D × A × 200: 2 × 10^14 × 110 × 200 =
+    # 4.4 × 10^18 < 2^62 = 4.61… × 10^18 (columns); 2.2 × 10^14 × 22 000 = 4.84 × 10^18 ≥ 2^62.
+    scheme = parse_scheme(acme_doc())
+    emp = Employee("P", "sales", "rep", start_date=date(2027, 3, 10), fte=D("0.75"),
+                   credited={NEW: D(credited)})  # fmt: skip
+    payroll = calculate_columnar(scheme, MARCH, [emp])
+    assert payroll.engine == engine
+    # 24 545.45 (above) + the cap 250 000.00 + the bonus 15 000.00, on either engine
+    assert payroll.payslips[0].gross == D("289545.45")
+
+
 def test_round_div_rounds_the_magnitude() -> None:
     # ±4 500 001 / 2 = ±2 250 000.5: half_up away from zero, half_even to the even 2 250 000.
     up, even = Rounding.HALF_UP, Rounding.HALF_EVEN
