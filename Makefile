@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed
 MYPY_DIRS := $(wildcard app tests bench migrations)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run lint format test test-fast openapi messages bench lock clean distclean
+.PHONY: help venv run lint format test test-fast openapi messages bench bench-peers lock clean distclean
 
 help:
 	@echo "make run       serve the API on http://127.0.0.1:8000 (docs at /docs)"
@@ -22,6 +22,7 @@ help:
 	@echo "make openapi   regenerate openapi.json"
 	@echo "make messages  extract the messages to translate, update and compile app/locale/"
 	@echo "make bench     run the benchmark scripts in bench/"
+	@echo "make bench-peers  install requirements-bench.lock (OpenFisca) and run bench/peers.py"
 	@echo "make lock      re-resolve and re-pin requirements*.lock (needs the package index)"
 	@echo "make venv      create/refresh .venv from the lock files"
 	@echo "make clean     remove caches and build output (distclean also removes .venv)"
@@ -84,6 +85,12 @@ bench: venv
 		[ -e "$$f" ] || continue; found=1; \
 		echo "== $$f"; $(BIN)/python "$$f" || exit 1; \
 	done; [ $$found = 1 ] || echo "no benchmark scripts in bench/ yet"
+
+# The peers benchmark with its bench-only dependencies (OpenFisca), installed into .venv from
+# their own lock; the service's locks and runtime never include them.
+bench-peers: venv
+	$(BIN)/python -m pip install --quiet -r requirements-bench.lock
+	$(BIN)/python bench/peers.py
 
 # Resolve the newest versions allowed by pyproject.toml in a scratch venv and pin them all.
 lock:
