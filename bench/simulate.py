@@ -1,17 +1,25 @@
-"""Monte Carlo benchmark: ``simulate`` against plain ``calculate`` of the same payslips.
+"""Monte Carlo benchmark: the simulation's payslips/s against the columnar engine's own.
 
 A measurement script, not a test: it prints figures and asserts nothing about time.
 
-    .venv/bin/python bench/simulate.py                         # 100 runs × 1 000 employees
-    .venv/bin/python bench/simulate.py --runs 20 --employees 10000 --repeat 3
+    .venv/bin/python bench/simulate.py                      # 10 000 runs × 1 000 employees
+    .venv/bin/python bench/simulate.py --runs 1000 --decimal-runs 100 --repeat 3
 
 The scheme is ``examples/acme.yaml``; the population fills its roles in the acme proportions
 (40% sales reps, 40% account managers, 8% key accounts, 4% of each head role) with the
 attainment distributions of ``examples/acme-population.yaml`` (its empirical one replaced by a
-lognormal, no file). Measured in one process, one after the other: ``simulate`` (draws,
-credited amounts, one ``calculate`` per run, statistics of the arrays) and ``calculate`` of the
-very rosters it computed (``simulation_rosters``, built beforehand), so the ratio is the
-simulation's overhead over the engine itself. Best of ``--repeat``.
+lognormal, no file). Measured in one process, one after the other:
+
+- the columnar engine's own speed: ``compute_columns`` on the simulation's first roster (its
+  ``roster_columns``) repeated ``runs`` times, as one batch of runs × employees payslips, and
+  in blocks of :data:`~app.engine.plan.simulate.BLOCK_PAYSLIPS` (the simulation's blocks);
+- the simulation: ``simulate`` (draws, credited amounts, the payslips of every run, each run's
+  earnings check) and ``summarise`` (every statistic), at runs × employees;
+- the Decimal engine's simulation (the columnar engine refused: one ``calculate`` per run) on
+  ``--decimal-runs`` runs only, its time scaled to ``runs`` (said so in the output).
+
+The ratio is the simulation's payslips/s over the engine's one-batch payslips/s (the target:
+at least 0.5, an overhead of at most 2×). Best of ``--repeat``.
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ import argparse
 import platform
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final
 
@@ -27,10 +36,13 @@ ROOT: Final = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script from a checkout without an installed package
     sys.path.insert(0, str(ROOT))
 
-from app.engine import calculate  # noqa: E402
+import numpy as np  # noqa: E402
+
+from app.engine.columnar import RosterColumns, compute_columns, roster_columns  # noqa: E402
+from app.engine.columnar.compute import department_totals  # noqa: E402
 from app.engine.plan.population import Population, parse_population  # noqa: E402
 from app.engine.plan.simstats import summarise  # noqa: E402
-from app.engine.plan.simulate import simulate, simulation_rosters  # noqa: E402
+from app.engine.plan.simulate import BLOCK_PAYSLIPS, simulate, simulation_rosters  # noqa: E402
 from app.io import load_scheme  # noqa: E402
 
 
@@ -72,32 +84,76 @@ def population(employees: int) -> Population:
     )
 
 
+def _best(repeat: int, work: Callable[[], object]) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        work()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=100)
+    parser.add_argument("--runs", type=int, default=10_000)
     parser.add_argument("--employees", type=int, default=1000)
+    parser.add_argument("--decimal-runs", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     scheme = load_scheme(str(ROOT / "examples" / "acme.yaml"), max_bytes=1 << 20).scheme
     people = population(args.employees)
-    payslips = args.runs * people.employees
-    rosters = list(simulation_rosters(scheme, people, args.runs, args.seed))
+    size = people.employees
+    payslips = args.runs * size
+    roster = next(iter(simulation_rosters(scheme, people, 1, args.seed)))
     period = simulate(scheme, people, runs=1, seed=args.seed).period
-    best_sim = best_plain = float("inf")
-    for _ in range(args.repeat):
-        start = time.perf_counter()
-        summarise(simulate(scheme, people, runs=args.runs, seed=args.seed))
-        best_sim = min(best_sim, time.perf_counter() - start)
-        start = time.perf_counter()
-        for roster in rosters:
-            calculate(scheme, period, roster, check=False)
-        best_plain = min(best_plain, time.perf_counter() - start)
-    print(f"python {platform.python_version()}, {platform.machine()}")
-    print(f"{args.runs} runs × {people.employees} employees = {payslips} payslips")
-    print(f"simulate:  {best_sim:8.3f} s  {payslips / best_sim:10,.0f} payslips/s")
-    print(f"calculate: {best_plain:8.3f} s  {payslips / best_plain:10,.0f} payslips/s")
-    print(f"overhead:  {best_sim / best_plain:8.2f} ×")
+    one = roster_columns(scheme, period, roster)
+    team = department_totals(scheme, one)
+
+    def repeated(runs: int) -> RosterColumns:
+        return RosterColumns(
+            role=np.tile(one.role, runs),
+            credited={m: np.tile(v, runs) for m, v in one.credited.items()},
+        )
+
+    batch = repeated(args.runs)
+    engine = _best(args.repeat, lambda: compute_columns(scheme, period, batch, team=team))
+    per_block = max(1, BLOCK_PAYSLIPS // size)
+    block = repeated(per_block)
+    blocks, rest = divmod(args.runs, per_block)
+    last = repeated(rest) if rest else None
+
+    def in_blocks() -> None:
+        for _ in range(blocks):
+            compute_columns(scheme, period, block, team=team)
+        if last is not None:
+            compute_columns(scheme, period, last, team=team)
+
+    engine_blocks = _best(args.repeat, in_blocks)
+    sim = _best(
+        args.repeat, lambda: summarise(simulate(scheme, people, runs=args.runs, seed=args.seed))
+    )
+    decimal_runs = min(args.decimal_runs, args.runs)
+    decimal = _best(
+        args.repeat,
+        lambda: summarise(
+            simulate(scheme, people, runs=decimal_runs, seed=args.seed, columnar=False)
+        ),
+    )
+    scaled = decimal * args.runs / decimal_runs
+    print(f"python {platform.python_version()}, numpy {np.__version__}, {platform.machine()}")
+    print(f"{args.runs} runs × {size} employees = {payslips:,} payslips")
+    print(f"columnar compute_columns, one batch:  {engine:8.2f} s {payslips / engine:12,.0f} /s")
+    print(
+        f"columnar compute_columns, blocks of {per_block * size:,}: "
+        f"{engine_blocks:8.2f} s {payslips / engine_blocks:12,.0f} /s"
+    )
+    print(f"simulate + summarise:                 {sim:8.2f} s {payslips / sim:12,.0f} /s")
+    print(f"ratio simulation / engine (≥ 0.5):    {engine / sim:8.2f}")
+    print(
+        f"Decimal engine simulation: {decimal:.2f} s for {decimal_runs} runs, scaled to "
+        f"{args.runs} runs: {scaled:.0f} s {payslips / scaled:,.0f} /s"
+    )
 
 
 if __name__ == "__main__":

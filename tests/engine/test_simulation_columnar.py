@@ -1,8 +1,8 @@
 """The simulation on the columnar engine gives the Decimal engine's numbers, run for run.
 
 Each case simulates twice with the same seed: as :func:`simulate` does (blocks of runs on the
-columnar engine) and with the columnar engine refused (one Decimal ``calculate`` per run, the
-path of a scheme the columnar engine does not compute), and compares every array.
+columnar engine) and with ``columnar=False`` (one Decimal ``calculate`` per run, the path of a
+scheme the columnar engine does not compute), and compares every array.
 """
 
 from __future__ import annotations
@@ -89,13 +89,10 @@ def _both(
     population: Population,
     runs: int,
     seed: int,
-    monkeypatch: pytest.MonkeyPatch,
     checked: Scheme | None = None,
 ) -> tuple[Simulation, Simulation]:
     fast = simulate(scheme, population, runs=runs, seed=seed, checked=checked)
-    with monkeypatch.context() as patch:
-        patch.setattr(simulate_module, "columnar_reason", lambda *_: "refused by the test")
-        slow = simulate(scheme, population, runs=runs, seed=seed, checked=checked)
+    slow = simulate(scheme, population, runs=runs, seed=seed, checked=checked, columnar=False)
     assert slow.columnar_runs == 0
     return fast, slow
 
@@ -110,43 +107,34 @@ def _same(fast: Simulation, slow: Simulation) -> None:
     assert summarise(fast) == summarise(slow)
 
 
-def test_the_example_population_is_the_decimal_engines(
-    acme: Scheme, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_example_population_is_the_decimal_engines(acme: Scheme) -> None:
     path = str(ROOT / "examples" / "acme-population.yaml")
     population = load_population(path, acme, max_bytes=1 << 20)
-    fast, slow = _both(acme, population, 300, 11, monkeypatch)
+    fast, slow = _both(acme, population, 300, 11)
     assert fast.columnar_runs == 300
     _same(fast, slow)
 
 
 @pytest.mark.parametrize(
-    ("sales", "clients", "correlation"),
+    ("sales", "correlation"),
     [
-        ({"distribution": "lognormal", "mean": 1.0, "spread": 0.6}, None, 0.3),
-        ({"distribution": "beta", "alpha": 2, "beta": 3, "scale": 2.5}, None, -0.1),
-        ({"distribution": "normal", "mean": 0.5, "spread": 0}, None, 0.0),  # at the threshold
-        ({"distribution": "normal", "mean": 1.2, "spread": 0.05}, None, 1.0),  # at the bonus
+        ({"distribution": "lognormal", "mean": 1.0, "spread": 0.6}, 0.3),
+        ({"distribution": "beta", "alpha": 2, "beta": 3, "scale": 2.5}, -0.1),
+        ({"distribution": "normal", "mean": 0.5, "spread": 0}, 0.0),  # at the threshold
+        ({"distribution": "normal", "mean": 1.2, "spread": 0.05}, 1.0),  # at the bonus
     ],
 )
 def test_every_distribution_pays_the_decimal_engines_payslips(
-    acme: Scheme,
-    monkeypatch: pytest.MonkeyPatch,
-    sales: dict[str, Any],
-    clients: None,
-    correlation: float,
+    acme: Scheme, sales: dict[str, Any], correlation: float
 ) -> None:
-    farmers = clients or {"distribution": "normal", "mean": 1.0, "spread": 0.15}
-    population = _acme_population(sales, farmers, correlation)
-    fast, slow = _both(acme, population, 150, 5, monkeypatch)
+    population = _acme_population(sales, _normal(1.0, 0.15), correlation)
+    fast, slow = _both(acme, population, 150, 5)
     assert fast.columnar_runs == 150
     _same(fast, slow)
 
 
 @pytest.mark.parametrize(("rounding", "units"), [("half_up", 30000001), ("half_even", 30000000)])
-def test_a_credited_half_kopeck_rounds_as_the_scheme_says(
-    monkeypatch: pytest.MonkeyPatch, rounding: str, units: int
-) -> None:
+def test_a_credited_half_kopeck_rounds_as_the_scheme_says(rounding: str, units: int) -> None:
     # 0.5 × 600 000.01 = 300 000.005: exactly half a kopeck, rounded by the scheme's rule
     doc = _document("acme.yaml")
     doc["rounding"] = rounding
@@ -154,7 +142,7 @@ def test_a_credited_half_kopeck_rounds_as_the_scheme_says(
     scheme = parse_scheme(doc)
     half = {"distribution": "normal", "mean": 0.5, "spread": 0}
     population = _acme_population(half, {"distribution": "normal", "mean": 1, "spread": 0.1})
-    fast, slow = _both(scheme, population, 20, 3, monkeypatch)
+    fast, slow = _both(scheme, population, 20, 3)
     assert fast.columnar_runs == 20
     assert list(fast.revenue[:, 0]) == [units] * 20
     _same(fast, slow)
@@ -162,7 +150,7 @@ def test_a_credited_half_kopeck_rounds_as_the_scheme_says(
     assert roster[0].credited == {Measure.NEW_REVENUE: Decimal(units).scaleb(-2)}
 
 
-def test_the_minimum_wage_and_the_mean_statistic(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_minimum_wage_and_the_mean_statistic() -> None:
     # examples/small-company.yaml tops a rep's base 25 000 up to the МРОТ 27 093 when the
     # commission is small; here the roles are compared on their mean pay
     doc = _document("small-company.yaml")
@@ -193,7 +181,7 @@ def test_the_minimum_wage_and_the_mean_statistic(monkeypatch: pytest.MonkeyPatch
             },
         }
     )
-    fast, slow = _both(scheme, population, 200, 8, monkeypatch)
+    fast, slow = _both(scheme, population, 200, 8)
     assert fast.statistic == "mean" and fast.columnar_runs == 200
     assert 0 < fast.topped[:, :5].mean() < 1  # some months topped up, some not
     _same(fast, slow)
@@ -217,14 +205,12 @@ def test_a_block_that_could_overflow_is_the_decimal_engines(
 
     monkeypatch.setattr(simulate_module, "BLOCK_PAYSLIPS", 20 * 20)  # 20 runs of 20 people
     monkeypatch.setattr(ColumnarRuns, "pay", second_overflows)
-    fast, slow = _both(acme, population, 70, 2, monkeypatch)
+    fast, slow = _both(acme, population, 70, 2)
     assert fast.columnar_runs == 50 and len(calls) == 4  # blocks of 20, 20, 20, 10
     _same(fast, slow)
 
 
-def test_an_amount_the_roster_refuses_is_refused_as_before(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_an_amount_the_roster_refuses_is_refused_as_before() -> None:
     # 3 × 5 000 000 000 000 = 1.5 × 10^13 credited: above 10^13, AMOUNT_TOO_LARGE
     doc = _document("acme.yaml")
     doc["departments"]["sales"]["roles"]["rep"]["target"] = {"new_revenue": 5 * 10**12}
@@ -235,12 +221,9 @@ def test_an_amount_the_roster_refuses_is_refused_as_before(
         {"distribution": "normal", "mean": 1.0, "spread": 0.1},
     )
     errors = []
-    for refuse in (False, True):
-        with monkeypatch.context() as patch:
-            if refuse:
-                patch.setattr(simulate_module, "columnar_reason", lambda *_: "refused")
-            with pytest.raises(InputError) as caught:
-                simulate(scheme, population, runs=200, seed=1)
+    for columnar in (True, False):
+        with pytest.raises(InputError) as caught:
+            simulate(scheme, population, runs=200, seed=1, columnar=columnar)
         errors.append([(p.code, p.message) for p in caught.value.problems])
     assert errors[0] == errors[1] and errors[0][0][0] == "AMOUNT_TOO_LARGE"
 

@@ -144,12 +144,15 @@ def simulate(
     seed: int,
     checked: Scheme | None = None,
     progress: Callable[[int], None] | None = None,
+    columnar: bool = True,
 ) -> Simulation:
     """``runs`` payrolls of ``population`` under ``scheme`` for the population's month.
 
     ``checked``: the scheme under its effective organisation policy, whose
     ``earnings_order.statistic`` the comparisons use (the pay is ``scheme``'s, as in
     :func:`~app.engine.calculate`). ``progress(done)`` is told the runs done every 1 %.
+    ``columnar=False`` computes every run with the Decimal engine (the same numbers, slower:
+    for comparisons).
     Raises :class:`~.population.PopulationError` (nothing computed) for a population the
     scheme cannot pay, :class:`~app.engine.SchemeError` for a scheme with structural errors.
     """
@@ -168,11 +171,11 @@ def simulate(
     out = _Arrays(pay, revenue, holds, topped)
     first = next(_credited(scheme, population, columns, drawn.values, range(1)))
     batch = None
-    if columnar_reason(scheme, rules, first) is None:
+    if columnar and columnar_reason(scheme, rules, first) is None:
         prepare(scheme, period, first, (), check=True, checked=checked)  # as run 0 would
         batch = ColumnarRuns(scheme, rules, period, population, columns, first)
     block = max(1, BLOCK_PAYSLIPS // max(1, len(columns)))
-    columnar = 0
+    done_columnar = 0
 
     def tell(before: int, after: int) -> None:  # every multiple of 1 % passed
         if progress is not None:
@@ -182,7 +185,7 @@ def simulate(
     for start in range(0, runs, block):
         stop = min(runs, start + block)
         if batch is not None and _columnar(batch, drawn.values, start, stop, pairs, columns, out):
-            columnar += stop - start
+            done_columnar += stop - start
             tell(start, stop)
             continue
         runs_of = range(start, stop)
@@ -211,7 +214,7 @@ def simulate(
         pairs,
         holds,
         topped,
-        columnar,
+        done_columnar,
     )
 
 
