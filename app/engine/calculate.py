@@ -13,7 +13,7 @@ from .collector import collector_paused
 from .commission import FULL, Scale, bonus_measure, commission, reached
 from .deals import CreditedDeal, Deal, DealCredits, credit_deals
 from .departments import payroll_report
-from .findings import Finding, InputError, SchemeError
+from .findings import Finding, InputError, Problem, SchemeError
 from .ledger import settle
 from .minwage import minimum_in_force, topup_line
 from .money import EXACT, format_amount, format_percent, round_money
@@ -23,7 +23,7 @@ from .roster import Employee, validate_roster, work_calendar
 from .scheme import CommissionRule, Measure, Role, Scheme
 from .version import ENGINE_VERSION
 
-__all__ = ["calculate", "calculate_decimal", "payslip_maker", "prepare"]
+__all__ = ["calculate", "calculate_decimal", "check_inputs", "payslip_maker", "prepare"]
 
 _ZERO: Final = Decimal(0)
 _ONE: Final = Decimal(1)
@@ -252,18 +252,20 @@ def _build(calc: _Calculator, roster: Sequence[Employee]) -> tuple[Payslip, ...]
     return tuple(calc.payslip(emp) for emp in roster)
 
 
-def prepare(
+def check_inputs(
     scheme: Scheme,
     period: Period,
     roster: Sequence[Employee],
-    deals: Sequence[Deal],
     *,
+    with_deals: bool,
     check: bool,
     checked: Scheme | None,
-) -> tuple[Scheme, list[Finding], DealCredits]:
-    """What both engines do first: the checks, the roster's validation and the deals'
-    crediting.  Returns the rules of the checks (``checked`` or ``scheme``), the scheme's
-    findings and the credits; raises :class:`SchemeError` / :class:`InputError`."""
+) -> tuple[Scheme, list[Finding], list[Problem]]:
+    """What both engines do first: the scheme's checks and the roster's validation.
+
+    Returns the rules of the checks (``checked`` or ``scheme``), the scheme's findings and
+    the roster's problems (the caller adds the deals' and raises :class:`InputError`);
+    raises :class:`SchemeError` on structural errors."""
     rules = scheme if checked is None else checked
     # apply_policy copies the scheme with another policy, sharing everything else.
     if rules.departments is not scheme.departments:
@@ -273,7 +275,26 @@ def prepare(
     if structural:
         raise SchemeError(structural)
     with localcontext(EXACT), collector_paused():
-        problems = validate_roster(scheme, period, roster, with_deals=bool(deals))
+        problems = validate_roster(scheme, period, roster, with_deals=with_deals)
+    return rules, findings, problems
+
+
+def prepare(
+    scheme: Scheme,
+    period: Period,
+    roster: Sequence[Employee],
+    deals: Sequence[Deal],
+    *,
+    check: bool,
+    checked: Scheme | None,
+) -> tuple[Scheme, list[Finding], DealCredits]:
+    """What the Decimal engine does first: :func:`check_inputs`, then the deals' crediting.
+    Returns the rules of the checks (``checked`` or ``scheme``), the scheme's findings and
+    the credits; raises :class:`SchemeError` / :class:`InputError`."""
+    rules, findings, problems = check_inputs(
+        scheme, period, roster, with_deals=bool(deals), check=check, checked=checked
+    )
+    with localcontext(EXACT), collector_paused():
         employees = {emp.id for emp in roster}
         credits, deal_problems = credit_deals(scheme, period, deals, employees)
         problems.extend(deal_problems)

@@ -45,7 +45,9 @@ class RosterColumns:
     """The numbers of a roster, one array per field (see the module's docstring).
 
     ``floor`` is the minimum wage in force for each employee in minor units, -1 where none
-    applies; :func:`roster_columns` fills it from the scheme (under its policy).
+    applies; :func:`roster_columns` fills it from the scheme (under its policy).  With deals,
+    ``credited`` includes what they credit, and ``excluded``/``recovered`` hold their refunds
+    (:func:`app.engine.columnar.engine.calculate` fills them from the columnar crediting).
     """
 
     role: NDArray[np.int32]  # position in role_keys(scheme)
@@ -60,6 +62,11 @@ class RosterColumns:
     has_draw: NDArray[np.bool_] | None = None
     floor: NDArray[np.int64] | None = None  # None: no minimum wage
     extra: dict[str, object] = field(default_factory=dict)
+    #: what deals' refunds leave out of the commission base (<= 0, minor units): the
+    #: commission rules are paid on ``credited - excluded``; None: nothing left out
+    excluded: Mapping[Measure, NDArray[np.int64]] | None = None
+    #: the commission refunds take back (<= 0, minor units), a line of its own; None: none
+    recovered: NDArray[np.int64] | None = None
 
     def __len__(self) -> int:
         return len(self.role)

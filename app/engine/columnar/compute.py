@@ -281,9 +281,14 @@ def compute_columns(
         credited = {m: v[members] for m, v in cols.credited.items()}
         pay = np.zeros(members.size, dtype=np.int64)
         for k, rule in enumerate(role.commission):
-            line = _commission(rule, role, credited[rule.measure], n, d, digits, places, mode)
+            paid_on = credited[rule.measure]
+            if cols.excluded is not None:  # refunds taken back at the commission paid
+                paid_on = _add(paid_on, -cols.excluded[rule.measure][members])
+            line = _commission(rule, role, paid_on, n, d, digits, places, mode)
             out.lines[index, "commission", k] = line
             pay = _add(pay, line)
+        if cols.recovered is not None:
+            pay = _add(pay, cols.recovered[members])
         if role.override is not None:
             amount = team[dept, role.override.measure] * _int(role.override.rate, places[1])
             if abs(amount) >= LIMIT:
@@ -302,6 +307,8 @@ def compute_columns(
             recoverable[members] = role.draw.recoverable
             if role.draw.recover_limit is not None:
                 limit[members] = _int(role.draw.recover_limit, digits)
+    if cols.recovered is not None:
+        out.lines[-1, "commission_clawback", 0] = cols.recovered
     _settle(out, cols, variable, draw_amount, has_draw_rule, recoverable, limit)
     if cols.floor is not None:
         _floor(out, cols.floor, num, den, mode)

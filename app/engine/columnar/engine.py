@@ -1,8 +1,10 @@
 """The columnar engine's :func:`calculate`: the Decimal engine's contract, computed on arrays.
 
-The checks, the roster's validation and the deals' crediting are the Decimal engine's own
-(:func:`app.engine.calculate.prepare`); the numbers come from :func:`.compute.compute_columns`;
-the report is :func:`app.engine.departments.payroll_report` over light rows made from them.
+The checks and the roster's validation are the Decimal engine's own
+(:func:`app.engine.calculate.check_inputs`); deals are credited in columns
+(:func:`.deals.credit_columns`, which hands a batch it cannot prove exact to the Decimal
+crediting); the numbers come from :func:`.compute.compute_columns`; the report is
+:func:`app.engine.departments.payroll_report` over light rows made from them.
 Payslips, with their lines and explanations, are made when they are read
 (:class:`app.engine.results.LazyPayslips`) by the Decimal engine's own payslip builder, so
 their text is the Decimal engine's by construction; each made payslip's gross and
@@ -17,24 +19,32 @@ from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from typing import Final
 
-from ..calculate import calculate_decimal, payslip_maker, prepare
+import numpy as np
+from numpy.typing import NDArray
+
+from ..calculate import calculate_decimal, check_inputs, payslip_maker
 from ..calendar import Period
 from ..collector import collector_paused
-from ..deals import Deal
+from ..deals import Deal, credit_deals
 from ..dealtypes import DealCredits
 from ..departments import payroll_report
+from ..findings import InputError, Problem
 from ..money import EXACT, decimal_places, to_units
 from ..parse import scheme_hash
 from ..results import LazyPayslips, Payroll, Payslip
 from ..roster import Employee
 from ..scheme import Measure, Scheme
 from ..version import ENGINE_VERSION
-from .columns import roster_columns
+from .columns import MEASURES, RosterColumns, roster_columns
 from .compute import Columns, Overflow, compute_columns, exact_total
+from .deals import ColumnCredits, credit_columns
+from .deals_columns import DealColumns
+from .rounding import LIMIT
 
 __all__ = ["calculate", "supports"]
 
 _ONE: Final = Decimal(1)
+_ZERO: Final = Decimal(0)
 
 
 def _amounts(scheme: Scheme) -> list[Decimal]:
@@ -59,9 +69,11 @@ def supports(scheme: Scheme, roster: Sequence[Employee], deals: Sequence[Deal] =
     """None when the columnar engine computes this batch, else why the Decimal engine does.
 
     Overflow is decided later, from the batch's own maxima (:class:`.compute.Overflow`).
+    Any ``deals`` are credited in columns; what the columnar crediting cannot prove exact it
+    credits with the Decimal crediting (:func:`.deals.credit_columns`), so deals never send
+    the payroll to the Decimal engine.
     """
-    if deals:
-        return "deals are credited by the Decimal engine"
+    del deals  # accepted: see above
     if not roster:
         return "an empty roster"
     digits = scheme.minor_units
@@ -87,7 +99,29 @@ def _money(units: int, digits: int) -> Decimal:
     return Decimal(units).scaleb(-digits)
 
 
-def _rows(roster: Sequence[Employee], out: Columns, digits: int) -> list[_Row]:
+def _merged(
+    roster: Sequence[Employee], credits: ColumnCredits | None, digits: int
+) -> list[Mapping[Measure, Decimal]]:
+    """Each employee's credited amounts with the deals', merged as the Decimal engine does."""
+    merged: list[Mapping[Measure, Decimal]] = [emp.credited for emp in roster]
+    if credits is None:
+        return merged
+    for i in np.flatnonzero(credits.credited.any(axis=1)).tolist():
+        amounts = dict(roster[i].credited)
+        for m in np.flatnonzero(credits.credited[i]).tolist():
+            measure = MEASURES[m]
+            deal = _money(int(credits.totals[i, m]), digits)
+            amounts[measure] = amounts.get(measure, _ZERO) + deal
+        merged[i] = amounts
+    return merged
+
+
+def _rows(
+    roster: Sequence[Employee],
+    out: Columns,
+    digits: int,
+    credited: Sequence[Mapping[Measure, Decimal]],
+) -> list[_Row]:
     gross = out.gross.tolist()
     fte_gross = out.fte_gross.tolist()
     has = out.has_fte_gross.tolist()
@@ -107,7 +141,7 @@ def _rows(roster: Sequence[Employee], out: Columns, digits: int) -> list[_Row]:
                 _money(gross[i], digits),
                 _money(fte_gross[i], digits) if has[i] else None,
                 "1" if full else "prorated",
-                emp.credited,
+                credited[i],
             )
         )
     return rows
@@ -118,7 +152,7 @@ def _builder(
     rules: Scheme,
     period: Period,
     roster: Sequence[Employee],
-    credits: DealCredits,
+    credits: Callable[[], DealCredits],
     out: Columns,
 ) -> Callable[[int], Payslip]:
     made: list[Callable[[Employee], Payslip]] = []
@@ -126,8 +160,8 @@ def _builder(
 
     def build(index: int) -> Payslip:
         if not made:
-            with localcontext(EXACT):
-                made.append(payslip_maker(scheme, rules, period, roster, credits))
+            with localcontext(EXACT), collector_paused():
+                made.append(payslip_maker(scheme, rules, period, roster, credits()))
         with localcontext(EXACT):
             slip = made[0](roster[index])
         fte = None if not out.has_fte_gross[index] else int(out.fte_gross[index])
@@ -138,6 +172,46 @@ def _builder(
         return slip
 
     return build
+
+
+def _credit(
+    scheme: Scheme,
+    period: Period,
+    roster: Sequence[Employee],
+    deals: Sequence[Deal],
+    problems: list[Problem],
+) -> ColumnCredits | None:
+    """The deals credited in columns (None without deals); raises :class:`InputError` with
+    the roster's ``problems`` and the deals' (worded by the Decimal crediting)."""
+    if problems:  # the roster is invalid: the Decimal crediting words the deals' problems
+        if deals:
+            with localcontext(EXACT), collector_paused():
+                _, deal_problems = credit_deals(scheme, period, deals, {e.id for e in roster})
+            problems.extend(deal_problems)
+        raise InputError(problems)
+    if not deals:
+        return None
+    columns = DealColumns.from_deals(deals, scheme.minor_units)
+    with collector_paused():
+        credits = credit_columns(scheme, period, columns, [emp.id for emp in roster])
+    if credits.problems:
+        raise InputError(credits.problems)
+    return credits
+
+
+def _with_deals(cols: RosterColumns, credits: ColumnCredits) -> None:
+    """Add what the deals credit to the roster's columns, and their refunds."""
+    excluded: dict[Measure, NDArray[np.int64]] = {}
+    for m, measure in enumerate(MEASURES):
+        own, deal = cols.credited[measure], credits.totals[:, m]
+        if np.abs(own).max(initial=0) + np.abs(deal).max(initial=0) >= LIMIT:
+            raise Overflow("a credited amount could leave int64")
+        np.add(own, deal, out=own)
+        excluded[measure] = np.ascontiguousarray(credits.excluded[:, m])
+    if credits.has_excluded.any():
+        cols.excluded = excluded
+    if credits.recovered.any():
+        cols.recovered = credits.recovered
 
 
 def calculate(
@@ -156,21 +230,28 @@ def calculate(
         reason = supports(checked, roster, deals)
     if reason is not None:
         return calculate_decimal(scheme, period, roster, deals, check=check, checked=checked)
-    rules, findings, credits = prepare(scheme, period, roster, deals, check=check, checked=checked)
+    rules, findings, problems = check_inputs(
+        scheme, period, roster, with_deals=bool(deals), check=check, checked=checked
+    )
+    credits = _credit(scheme, period, roster, deals, problems)
     digits = scheme.minor_units
     try:
         columns = roster_columns(scheme, period, roster, rules)
+        if credits is not None:
+            _with_deals(columns, credits)
         out = compute_columns(scheme, period, columns)
         total = exact_total(out.gross)
     except Overflow:
         return calculate_decimal(scheme, period, roster, deals, check=check, checked=checked)
+    merged = _merged(roster, credits, digits)
     with localcontext(EXACT), collector_paused():
-        report = payroll_report(rules, _rows(roster, out, digits))  # type: ignore[arg-type]
-    findings.extend(credits.findings)
+        report = payroll_report(rules, _rows(roster, out, digits, merged))  # type: ignore[arg-type]
+    if credits is not None:
+        findings.extend(credits.findings)
     findings.extend(report.findings)
     slips = LazyPayslips(
         [emp.id for emp in roster],
-        _builder(scheme, rules, period, roster, credits, out),
+        _builder(scheme, rules, period, roster, _credits_of(credits), out),
         _money(total, digits),
     )
     return Payroll(
@@ -183,6 +264,13 @@ def calculate(
         slips,
         tuple(findings),
         report,
-        credits.credited_deals,
+        0 if credits is None else credits.credited_deals,
         engine="columnar",
     )
+
+
+def _credits_of(credits: ColumnCredits | None) -> Callable[[], DealCredits]:
+    """The Decimal engine's DealCredits of the batch, made when a payslip is first read."""
+    if credits is None:
+        return DealCredits
+    return credits.to_credits

@@ -132,8 +132,9 @@ def _rule(draw: st.DrawFn, measure: str) -> dict[str, Any]:
     return rule
 
 
-def _scheme_doc(draw: st.DrawFn) -> Doc:
-    currency = draw(st.sampled_from(sorted(DIGITS)))
+def _scheme_doc(draw: st.DrawFn, currency: str | None = None) -> Doc:
+    if currency is None:
+        currency = draw(st.sampled_from(sorted(DIGITS)))
     digits = DIGITS[currency]
     rep: Doc = {
         "base": str(draw(_money(digits, 100_000))),
