@@ -22,7 +22,7 @@ from app.engine.columnar.runs import compute_runs, stackable
 from app.engine.plan import simulate as simulate_module
 from app.engine.plan.population import Population, parse_population
 from app.engine.plan.simcolumns import ColumnarRuns
-from app.engine.plan.simstats import summarise
+from app.engine.plan.simstats import _pair_share, summarise
 from app.engine.plan.simulate import Simulation, simulate, simulation_rosters
 from app.engine.scheme import Measure
 from app.io import load_scheme
@@ -253,3 +253,12 @@ def test_a_head_paid_on_its_own_column_is_not_stacked() -> None:
     assert stackable(parse_scheme(doc)) == (
         "sales.head is paid on its own new_revenue beside the team's"
     )
+
+
+@pytest.mark.parametrize("spread", [3, 2**60])  # one search over all runs; run by run
+def test_the_pair_share_counts_every_pair_with_the_sales_pay_higher(spread: int) -> None:
+    gen = np.random.default_rng(4)
+    sales = gen.integers(0, 6, (9, 4)) * spread  # small ranges: many equal pays (not higher)
+    client = gen.integers(0, 6, (9, 3)) * spread
+    by_pair = (sales[:, :, None] > client[:, None, :]).sum()
+    assert _pair_share(sales, client) == by_pair / (9 * 4 * 3)

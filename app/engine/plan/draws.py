@@ -96,7 +96,13 @@ def draw(population: Population, runs: int, seed: int) -> Draws:
     measures = sorted(
         {m for d in population.teams.values() for r in d.roles.values() for m in r.attainment}
     )
-    values = {m: np.full((runs, len(columns)), np.nan) for m in measures}
+    # NaN written only where no draw goes (a whole array of NaN first costs its own pass)
+    values = {m: np.empty((runs, len(columns))) for m in measures}
+    for first, count, dept_name, role_name in blocks:
+        drawn = population.teams[dept_name].roles[role_name].attainment
+        for measure in measures:
+            if measure not in drawn:
+                values[measure][:, first : first + count] = np.nan
     for dept_name, dept in population.teams.items():
         mine = [b for b in blocks if b[2] == dept_name]
         size = sum(b[1] for b in mine)

@@ -87,23 +87,48 @@ def _money(units: int, digits: int) -> Decimal:
 
 
 def _percentiles(values: NDArray[np.int64], shares: list[int], digits: int) -> list[Decimal]:
+    """Percentiles of every value of ``values`` (of any shape)."""
     found = np.percentile(values, shares, method="inverted_cdf")
     return [_money(int(v), digits) for v in found]
 
 
+def _columns(cols: list[int]) -> slice | list[int]:
+    """A role's or department's columns as a slice when they follow each other (a view of
+    the arrays, not a copy: the people of a role are drawn side by side)."""
+    if cols == list(range(cols[0], cols[-1] + 1)):
+        return slice(cols[0], cols[-1] + 1)
+    return cols
+
+
 def _pair_share(sales: NDArray[np.int64], client: NDArray[np.int64]) -> float:
-    """Mean over runs of the share of (sales, client) pairs with the sales pay higher."""
-    total = 0
-    for s_row, c_row in zip(sales, client, strict=True):
-        total += int(np.searchsorted(np.sort(c_row), s_row, side="left").sum())
-    pairs: int = sales.shape[0] * sales.shape[1] * client.shape[1]
-    return total / pairs
+    """Mean over runs of the share of (sales, client) pairs with the sales pay higher.
+
+    Per run, the count of client pays below each sales pay (a search in the run's sorted
+    client pays); all runs in one search, each run's values shifted into a range of its own.
+    """
+    runs = sales.shape[0]
+    pairs: int = runs * sales.shape[1] * client.shape[1]
+    low = min(int(sales.min()), int(client.min()))
+    span = max(int(sales.max()), int(client.max())) - low + 1
+    if runs * span >= 2**62:  # the shifted values would not fit: run by run
+        total = 0
+        for s_row, c_row in zip(sales, client, strict=True):
+            total += int(np.searchsorted(np.sort(c_row), s_row, side="left").sum())
+        return total / pairs
+    shift = (np.arange(runs, dtype=np.int64) * span - low)[:, None]
+    ordered = (np.sort(client, axis=1) + shift).ravel()
+    below = np.searchsorted(ordered, (sales + shift).ravel(), side="left")
+    # each run's client values start at run × (client count) in ``ordered``
+    starts = np.arange(runs, dtype=np.int64) * client.shape[1]
+    count: int = int(below.sum()) - int(starts.sum()) * int(sales.shape[1])
+    return count / pairs
 
 
 def _cost(sim: Simulation, name: str | None, cols: list[int], mode: Rounding) -> Cost:
     digits = sim.minor_units
-    payroll = sim.pay[:, cols].sum(axis=1)
-    revenue = sim.revenue[:, cols].sum(axis=1)
+    at = _columns(cols)
+    payroll = sim.pay[:, at].sum(axis=1)
+    revenue = sim.revenue[:, at].sum(axis=1)
     pay_total = sum(int(v) for v in payroll)
     revenue_total = sum(int(v) for v in revenue)
     share = None
@@ -132,7 +157,7 @@ def summarise(sim: Simulation) -> Summary:
         s_cols, c_cols = by_role.get(sales), by_role.get(client)
         if not s_cols or not c_cols:
             continue
-        share = _pair_share(sim.pay[:, s_cols], sim.pay[:, c_cols])
+        share = _pair_share(sim.pay[:, _columns(s_cols)], sim.pay[:, _columns(c_cols)])
         held = float(sim.holds[(sales, client)].mean())
         odds.append(
             Odds(
@@ -147,15 +172,16 @@ def summarise(sim: Simulation) -> Summary:
         )
     roles = []
     for role, cols in by_role.items():
-        p10, p50, p90 = _percentiles(sim.pay[:, cols].ravel(), [10, 50, 90], sim.minor_units)
+        at = _columns(cols)
+        p10, p50, p90 = _percentiles(sim.pay[:, at], [10, 50, 90], sim.minor_units)
         attainment = {}
         for measure, values in sorted(sim.attainment.items()):
-            mine = values[:, cols].ravel()
+            mine = values[:, at]
             if np.isnan(mine).any():
                 continue
             a10, a50, a90 = np.percentile(mine, [10, 50, 90], method="inverted_cdf")
             attainment[measure] = (float(a10), float(a50), float(a90))
-        topped = float(sim.topped[:, cols].mean())
+        topped = float(sim.topped[:, at].mean())
         roles.append(RoleFigures(role, len(cols), (p10, p50, p90), attainment, topped))
     departments = tuple(_cost(sim, n, c, rounding) for n, c in by_department.items())
     total = _cost(sim, None, list(range(len(sim.columns))), rounding)

@@ -280,8 +280,9 @@ def _attainment(
     values: NDArray[np.float64],
 ) -> NDArray[np.float64]:
     """Attainment per run and column; an empirical draw's amount ÷ target (a float ratio of
-    two exact amounts: a statistic, not money)."""
-    out = np.array(values, dtype=np.float64)
+    two exact amounts: a statistic, not money), written over ``values`` (the draws are not
+    used after; a copy of 10 million floats would cost more than the pay of a block)."""
+    out = values
     for index, col in enumerate(columns):
         dist = population.teams[col.department].roles[col.role].attainment.get(measure)
         if not isinstance(dist, Empirical):
