@@ -114,16 +114,25 @@ class LazyPayslips(Sequence[Payslip]):
     A columnar payroll holds its numbers in arrays; the payslips, with their lines and
     explanations, are made one by one when someone reads them (and kept).  ``ids`` are the
     employees' ids in roster order, ``total`` the payroll's total, known without a payslip.
+    ``source``: what the payslips are made from, for a writer that reads the numbers
+    without making payslips (:class:`app.engine.columnar.explain.ColumnarRun`), or None.
     """
 
-    __slots__ = ("_build", "_ids", "_index", "_made", "total")
+    __slots__ = ("_build", "_ids", "_index", "_made", "source", "total")
 
-    def __init__(self, ids: Sequence[str], build: Callable[[int], Payslip], total: Decimal):
+    def __init__(
+        self,
+        ids: Sequence[str],
+        build: Callable[[int], Payslip],
+        total: Decimal,
+        source: object | None = None,
+    ):
         self._ids = ids
         self._build = build
         self._made: list[Payslip | None] = [None] * len(ids)
         self._index: dict[str, int] | None = None
         self.total = total
+        self.source = source
 
     def __len__(self) -> int:
         return len(self._ids)

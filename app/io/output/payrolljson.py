@@ -3,7 +3,9 @@
 :func:`payroll_json` is the CLI's indented document; :func:`render` writes the same document
 compactly, as the HTTP service stores and serves it: the *envelope* (the document with an
 empty ``payslips`` list) and each payslip's JSON apart, which :func:`assemble` joins, so what
-was computed, what is stored and what is served are the same bytes.
+was computed, what is stored and what is served are the same bytes.  A columnar payroll
+whose columns come with it (``LazyPayslips.source``) is written from the columns
+(:mod:`app.engine.columnar.explain`), to the same bytes.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from app.engine import Line, Payroll, PayrollReport, Payslip, commission_by_deal
+from app.engine.columnar.explain import ColumnarRun, Layout, payslip_texts
+from app.engine.results import LazyPayslips
 
 from .text import money, rate_text
 
@@ -133,8 +137,42 @@ def payroll_document(payroll: Payroll, payslips: list[Any]) -> dict[str, Any]:
     }
 
 
+_INDENTED: Final = Layout(indent=2, level=2)
+_COMPACT: Final = Layout(indent=None, level=2)
+
+
+def _columnar_slips(payroll: Payroll, layout: Layout) -> list[str] | None:
+    """Each payslip's JSON written from the columns of a columnar payroll, or None when the
+    payroll has no columns (the Decimal engine computed it).
+
+    :func:`app.engine.columnar.explain.payslip_texts` writes the payslips it templates (the
+    same bytes as :func:`slip_json`; tests/engine/columnar/test_explain.py compares them)
+    without making payslip objects, which is what makes a large columnar payroll cheap to
+    write.  A payslip it does not template yet (the settlement lines of draws and balances,
+    a minimum-wage top-up, a commission taken back, deals: see its module) comes back as
+    None and is written here the slow way, from the Decimal engine's payslip made on read:
+    those payslips are few in a batch, and their text keeps a single author.
+    """
+    slips = payroll.payslips
+    if not isinstance(slips, LazyPayslips) or not isinstance(slips.source, ColumnarRun):
+        return None
+    texts = payslip_texts(slips.source, layout)
+    digits = payroll.minor_units
+    return [
+        layout.dump(slip_json(slips[i], digits), layout.level) if text is None else text
+        for i, text in enumerate(texts)
+    ]
+
+
 def payroll_json(payroll: Payroll) -> str:
     """The whole payroll; amounts are strings with exactly the currency's minor digits."""
+    columnar = _columnar_slips(payroll, _INDENTED)
+    if columnar is not None:
+        text = json.dumps(payroll_document(payroll, []), indent=2, ensure_ascii=False) + "\n"
+        items = ",".join(f"\n    {slip}" for slip in columnar)
+        filled = f'"payslips": [{items}\n  ]' if columnar else '"payslips": []'
+        # The members before payslips cannot hold the slot's text (see assemble).
+        return text.replace('"payslips": []', filled, 1)
     payslips = [slip_json(slip, payroll.minor_units) for slip in payroll.payslips]
     document = payroll_document(payroll, payslips)
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
@@ -165,5 +203,8 @@ def assemble(envelope: str, payslips: Iterable[str]) -> str:
 
 def render(payroll: Payroll) -> RenderedPayroll:
     """The payroll's document, compact, with each payslip apart."""
+    columnar = _columnar_slips(payroll, _COMPACT)
+    if columnar is not None:
+        return RenderedPayroll(_DUMP(payroll_document(payroll, [])), columnar)
     slips = [_DUMP(slip_json(slip, payroll.minor_units)) for slip in payroll.payslips]
     return RenderedPayroll(_DUMP(payroll_document(payroll, [])), slips)

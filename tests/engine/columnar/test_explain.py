@@ -1,0 +1,137 @@
+"""The columnar JSON writer (app.engine.columnar.explain) writes the Decimal engine's bytes.
+
+A columnar payroll with its columns attached (``LazyPayslips.source``) is written by
+``payroll_json`` and ``render`` from the arrays; the documents must equal, byte for byte,
+those of the Decimal engine's payroll of the same inputs.  Random schemes and rosters
+(tests/support/payrolls.py), derandomized with bounded example counts, and the examples.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+
+from app.engine import Employee, Measure, Payroll, Period, Scheme, parse_scheme
+from app.engine.calculate import calculate_decimal, prepare
+from app.engine.columnar import calculate
+from app.engine.columnar.compute import Overflow
+from app.engine.columnar.explain import ColumnarRun, Layout, columnar_run, payslip_texts
+from app.engine.results import LazyPayslips
+from app.io import load_roster, load_scheme
+from app.io.output.payrolljson import payroll_json, render
+from tests.support.payrolls import Run, plain, runs
+
+ROOT = Path(__file__).resolve().parents[3]
+FAST = settings(derandomize=True, max_examples=80, deadline=None)
+
+
+def _columnar(scheme: Scheme, period: Period, roster: list[Employee]) -> ColumnarRun | None:
+    """The columns of a run, as the columnar engine computes them (None: it would overflow,
+    and the Decimal engine computes the payroll)."""
+    rules, _, _ = prepare(scheme, period, roster, (), check=True, checked=None)
+    try:
+        return columnar_run(scheme, period, roster, rules)
+    except (Overflow, ArithmeticError):
+        return None
+
+
+def _attached(scheme: Scheme, period: Period, roster: list[Employee]) -> Payroll:
+    payroll = calculate(scheme, period, roster)
+    run = _columnar(scheme, period, roster)
+    if run is not None:
+        assert isinstance(payroll.payslips, LazyPayslips)
+        payroll.payslips.source = run
+    return payroll
+
+
+def _same(scheme: Scheme, period: Period, roster: list[Employee]) -> list[str | None]:
+    """Assert the written documents equal the Decimal engine's; the writer's texts."""
+    expected = calculate_decimal(scheme, period, roster)
+    actual = _attached(scheme, period, roster)
+    assert payroll_json(actual) == payroll_json(expected)
+    assert render(actual).text() == render(expected).text()
+    assert render(actual).payslips == render(expected).payslips
+    slips = actual.payslips
+    if not isinstance(slips, LazyPayslips) or slips.source is None:
+        return []
+    assert isinstance(slips.source, ColumnarRun)
+    return payslip_texts(slips.source)
+
+
+@FAST
+@given(run=runs())
+def test_the_writer_writes_the_decimal_engines_bytes(run: Run) -> None:
+    doc, period, roster = run
+    _same(parse_scheme(doc), period, roster)
+
+
+@FAST
+@given(run=runs(most=12).map(plain))
+def test_without_draws_balances_or_minimum_wages_every_payslip_is_templated(run: Run) -> None:
+    doc, period, roster = run
+    scheme = parse_scheme(doc)
+    texts = _same(scheme, period, roster)
+    if _columnar(scheme, period, roster) is not None:
+        assert None not in texts
+
+
+@pytest.mark.parametrize(
+    ("scheme_file", "roster_file"),
+    [
+        ("acme.yaml", "acme-roster.csv"),
+        ("acme.yaml", "acme-roster.json"),
+        ("acme-draws.yaml", "acme-draws-roster.csv"),
+    ],
+)
+def test_the_examples(scheme_file: str, roster_file: str) -> None:
+    scheme = load_scheme(str(ROOT / "examples" / scheme_file), max_bytes=1 << 20).scheme
+    roster = load_roster(ROOT / "examples" / roster_file, max_bytes=1 << 20).employees
+    period = Period(2027, 3)
+    texts = _same(scheme, period, list(roster))
+    assert len(texts) == len(roster)
+    # What is left to the Decimal engine's payslip: exactly the settlement's payslips (a
+    # draw rule or a balance in) and the minimum-wage top-ups.
+    expected = calculate_decimal(scheme, period, list(roster))
+    for text, slip in zip(texts, expected.payslips, strict=True):
+        settled = any(
+            line.code in {"clawback", "draw", "draw_recovery", "minimum_wage_topup"}
+            for line in slip.lines
+        )
+        role = scheme.departments[slip.department].roles[slip.role]
+        assert (text is None) == (settled or role.draw is not None or bool(slip.balances))
+
+
+def test_a_slip_by_hand() -> None:
+    """One prorated rep on the acme rules, compact: 45 000 × 13/22 = 26 590.909… → 26 590.91;
+    970 343.74 of new revenue: 600 000 × 15% + 370 343.74 × 20% = 90 000 + 74 068.748 =
+    164 068.748 → 164 068.75 (the 250 000 cap is not reached); attainment 970 343.74 × 22 /
+    (600 000 × 13) = 2.736867… → 273.69% ≥ 120%: the 15 000 bonus."""
+    scheme = load_scheme(str(ROOT / "examples" / "acme.yaml"), max_bytes=1 << 20).scheme
+    period = Period(2027, 3)
+    start = period.first_day.replace(day=15)  # 13 of March's 22 working days left
+    credited = {Measure.NEW_REVENUE: Decimal("970343.74")}
+    roster = [Employee("R1", "sales", "rep", name="Rep", start_date=start, credited=credited)]
+    run = _columnar(scheme, period, roster)
+    assert run is not None
+    (text,) = payslip_texts(run, Layout(indent=None))
+    assert text is not None
+    assert '"proration":"13/22 working days"' in text
+    assert '"amount":"26590.91","explanation":"45 000.00 × 13/22 working days = 26 590.91"' in text
+    assert (
+        '"explanation":"new_revenue 970 343.74: 600 000.00 × 15% + 370 343.74 × 20% = 164 068.75"'
+        in text
+    )
+    assert '"explanation":"new_revenue attainment 273.69% ≥ 120%: 15 000.00"' in text
+    assert '"gross":"205659.66"' in text  # 26 590.91 + 164 068.75 + 15 000
+
+
+def test_a_payroll_without_columns_is_written_from_its_payslips() -> None:
+    """The Decimal engine's payroll has no source: the writer is not used."""
+    scheme = load_scheme(str(ROOT / "examples" / "acme.yaml"), max_bytes=1 << 20).scheme
+    roster = load_roster(ROOT / "examples" / "acme-roster.csv", max_bytes=1 << 20).employees
+    payroll = calculate_decimal(scheme, Period(2027, 3), list(roster))
+    assert not isinstance(payroll.payslips, LazyPayslips)
+    assert payroll_json(payroll).startswith('{\n  "scheme_key": "acme-sales"')
