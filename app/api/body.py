@@ -40,6 +40,8 @@ __all__ = [
     "decode",
     "pointer",
     "preferred",
+    "read_body",
+    "read_bytes",
     "scheme_document",
     "validate",
 ]
@@ -94,7 +96,7 @@ def _format(content_type: str | None) -> Format:
     )
 
 
-async def _read(request: Request, limit: int, setting: str) -> RawBody:
+async def read_body(request: Request, limit: int, setting: str) -> RawBody:
     fmt = _format(request.headers.get("content-type"))
     if fmt == "yaml":
         # YAML decodes about ten times slower than JSON (about 1 s a megabyte, holding the
@@ -102,6 +104,12 @@ async def _read(request: Request, limit: int, setting: str) -> RawBody:
         # (large rosters and deals travel as JSON).
         settings: Settings = request.app.state.settings
         limit, setting = min(limit, settings.max_yaml_bytes), "COMPCALC_MAX_YAML_BYTES"
+    return RawBody(await read_bytes(request, limit, setting), fmt)
+
+
+async def read_bytes(request: Request, limit: int, setting: str) -> bytes:
+    """The body's bytes; a 413 :class:`BodyError` naming ``setting`` past ``limit`` bytes
+    (refused on its ``Content-Length`` before any is read)."""
     too_large = BodyError(
         413,
         "BODY_TOO_LARGE",
@@ -116,13 +124,13 @@ async def _read(request: Request, limit: int, setting: str) -> RawBody:
         if size > limit:
             raise too_large
         chunks.append(chunk)
-    return RawBody(b"".join(chunks), fmt)
+    return b"".join(chunks)
 
 
 def _reader(field: str) -> Callable[[Request], Awaitable[RawBody]]:
     async def read(request: Request) -> RawBody:
         settings: Settings = request.app.state.settings
-        return await _read(request, getattr(settings, field), f"COMPCALC_{field.upper()}")
+        return await read_body(request, getattr(settings, field), f"COMPCALC_{field.upper()}")
 
     return read
 

@@ -19,7 +19,7 @@ from app import services
 from app.services import Database, printable
 from app.services.printable import DocumentFormat
 
-from .body import JSON, RawBody, RosterBody, check_counts, decode, validate
+from .body import JSON, RawBody, check_counts, decode, validate
 from .deps import DatabaseDep
 from .documents import DOCUMENT_MEDIA, DOCUMENT_RESPONSES, document_format, language, send_document
 from .errors import secured
@@ -28,6 +28,17 @@ from .inputs import CalculateRequest
 from .openapi import request_body
 from .outputs import PayrollResult
 from .security import PayrollCalculate
+from .uploads import (
+    UPLOADS,
+    PayrollBody,
+    Upload,
+    pointing_into,
+    request_of,
+    rewrapped,
+    unwrapped,
+    upload_content,
+    upload_parameters,
+)
 
 __all__ = ["router"]
 
@@ -54,52 +65,78 @@ SMALL_BODY: Final = 16 * 1024
         "Invalid input answers `422` with every problem and its JSON pointer "
         "(e.g. `/roster/3/fte`)."
         "\n\nWith `Accept: text/html` or `application/pdf`, the payslips of the result as one "
-        "printable document, one per page." + DOCUMENT_MEDIA
+        "printable document, one per page." + DOCUMENT_MEDIA + "\n\n" + UPLOADS
     ),
     response_model=PayrollResult,
     responses={**DOCUMENT_RESPONSES, **secured(404, 406, 413, 415, 422)},
-    openapi_extra=request_body(
-        "CalculateRequest",
-        "The scheme, the period, the roster and the deals (JSON, or the same as YAML).",
-    ),
+    openapi_extra={
+        **request_body(
+            "CalculateRequest",
+            "The scheme, the period, the roster and the deals (JSON, or the same as YAML); "
+            "or the roster as CSV, or the files as a form.",
+            others=upload_content(run=False),
+        ),
+        "parameters": upload_parameters(run=False),
+    },
 )
 async def calculate_payroll(
-    _: PayrollCalculate, body: RosterBody, db: DatabaseDep, http: Request
+    _: PayrollCalculate, body: PayrollBody, db: DatabaseDep, http: Request
 ) -> Response:
     fmt = document_format(http)
+    if isinstance(body, Upload):
+        return await run_in_threadpool(_upload, body, db, http, fmt)
     if fmt is not None:
         return await run_in_threadpool(_document, body, db, http, fmt)
     if len(body.data) > SMALL_BODY:
         return await run_in_threadpool(_calculate, body, db, http)
-    request = _request(body, http)
-    source, inputs = request.source(), request.inputs()
+    request, inputs = _request(body, http)
+    source = request.source()
     text = services.calculate_in_memory(db, source, inputs)
     if text is None:  # the scheme must be read from the database
         text = await run_in_threadpool(services.calculate_payroll, db, source, inputs)
     return Response(text, media_type=JSON)
 
 
-def _request(body: RawBody, http: Request) -> CalculateRequest:
-    data = decode(body).data
+def _request(body: RawBody, http: Request) -> tuple[CalculateRequest, services.PayrollInputs]:
+    """The request and its inputs; a roster or deals file's wrapper (``{"employees": …}``)
+    is taken off, its problems pointing into it."""
+    data, wrapped = unwrapped(decode(body).data)
     try:
         check_counts(http, data)
-        return validate(CalculateRequest, data)
+        with pointing_into(wrapped):
+            request = validate(CalculateRequest, data)
     finally:
         if isinstance(data, dict):
             release(data.get("roster"), data.get("deals"))
+    return request, rewrapped(request.inputs(), wrapped)
+
+
+def _upload(body: Upload, db: Database, http: Request, fmt: DocumentFormat | None) -> Response:
+    """The payroll of uploaded files (a ``text/csv`` roster or a form)."""
+    size = sum(len(file.data) for file in body.files.values())
+    with paused_for(size):
+        request, inputs = request_of(CalculateRequest, body, http)
+        if fmt is not None:
+            lang = language(http)
+            content = printable.calculate_document(db, request.source(), inputs, fmt, lang)
+            return send_document(content, fmt, lang, f"payslips.{fmt}")
+        try:
+            text = services.calculate_payroll(db, request.source(), inputs)
+        finally:
+            release(inputs.roster, inputs.deals)
+        return Response(text, media_type=JSON)
 
 
 def _document(body: RawBody, db: Database, http: Request, fmt: DocumentFormat) -> Response:
     with paused_for(len(body.data)):
-        request, lang = _request(body, http), language(http)
-        content = printable.calculate_document(db, request.source(), request.inputs(), fmt, lang)
+        (request, inputs), lang = _request(body, http), language(http)
+        content = printable.calculate_document(db, request.source(), inputs, fmt, lang)
         return send_document(content, fmt, lang, f"payslips.{fmt}")
 
 
 def _calculate(body: RawBody, db: Database, http: Request) -> Response:
     with paused_for(len(body.data)):
-        request = _request(body, http)
-        inputs = request.inputs()
+        request, inputs = _request(body, http)
         try:
             text = services.calculate_payroll(db, request.source(), inputs)
         finally:

@@ -64,7 +64,8 @@ _LOG = logging.getLogger("compcalc.api")
 
 
 class ProblemError(BaseModel):
-    """One thing wrong with the request, located by a JSON pointer (or a parameter name)."""
+    """One thing wrong with the request, located by a JSON pointer, a parameter name, or an
+    uploaded file's row and column."""
 
     pointer: str | None = Field(
         default=None, description="RFC 6901 pointer into the request body, e.g. `/roster/0/fte`."
@@ -72,8 +73,20 @@ class ProblemError(BaseModel):
     parameter: str | None = Field(default=None, description="Query or path parameter name.")
     detail: str = Field(description="What is wrong, in words a payroll accountant understands.")
     code: str | None = Field(default=None, description="Stable code, e.g. `FTE_RANGE`.")
+    file: str | None = Field(
+        default=None,
+        description="The uploaded file (its form field: `roster`, `deals`, "
+        "`balances`) the problem is in.",
+    )
+    row: int | None = Field(
+        default=None, description="The file's row: the line its CSV record or JSON item starts on."
+    )
     line: int | None = Field(default=None, description="Line in a YAML/JSON scheme document.")
-    column: int | None = Field(default=None, description="Column in that line.")
+    column: int | str | None = Field(
+        default=None,
+        description="Column in that line; of an uploaded file, the CSV column or JSON key by "
+        "name (the character of the line for bytes that are not UTF-8).",
+    )
 
 
 class Problem(BaseModel):
@@ -315,7 +328,7 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
         406: "None of the media types in `Accept` can be produced.",
         409: "The resource's state forbids the change (e.g. it is published or approved).",
         413: "The request body is larger than the configured limit.",
-        415: "The request body is neither JSON nor YAML.",
+        415: "The request body's media type is not one the operation accepts.",
         412: "`If-Match` names an ETag that is no longer current: fetch the version again.",
         422: "The body cannot be parsed, or its values are invalid (see `errors`).",
         428: "`If-Match` is missing: send the ETag of the version you mean to change.",

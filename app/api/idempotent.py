@@ -55,23 +55,34 @@ def revision(if_match: str | None, number: int) -> int | None:
     return 0  # never a current revision: 412
 
 
-def _request_hash(request: Request, body: bytes) -> str:
+def _request_hash(request: Request, body: bytes, media: str | None) -> str:
     digest = hashlib.sha256()
-    for part in (request.method, request.url.path, request.headers.get("content-type", "")):
+    content_type = request.headers.get("content-type", "") if media is None else media
+    for part in (request.method, request.url.path, content_type):
         digest.update(part.encode("utf-8") + b"\x00")
     digest.update(body)
     return digest.hexdigest()
 
 
-def once(request: Request, principal: Principal, key: str | None, body: bytes) -> Once | None:
-    """The idempotent request ``key`` makes of this one; None without a key (or an API key)."""
+def once(
+    request: Request,
+    principal: Principal,
+    key: str | None,
+    body: bytes,
+    media: str | None = None,
+) -> Once | None:
+    """The idempotent request ``key`` makes of this one; None without a key (or an API key).
+
+    ``body`` is what makes two requests the same; ``media``, when given, stands for the
+    ``Content-Type`` header (an upload's fingerprint, which leaves out the multipart
+    boundary each client draws afresh)."""
     if key is None or principal.key_id is None:
         return None
     settings: Settings = request.app.state.settings
     return Once(
         principal.key_id,
         key,
-        _request_hash(request, body),
+        _request_hash(request, body, media),
         timedelta(seconds=settings.idempotency_lease_seconds),
         timedelta(hours=settings.idempotency_ttl_hours),
     )

@@ -63,12 +63,18 @@ _EXAMPLES: Final[dict[str, Callable[[], Examples]]] = {
 }
 
 
-def request_body(model: str, description: str, required: bool = True) -> dict[str, Any]:
-    """``openapi_extra`` declaring a JSON-or-YAML body of schema ``model``."""
+def request_body(
+    model: str,
+    description: str,
+    required: bool = True,
+    others: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """``openapi_extra`` declaring a JSON-or-YAML body of schema ``model`` (and the ``others``
+    media types' bodies, e.g. an upload's)."""
     # A YAML body is the same document written as YAML: the same schema (its examples are
     # YAML text, with the comments a person writes).
     schema = {"$ref": _REF.format(model=model)}
-    content = {JSON: {"schema": schema}, YAML: {"schema": dict(schema)}}
+    content = {JSON: {"schema": schema}, YAML: {"schema": dict(schema)}, **(others or {})}
     return {"requestBody": {"required": required, "description": description, "content": content}}
 
 

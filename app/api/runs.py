@@ -9,9 +9,10 @@ from fastapi import APIRouter, Path, Query, Request, Response
 
 from app import services
 from app.i18n import negotiate
-from app.services import printable
+from app.services import Database, printable
 from app.services.documents import RunOut, run_document
 from app.services.exports import ExportOptions, export_run
+from app.services.keys import Principal
 from app.settings import Settings
 
 from .body import JSON, RosterBody, check_counts, decode, preferred, validate
@@ -30,6 +31,17 @@ from .inputs import ApproveRequest, DiscardRequest, RunRequest
 from .openapi import request_body
 from .outputs import RunDetail, RunPage, RunPayslip
 from .security import PayrollApprove, PayrollRead, PayrollWrite
+from .uploads import (
+    UPLOADS,
+    PayrollBody,
+    Upload,
+    pointing_into,
+    request_of,
+    rewrapped,
+    unwrapped,
+    upload_content,
+    upload_parameters,
+)
 
 __all__ = ["router"]
 
@@ -63,34 +75,59 @@ def _csv_response(run_id: uuid.UUID, text: str) -> Response:
         "key and body gets the first answer again (`Idempotency-Replayed: true`) and no "
         "second run; the same key with another body answers `422`, and `409` while the first "
         "is still being computed. **Without the header the call is not safe to retry**: each "
-        "call stores a new run."
+        "call stores a new run.\n\n" + UPLOADS
     ),
     status_code=201,
     response_model=RunDetail,
     responses=secured(404, 409, 413, 415, 422),
-    openapi_extra=request_body("RunRequest", "The stored scheme, the period, roster and deals."),
+    openapi_extra={
+        **request_body(
+            "RunRequest",
+            "The stored scheme, the period, roster and deals; or the roster as CSV, or the "
+            "files as a form.",
+            others=upload_content(run=True),
+        ),
+        "parameters": upload_parameters(run=True),
+    },
 )
 def create_payroll_run(
     who: PayrollWrite,
-    body: RosterBody,
+    body: PayrollBody,
     db: DatabaseDep,
     request: Request,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
+    if isinstance(body, Upload):
+        return _create_from_upload(who, body, db, request, idempotency_key)
     with paused_for(len(body.data)):
-        data = decode(body).data
+        data, wrapped = unwrapped(decode(body).data)
         try:
             check_counts(request, data)
-            run = validate(RunRequest, data)
+            with pointing_into(wrapped):
+                run = validate(RunRequest, data)
         finally:
             if isinstance(data, dict):
                 release(data.get("roster"), data.get("deals"))
         repeat = once(request, who, idempotency_key, body.data)
-        inputs = run.inputs()
+        inputs = rewrapped(run.inputs(), wrapped)
         try:
             reply = services.create_run(db, run.ref(), inputs, who, repeat, run.target())
         finally:
             release(inputs.roster, inputs.deals, run.roster, run.deals)
+        return send(reply)
+
+
+def _create_from_upload(
+    who: Principal, body: Upload, db: Database, request: Request, key: str | None
+) -> Response:
+    """A run from uploaded files: stored, and replayed to a retry, as from a JSON body."""
+    with paused_for(sum(len(file.data) for file in body.files.values())):
+        run, inputs = request_of(RunRequest, body, request)
+        repeat = once(request, who, key, body.fingerprint(), body.media)
+        try:
+            reply = services.create_run(db, run.ref(), inputs, who, repeat, run.target())
+        finally:
+            release(inputs.roster, inputs.deals)
         return send(reply)
 
 

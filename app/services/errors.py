@@ -33,19 +33,25 @@ _MEASURES = frozenset(m.value for m in Measure)
 
 @dataclass(frozen=True, slots=True)
 class ErrorItem:
-    """One located problem: an RFC 6901 ``pointer`` into the request body (or document)."""
+    """One located problem: an RFC 6901 ``pointer`` into the request body (or document), or
+    in an uploaded ``file`` (its form field) its ``row`` and ``column`` (the CSV column or
+    JSON key by name; the character of the line, a number, for bytes that are not UTF-8)."""
 
     detail: str
     pointer: str | None = None
     parameter: str | None = None
     code: str | None = None
     line: int | None = None
-    column: int | None = None
+    column: int | str | None = None
+    file: str | None = None
+    row: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         fields = {
             "pointer": self.pointer,
             "parameter": self.parameter,
+            "file": self.file,
+            "row": self.row,
             "detail": self.detail,
             "code": self.code,
             "line": self.line,

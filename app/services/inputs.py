@@ -11,13 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from app.engine import Credit, Deal, Employee, Measure, Period
+from app.engine import Credit, Deal, Employee, InputError, Measure, Period
+
+from .errors import Invalid
 
 __all__ = [
     "EffectiveOn",
@@ -58,6 +61,9 @@ class PayrollInputs:
     deals: list[Deal] = field(default_factory=list)
     #: Employees whose opening balances the request gave (even none): those are not carried.
     balances_sent: frozenset[str] = frozenset()
+    #: How the engine's problems of these inputs are reported (an upload's: at the files' rows
+    #: and columns); None: by JSON pointer into the request body.  Never stored.
+    report: Callable[[InputError], Invalid] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -82,6 +82,8 @@ def compute(
         items = scheme_error_items(exc, scheme_prefix)
         raise Invalid("INVALID_SCHEME", "the scheme's rules cannot be applied", items) from None
     except InputError as exc:
+        if inputs.report is not None:
+            raise inputs.report(exc) from None
         items, count = input_error_items(exc, MAX_ERRORS), len(exc.problems)
         detail = f"the payroll input has {count} problem(s): {items[0].detail}"
         raise Invalid("INVALID_INPUT", detail, items, {"error_count": count}) from None

@@ -33,7 +33,10 @@ OPERATIONS = {
     ("post", "/v1/payroll-runs/{run_id}/approve"): "approve_payroll_run",
     ("post", "/v1/payroll-runs/{run_id}/discard"): "discard_payroll_run",
     ("get", "/v1/payroll-runs/{run_id}/export.csv"): "export_payroll_run_csv",
+    ("get", "/v1/payroll-runs/{run_id}/export.xlsx"): "export_payroll_run_xlsx",
     ("get", "/v1/payroll-runs/{run_id}/payslips/{employee_id}"): "get_payroll_run_payslip",
+    ("get", "/v1/payroll-runs/{run_id}/payslips.pdf"): "get_payroll_run_payslips_pdf",
+    ("get", "/v1/payroll-runs/{run_id}/report"): "get_payroll_run_report",
     ("get", "/v1/pay-groups/{scheme}/{group}/periods/{period}"): "get_pay_group_period",
     ("get", "/v1/policy"): "get_policy",
     ("put", "/v1/policy"): "replace_policy",
@@ -112,10 +115,18 @@ def test_request_bodies_have_schemas_and_ready_examples(document: dict[str, Any]
         ("post", "/v1/payroll-runs/{run_id}/discard"),
         ("put", "/v1/policy"),
     }
+    uploads = {("post", "/v1/payroll/calculate"), ("post", "/v1/payroll-runs")}
     for key in with_body:
         content = operations[key]["requestBody"]["content"]
-        assert set(content) == {"application/json", "application/yaml"}, key
+        media = {"application/json", "application/yaml"}
+        if key in uploads:  # the roster as CSV, or the files as a form (test_uploads.py)
+            media |= {"text/csv", "multipart/form-data"}
+        assert set(content) == media, key
         assert content["application/json"]["examples"], key
+    for key in uploads:
+        form = operations[key]["requestBody"]["content"]["multipart/form-data"]["schema"]
+        assert {"roster", "deals", "balances"} <= set(form["properties"]), key
+        assert form["properties"]["roster"]["format"] == "binary", key
     calculate = operations[("post", "/v1/payroll/calculate")]["requestBody"]["content"]
     named = calculate["application/json"]["examples"]
     # The default example is the first (and the first by name: openapi.json sorts its keys).

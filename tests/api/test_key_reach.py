@@ -132,6 +132,10 @@ def _calls(world: World) -> dict[str, tuple[str, str, dict[str, Any], set[int]]]
                                 {"json": {"reason": "not ours"}}, {404}),
         "export_payroll_run_csv": ("GET", f"/v1/payroll-runs/{run}/export.csv", {}, {404}),
         "get_payroll_run_payslip": ("GET", f"/v1/payroll-runs/{run}/payslips/E-1", {}, {404}),
+        "get_payroll_run_payslips_pdf": ("GET", f"/v1/payroll-runs/{run}/payslips.pdf", {},
+                                         {404}),
+        "get_payroll_run_report": ("GET", f"/v1/payroll-runs/{run}/report", {}, {404}),
+        "export_payroll_run_xlsx": ("GET", f"/v1/payroll-runs/{run}/export.xlsx", {}, {404}),
         "calculate_payroll": ("POST", "/v1/payroll/calculate", inline, {404}),
         "simulate": ("POST", "/v1/simulations", {"json": {
             "scheme": {"key": "beta-sales", "version": 1}, "runs": 1,

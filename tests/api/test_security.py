@@ -79,7 +79,7 @@ def test_every_route_but_the_open_ones_refuses_a_request_without_a_key(api: Test
             assert response.json()["code"] == "CREDENTIALS_MISSING"
             refused.add((method, route.path))
     assert answered_open == OPEN
-    assert len(refused) == 30  # every operation of /v1 and /metrics (see test_contract.OPERATIONS)
+    assert len(refused) == 33  # every operation of /v1 and /metrics (see test_contract.OPERATIONS)
 
 
 @pytest.mark.parametrize(

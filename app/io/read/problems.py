@@ -15,12 +15,14 @@ MAX_PROBLEMS: Final = 100
 
 @dataclass(frozen=True, slots=True)
 class RowProblem:
-    """One problem of an input file: ``row`` is the 1-based line the record starts on."""
+    """One problem of an input file: ``row`` is the 1-based line the record starts on;
+    ``char``, for bytes that cannot be read, the character in that line (1-based)."""
 
     row: int | None
     column: str | None
     code: str
     message: str
+    char: int | None = None
 
     def render(self, path: str, severity: str = "error") -> str:
         where = path if self.row is None else f"{path}:{self.row}"

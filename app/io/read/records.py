@@ -33,6 +33,7 @@ __all__ = [
     "json_records",
     "json_text",
     "load_records",
+    "parse_records",
 ]
 
 #: ``report(column, code, message)``
@@ -56,10 +57,30 @@ def load_records(
     the file raises ``error``."""
     name = os.fspath(path)
     try:
-        text = decode_utf8(read_limited(path, max_bytes, setting))
+        data = read_limited(path, max_bytes, setting)
     except FileProblem as exc:
         raise error(name, [RowProblem(exc.line, None, exc.code, exc.message)]) from None
-    if os.path.splitext(name)[1].lower() == ".csv":
+    csv = os.path.splitext(name)[1].lower() == ".csv"
+    return parse_records(data, name, csv, progress, error, parse_csv, parse_json)
+
+
+def parse_records(
+    data: bytes,
+    name: str,
+    csv: bool,
+    progress: Steps,
+    error: type[InputFileError],
+    parse_csv: Callable[[str, str, RowCallback], F],
+    parse_json: Callable[[str, str, Steps], F],
+) -> F:
+    """The records of a file's bytes (UTF-8; a byte-order mark dropped) as CSV (``csv``) or
+    JSON: what :func:`load_records` does once the file is read, for bytes that arrived some
+    other way (an upload).  Bytes that are not UTF-8 raise ``error`` at their line and column."""
+    try:
+        text = decode_utf8(data)
+    except FileProblem as exc:
+        raise error(name, [RowProblem(exc.line, None, exc.code, exc.message, exc.column)]) from None
+    if csv:
         update = progress.step(f"Reading {name}", max(text.count("\n") - 1, 0))
         return parse_csv(text, name, update)
     return parse_json(text, name, progress)

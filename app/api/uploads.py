@@ -1,0 +1,380 @@
+"""Roster, deals and balances files as the command line reads them, sent to the payroll
+operations: a ``text/csv`` body (the roster) or a ``multipart/form-data`` upload.
+
+The files are read by the command line's loaders (:mod:`app.services.uploads`); the rest of
+the request (the scheme, the period, a run's pay group…) comes from the form's text fields,
+or from the query of a ``text/csv`` body, and is checked by the JSON body's own model
+(:class:`~app.api.inputs.CalculateRequest`, :class:`~app.api.inputs.RunRequest`), so an
+upload means what the same JSON body means.  A JSON body may also carry the roster and
+deals files as they are: ``"roster": {"employees": […]}``, ``"deals": {"deals": […]}``.
+"""
+
+from __future__ import annotations
+
+import email.message
+import hashlib
+import json
+from collections.abc import AsyncGenerator, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Final, TypeVar
+
+from fastapi import Depends, Request
+from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartException, MultiPartParser
+
+from app import services
+from app.i18n import negotiate, translation
+from app.io.read.documents import Format
+from app.services import ErrorItem, Invalid
+from app.services.uploads import FILES, Limits, UploadedFile, read_uploads
+from app.settings import Settings
+
+from .body import JSON, YAML, BodyError, RawBody, decode, read_body, read_bytes, validate
+from .deps import PRINTABLE_PATTERN
+from .inputs import CalculateRequest, PayrollInputs
+
+__all__ = [
+    "CSV",
+    "FORM",
+    "PayrollBody",
+    "Upload",
+    "request_of",
+    "unwrapped",
+]
+
+CSV: Final = "text/csv"
+FORM: Final = "multipart/form-data"
+#: The text fields of an upload (the form's, or the query's of a ``text/csv`` body), and
+#: where each goes in the JSON body.
+_FIELDS: Final = {
+    "scheme": ("scheme", "key"),
+    "version": ("scheme", "version"),
+    "on": ("scheme", "on"),
+    "period": ("period",),
+    "group": ("group",),
+    "kind": ("kind",),
+    "corrects": ("corrects",),
+}
+_POINTERS: Final = {"/" + "/".join(path): name for name, path in _FIELDS.items()}
+_WRAPPERS: Final = {"roster": "employees", "deals": "deals"}
+
+M = TypeVar("M", bound=PayrollInputs)
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """An upload: its files by form field, its text fields, and the media type it came as."""
+
+    media: str
+    files: dict[str, UploadedFile]
+    fields: dict[str, str]
+    scheme: RawBody | None = field(default=None)
+
+    def fingerprint(self) -> bytes:
+        """What makes two uploads the same request: the fields, each file's name and bytes
+        (not the multipart boundary, which each client draws afresh)."""
+        digest = hashlib.sha256(json.dumps(sorted(self.fields.items())).encode())
+        for name in (*FILES, "scheme"):
+            file = self.files.get(name)
+            data = self.scheme.data if name == "scheme" and self.scheme else None
+            if file is not None:
+                digest.update(f"\x00{name}\x00{file.name}\x00{file.csv}\x00".encode())
+                data = file.data
+            if data is not None:
+                digest.update(hashlib.sha256(data).digest())
+        return digest.digest()
+
+
+def _media(content_type: str | None) -> str:
+    message = email.message.Message()
+    message["content-type"] = content_type or JSON
+    return message.get_content_type()
+
+
+async def _payroll_body(request: Request) -> RawBody | Upload:
+    settings: Settings = request.app.state.settings
+    limit, setting = settings.max_body_bytes, "COMPCALC_MAX_BODY_BYTES"
+    media = _media(request.headers.get("content-type"))
+    if media not in (CSV, FORM):
+        try:
+            return await read_body(request, limit, setting)
+        except BodyError as exc:
+            if exc.status != 415:
+                raise
+            detail = f"send the body as {JSON}, {YAML}, {CSV} (the roster) or {FORM}, not {media}"
+            raise BodyError(415, exc.code, detail) from None
+    data = await read_bytes(request, limit, setting)
+    if media == CSV:
+        roster = UploadedFile("roster", "roster.csv", data, csv=True)
+        return Upload(CSV, {"roster": roster}, dict(request.query_params))
+    return await _form(request, data)
+
+
+async def _form(request: Request, data: bytes) -> Upload:
+    async def stream() -> AsyncGenerator[bytes, None]:
+        yield data
+
+    parser = MultiPartParser(request.headers, stream(), max_files=4, max_fields=len(_FIELDS))
+    try:
+        form = await parser.parse()
+    except MultiPartException as exc:
+        raise _invalid("INVALID_FORM", f"the form cannot be read: {exc.message}") from None
+    files: dict[str, UploadedFile] = {}
+    fields: dict[str, str] = {}
+    scheme = None
+    try:
+        for name, value in form.multi_items():
+            if name in files or name in fields or (name == "scheme" and scheme is not None):
+                raise _invalid("DUPLICATE_FIELD", f"the form has {name!r} twice", name)
+            if name in FILES:
+                content = value if isinstance(value, str) else await value.read()
+                filename = value.filename if isinstance(value, UploadFile) else None
+                files[name] = _file(name, filename, content, value)
+            elif name == "scheme" and isinstance(value, UploadFile):
+                scheme = RawBody(await value.read(), _scheme_format(value))
+            elif name in _FIELDS and isinstance(value, str):
+                fields[name] = value
+            else:
+                names = ", ".join([*FILES, *_FIELDS])
+                raise _invalid(
+                    "UNKNOWN_FIELD", f"unknown form field {name!r}; the fields are {names}", name
+                )
+    finally:
+        await form.close()
+    if "roster" not in files:
+        raise _invalid("MISSING_FIELD", "the form has no roster file", "roster")
+    return Upload(FORM, files, fields, scheme)
+
+
+def _file(field: str, filename: str | None, content: str | bytes, value: object) -> UploadedFile:
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    name = filename or f"{field}.csv"
+    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if suffix in ("csv", "json"):
+        return UploadedFile(field, name, data, suffix == "csv")
+    media = _media(value.content_type) if isinstance(value, UploadFile) else ""
+    if media in (CSV, JSON):
+        return UploadedFile(field, name, data, media == CSV)
+    first = data.removeprefix(b"\xef\xbb\xbf").lstrip()[:1]
+    return UploadedFile(field, name, data, first not in (b"{", b"["))
+
+
+def _scheme_format(value: UploadFile) -> Format:
+    name = (value.filename or "").lower()
+    return "json" if name.endswith(".json") or _media(value.content_type) == JSON else "yaml"
+
+
+def _invalid(code: str, detail: str, parameter: str | None = None) -> Invalid:
+    return Invalid(code, detail, [ErrorItem(detail, parameter=parameter, code=code)])
+
+
+#: The body of ``POST /v1/payroll/calculate`` and ``POST /v1/payroll-runs``: JSON or YAML
+#: (a :class:`RawBody`), or an :class:`Upload` (limit ``COMPCALC_MAX_BODY_BYTES``).
+PayrollBody = Annotated[RawBody | Upload, Depends(_payroll_body)]
+
+
+def _fields_body(upload: Upload) -> dict[str, Any]:
+    """The upload's text fields as the JSON body they stand for (without the files)."""
+    body: dict[str, Any] = {}
+    for name, value in upload.fields.items():
+        *parents, last = _FIELDS[name]
+        target = body
+        for parent in parents:
+            target = target.setdefault(parent, {})
+        target[last] = int(value) if name == "version" and value.isdigit() else value
+    if upload.scheme is not None:
+        if "scheme" in body:
+            detail = "the form gives the scheme as a file and as stored ('version', 'on')"
+            raise _invalid("INVALID_FORM", detail, "scheme")
+        body["scheme"] = decode(upload.scheme).data
+    return body
+
+
+def request_of(
+    model: type[M], upload: Upload, request: Request
+) -> tuple[M, services.PayrollInputs]:
+    """The upload as ``model`` (its text fields checked as the JSON body's, each problem
+    named by its field) and the payroll inputs its files hold."""
+    try:
+        given = validate(model, _fields_body(upload))
+    except Invalid as exc:
+        items = [_as_parameter(item) for item in exc.errors]
+        raise Invalid(exc.code, exc.detail, items, exc.extra) from None
+    if upload.scheme is not None and not isinstance(given, CalculateRequest):
+        raise _invalid("INVALID_FORM", "a payroll run uses a stored scheme version", "scheme")
+    settings: Settings = request.app.state.settings
+    lang = negotiate(request.headers.get("accept-language"))
+    inputs = read_uploads(
+        given.period,
+        upload.files["roster"],
+        upload.files.get("deals"),
+        upload.files.get("balances"),
+        Limits(settings.max_employees, settings.max_deals),
+        translation(lang).gettext,
+    )
+    return given, inputs
+
+
+def _as_parameter(item: ErrorItem) -> ErrorItem:
+    if item.pointer is None:
+        return item
+    name = _POINTERS.get(item.pointer, item.pointer.strip("/").split("/")[0] or None)
+    return ErrorItem(item.detail, parameter=name, code=item.code)
+
+
+# --- the files as they are, in a JSON body ---------------------------------------------------
+
+
+def unwrapped(data: object) -> tuple[object, dict[str, str]]:
+    """``data`` with a roster file's ``{"employees": […]}`` and a deals file's
+    ``{"deals": […]}`` replaced by their lists, and the key of each unwrapped (to point at
+    its problems in the body as sent)."""
+    if not isinstance(data, dict):
+        return data, {}
+    found = {}
+    for name, key in _WRAPPERS.items():
+        value = data.get(name)
+        if isinstance(value, dict) and set(value) == {key} and isinstance(value[key], list):
+            found[name] = key
+    if not found:
+        return data, {}
+    return {**data, **{name: data[name][key] for name, key in found.items()}}, found
+
+
+def rewrapped(inputs: services.PayrollInputs, found: Mapping[str, str]) -> services.PayrollInputs:
+    """``inputs`` whose engine problems point into the wrapped lists of the body as sent."""
+    if not found:
+        return inputs
+    from dataclasses import replace
+
+    from app.services.errors import MAX_ERRORS, input_error_items
+
+    def report(exc: Any) -> Invalid:
+        items = [_pointing(item, found) for item in input_error_items(exc, MAX_ERRORS)]
+        count = len(exc.problems)
+        detail = f"the payroll input has {count} problem(s): {items[0].detail}"
+        return Invalid("INVALID_INPUT", detail, items, {"error_count": count})
+
+    return replace(inputs, report=report)
+
+
+def _pointing(item: ErrorItem, found: Mapping[str, str]) -> ErrorItem:
+    pointer = item.pointer or ""
+    for name, key in found.items():
+        if pointer == f"/{name}" or pointer.startswith(f"/{name}/"):
+            pointer = f"/{name}/{key}" + pointer[len(name) + 1 :]
+            break
+    return ErrorItem(item.detail, pointer, item.parameter, item.code, item.line, item.column)
+
+
+@contextmanager
+def pointing_into(found: Mapping[str, str]) -> Iterator[None]:
+    """Problems of the body's validation pointing into the wrapped lists as sent."""
+    try:
+        yield
+    except Invalid as exc:
+        if not found:
+            raise
+        items = [_pointing(item, found) for item in exc.errors]
+        detail = exc.detail
+        for name, key in found.items():
+            detail = detail.replace(f"/{name}/", f"/{name}/{key}/")
+        raise Invalid(exc.code, detail, items, exc.extra) from None
+
+
+# --- the OpenAPI document ------------------------------------------------------------------
+
+
+def N_(message: str) -> str:
+    """A message to extract (the OpenAPI document translates it, app.api.openapitext)."""
+    return message
+
+
+#: The paragraph of each payroll operation's description on uploads.
+UPLOADS: Final = N_(
+    "Files as the command line reads them: the roster as a `text/csv` body (the other fields "
+    "in the query: `?scheme=acme-sales&version=1&period=2027-03`), or a `multipart/form-data` "
+    "form with the files `roster`, `deals` and `balances` (CSV or JSON, each read as "
+    "`compcalc calculate` reads it: `,` or `;` separated, decimal commas, a byte-order mark, "
+    'the JSON files\' `{"employees": …}` and `{"deals": …}`) and the fields `scheme`, `version` '
+    "or `on`, `period` (of a run also `group`, `kind`, `corrects`). The balances file is the "
+    "roster of balances the previous period carried out. A problem of a file answers `422` "
+    "with its `file`, `row` and `column`, as the command line reports it."
+)
+_PERIOD: Final = {"type": "string", "pattern": r"^[0-9]{4}-[0-9]{2}$", "examples": ["2027-03"]}
+_TEXT_FIELDS: Final[dict[str, dict[str, Any]]] = {
+    "scheme": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 100,
+        "pattern": PRINTABLE_PATTERN,
+        "description": "The stored scheme's key.",
+        "examples": ["acme-sales"],
+    },
+    "version": {"type": "integer", "minimum": 1, "description": "Its version number (or `on`)."},
+    "on": {
+        "type": "string",
+        "format": "date",
+        "description": "Or: the version in effect on this date.",
+    },
+    "period": {**_PERIOD, "description": "Pay period, a calendar month `YYYY-MM`."},
+}
+_RUN_FIELDS: Final[dict[str, dict[str, Any]]] = {
+    "group": {
+        "type": "string",
+        "pattern": r"^[a-z0-9._-]{1,64}$",
+        "description": "Pay group (default `main`).",
+    },
+    "kind": {
+        "type": "string",
+        "enum": ["regular", "correction"],
+        "description": "Default `regular`.",
+    },
+    "corrects": {
+        "type": "string",
+        "format": "uuid",
+        "description": "A correction: the approved run.",
+    },
+}
+_FILE_FIELDS: Final[dict[str, str]] = {
+    "roster": "The roster file (.csv or .json), as `compcalc calculate --roster` reads it.",
+    "deals": "The deals file (.csv or .json), as `--deals` reads it.",
+    "balances": "The balances carried in: a roster of `id,department,role,balance_clawback,"
+    "balance_draw` (the previous period's balances export).",
+}
+
+
+def upload_content(*, run: bool) -> dict[str, Any]:
+    """The ``text/csv`` and ``multipart/form-data`` request bodies of a payroll operation."""
+    fields = {**_TEXT_FIELDS, **(_RUN_FIELDS if run else {})}
+    files = {
+        name: {"type": "string", "format": "binary", "description": text}
+        for name, text in _FILE_FIELDS.items()
+    }
+    form = {
+        "type": "object",
+        "required": ["roster", "scheme", "period"],
+        "properties": {**files, **fields},
+    }
+    encoding = {name: {"contentType": f"{CSV}, {JSON}"} for name in _FILE_FIELDS}
+    roster = "id,name,department,role,new_revenue\nE-13,Борис Волков,sales,rep,600000.00\n"
+    return {
+        CSV: {"schema": {"type": "string"}, "example": roster},
+        FORM: {"schema": form, "encoding": encoding},
+    }
+
+
+def upload_parameters(*, run: bool) -> list[dict[str, Any]]:
+    """The query parameters of a ``text/csv`` body (the form's text fields)."""
+    fields = {**_TEXT_FIELDS, **(_RUN_FIELDS if run else {})}
+    return [
+        {
+            "name": name,
+            "in": "query",
+            "required": False,
+            "description": f"With a `text/csv` body: {schema['description']}",
+            "schema": {k: v for k, v in schema.items() if k != "description"},
+        }
+        for name, schema in fields.items()
+    ]
