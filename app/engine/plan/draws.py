@@ -60,20 +60,38 @@ def _latent(gen: Generator, runs: int, size: int, rho: float) -> NDArray[np.floa
     if rho >= 0:
         shared = gen.standard_normal((runs, 1))
         own = gen.standard_normal((runs, size))
-        return np.asarray(math.sqrt(rho) * shared + math.sqrt(1 - rho) * own)
+        # √(1-ρ)·own + √ρ·shared in place: the same sums, without two temporary arrays
+        own *= math.sqrt(1 - rho)
+        own += math.sqrt(rho) * shared
+        return own
     matrix = np.full((size, size), rho) + (1 - rho) * np.eye(size)
     values, vectors = np.linalg.eigh(matrix)
     root = vectors * np.sqrt(np.clip(values, 0, None))
     return np.asarray(gen.standard_normal((runs, size)) @ root.T)
 
 
-def _marginal(dist: Distribution, z: NDArray[np.float64], gen: Generator) -> NDArray[np.float64]:
+def _marginal(
+    dist: Distribution, z: NDArray[np.float64], gen: Generator, out: NDArray[np.float64]
+) -> None:
+    """The attainments of ``z`` through ``dist``, written into ``out`` (normal and lognormal
+    step by step in ``out``: the same operations as one expression, without temporaries)."""
     if isinstance(dist, Normal):
-        return np.clip(dist.mean + dist.spread * z, 0, MAX_ATTAINMENT)
+        np.multiply(z, dist.spread, out=out)
+        out += dist.mean
+        np.clip(out, 0, MAX_ATTAINMENT, out=out)
+        return
     if isinstance(dist, LogNormal):
         sigma = math.sqrt(math.log1p((dist.spread / dist.mean) ** 2))
         mu = math.log(dist.mean) - sigma**2 / 2
-        return np.clip(np.exp(mu + sigma * z), 0, MAX_ATTAINMENT)
+        np.multiply(z, sigma, out=out)
+        out += mu
+        np.exp(out, out=out)
+        np.clip(out, 0, MAX_ATTAINMENT, out=out)
+        return
+    out[:] = _inverse(dist, z, gen)
+
+
+def _inverse(dist: Distribution, z: NDArray[np.float64], gen: Generator) -> NDArray[np.float64]:
     u = _phi(z)
     if isinstance(dist, Beta):
         table = np.sort(gen.beta(dist.alpha, dist.beta, BETA_TABLE))
@@ -115,5 +133,5 @@ def draw(population: Population, runs: int, seed: int) -> Draws:
             offset += count
             for measure, dist in sorted(dept.roles[role_name].attainment.items()):
                 if count:
-                    values[measure][:, first : first + count] = _marginal(dist, part, gen)
+                    _marginal(dist, part, gen, values[measure][:, first : first + count])
     return Draws(tuple(columns), values)

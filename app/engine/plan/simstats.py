@@ -117,7 +117,8 @@ def _pair_share(sales: NDArray[np.int64], client: NDArray[np.int64]) -> float:
         return total / pairs
     shift = (np.arange(runs, dtype=np.int64) * span - low)[:, None]
     ordered = (np.sort(client, axis=1) + shift).ravel()
-    below = np.searchsorted(ordered, (sales + shift).ravel(), side="left")
+    # the sales pays sorted too: a search of sorted keys starts from the last one found
+    below = np.searchsorted(ordered, (np.sort(sales, axis=1) + shift).ravel(), side="left")
     # each run's client values start at run × (client count) in ``ordered``
     starts = np.arange(runs, dtype=np.int64) * client.shape[1]
     count: int = int(below.sum()) - int(starts.sum()) * int(sales.shape[1])
