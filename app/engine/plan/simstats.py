@@ -33,6 +33,8 @@ __all__ = ["Cost", "Odds", "RoleFigures", "Summary", "summarise", "wilson"]
 #: The normal quantile of a two-sided 95 % interval.
 Z95: Final = 1.959963984540054
 _RATIO: Final = Decimal("0.0001")
+#: Runs of one search of the pair share (arrays that stay in the processor's cache).
+_PAIR_RUNS: Final = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,28 +103,37 @@ def _columns(cols: list[int]) -> slice | list[int]:
 
 
 def _pair_share(sales: NDArray[np.int64], client: NDArray[np.int64]) -> float:
-    """Mean over runs of the share of (sales, client) pairs with the sales pay higher.
-
-    Per run, the count of client pays below each sales pay (a search in the run's sorted
-    client pays); all runs in one search, each run's values shifted into a range of its own.
-    """
+    """Mean over runs of the share of (sales, client) pairs with the sales pay higher."""
     runs = sales.shape[0]
     pairs: int = runs * sales.shape[1] * client.shape[1]
+    total = 0
+    for start in range(0, runs, _PAIR_RUNS):
+        total += _pairs_below(sales[start : start + _PAIR_RUNS], client[start : start + _PAIR_RUNS])
+    return total / pairs
+
+
+def _pairs_below(sales: NDArray[np.int64], client: NDArray[np.int64]) -> int:
+    """Σ over runs and sales pays of the client pays of the run strictly below.
+
+    All the runs in one search: both sorted per run, each run's pays shifted into a range of
+    its own (run by run when the shifted pays would not fit).
+    """
+    runs = sales.shape[0]
     low = min(int(sales.min()), int(client.min()))
     span = max(int(sales.max()), int(client.max())) - low + 1
-    if runs * span >= 2**62:  # the shifted values would not fit: run by run
+    if runs * span >= 2**62:
         total = 0
         for s_row, c_row in zip(sales, client, strict=True):
             total += int(np.searchsorted(np.sort(c_row), s_row, side="left").sum())
-        return total / pairs
+        return total
     shift = (np.arange(runs, dtype=np.int64) * span - low)[:, None]
     ordered = (np.sort(client, axis=1) + shift).ravel()
-    # the sales pays sorted too: a search of sorted keys starts from the last one found
+    # sorted keys: each search starts from the last one found
     below = np.searchsorted(ordered, (np.sort(sales, axis=1) + shift).ravel(), side="left")
-    # each run's client values start at run × (client count) in ``ordered``
+    # each run's client pays start at run × (client count) in ``ordered``
     starts = np.arange(runs, dtype=np.int64) * client.shape[1]
     count: int = int(below.sum()) - int(starts.sum()) * int(sales.shape[1])
-    return count / pairs
+    return count
 
 
 def _cost(sim: Simulation, name: str | None, cols: list[int], mode: Rounding) -> Cost:
