@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from app.engine import Line, Payroll, PayrollReport, Payslip, commission_by_deal
+from app.engine.collector import collector_paused
 from app.engine.columnar.explain import ColumnarRun, Layout, payslip_texts
 from app.engine.results import LazyPayslips
 
@@ -141,9 +142,13 @@ _INDENTED: Final = Layout(indent=2, level=2)
 _COMPACT: Final = Layout(indent=None, level=2)
 
 
-def _columnar_slips(payroll: Payroll, layout: Layout) -> list[str] | None:
-    """Each payslip's JSON written from the columns of a columnar payroll, or None when the
-    payroll has no columns (the Decimal engine computed it).
+def _has_columns(payroll: Payroll) -> bool:
+    slips = payroll.payslips
+    return isinstance(slips, LazyPayslips) and isinstance(slips.source, ColumnarRun)
+
+
+def _columnar_slips(payroll: Payroll, layout: Layout) -> list[str]:
+    """Each payslip's JSON written from the columns of a columnar payroll (``_has_columns``).
 
     :func:`app.engine.columnar.explain.payslip_texts` writes the payslips it templates (the
     same bytes as :func:`slip_json`; tests/engine/columnar/test_explain.py compares them)
@@ -154,8 +159,7 @@ def _columnar_slips(payroll: Payroll, layout: Layout) -> list[str] | None:
     those payslips are few in a batch, and their text keeps a single author.
     """
     slips = payroll.payslips
-    if not isinstance(slips, LazyPayslips) or not isinstance(slips.source, ColumnarRun):
-        return None
+    assert isinstance(slips, LazyPayslips) and isinstance(slips.source, ColumnarRun)
     texts = payslip_texts(slips.source, layout)
     digits = payroll.minor_units
     return [
@@ -166,13 +170,22 @@ def _columnar_slips(payroll: Payroll, layout: Layout) -> list[str] | None:
 
 def payroll_json(payroll: Payroll) -> str:
     """The whole payroll; amounts are strings with exactly the currency's minor digits."""
-    columnar = _columnar_slips(payroll, _INDENTED)
-    if columnar is not None:
-        text = json.dumps(payroll_document(payroll, []), indent=2, ensure_ascii=False) + "\n"
-        items = ",".join(f"\n    {slip}" for slip in columnar)
-        filled = f'"payslips": [{items}\n  ]' if columnar else '"payslips": []'
-        # The members before payslips cannot hold the slot's text (see assemble).
-        return text.replace('"payslips": []', filled, 1)
+    if _has_columns(payroll):
+        with collector_paused():  # many strings, no cycles (see collector_paused)
+            slips = _columnar_slips(payroll, _INDENTED)
+            text = json.dumps(payroll_document(payroll, []), indent=2, ensure_ascii=False)
+            if not slips:
+                return text + "\n"
+            # The members before payslips cannot hold the slot's text (see assemble).
+            head, tail = text.split('"payslips": []', 1)
+            parts = [head, '"payslips": [\n    ']
+            for slip in slips:
+                parts.append(slip)
+                parts.append(",\n    ")
+            parts[-1] = "\n  ]"
+            parts.append(tail)
+            parts.append("\n")
+            return "".join(parts)
     payslips = [slip_json(slip, payroll.minor_units) for slip in payroll.payslips]
     document = payroll_document(payroll, payslips)
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
@@ -203,8 +216,10 @@ def assemble(envelope: str, payslips: Iterable[str]) -> str:
 
 def render(payroll: Payroll) -> RenderedPayroll:
     """The payroll's document, compact, with each payslip apart."""
-    columnar = _columnar_slips(payroll, _COMPACT)
-    if columnar is not None:
-        return RenderedPayroll(_DUMP(payroll_document(payroll, [])), columnar)
+    if _has_columns(payroll):
+        with collector_paused():
+            return RenderedPayroll(
+                _DUMP(payroll_document(payroll, [])), _columnar_slips(payroll, _COMPACT)
+            )
     slips = [_DUMP(slip_json(slip, payroll.minor_units)) for slip in payroll.payslips]
     return RenderedPayroll(_DUMP(payroll_document(payroll, [])), slips)
