@@ -33,7 +33,7 @@ import functools
 import json
 import operator
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Final
 
@@ -43,13 +43,14 @@ from numpy.typing import NDArray
 from ..calendar import Period
 from ..commission import bonus_measure
 from ..money import Rounding, format_amount, format_fixed, format_percent, format_plain
+from ..results import Line, Payslip
 from ..roster import Employee, work_calendar
-from ..scheme import CommissionRule, Role, Scheme, TierMode
+from ..scheme import CommissionRule, Measure, Role, Scheme, TierMode
 from .columns import MEASURES, RosterColumns, role_keys, roster_columns
-from .compute import Columns, _int, _mul, compute_columns, scales
+from .compute import Columns, _int, _mul, compute_columns, exact_total, scales
 from .rounding import Int64s, round_div
 
-__all__ = ["ColumnarRun", "Layout", "columnar_run", "payslip_texts"]
+__all__ = ["ColumnarRun", "Layout", "columnar_run", "payslip", "payslip_texts"]
 
 _ONE: Final = Decimal(1)
 _ESCAPE: Final[Callable[[str], str]] = json.encoder.encode_basestring
@@ -101,6 +102,8 @@ class ColumnarRun:
     #: the employees whose payslips deals touch (credited, left out or taken back), whose
     #: lines list the deals; None: no deals
     dealt: NDArray[np.bool_] | None = None
+    #: what the writer computes once per run (each department's totals)
+    made: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
 def columnar_run(
@@ -362,10 +365,11 @@ def _role_texts(
     run: ColumnarRun,
     index: int,
     members: NDArray[np.intp],
+    at: NDArray[np.intp] | slice,
     layout: Layout,
-    team: dict[str, tuple[dict[Any, int], int]],
 ) -> list[str | None]:
-    """The JSON of each payslip of one role (None: written from the Decimal engine's)."""
+    """The JSON of each payslip of one role (None: written from the Decimal engine's):
+    ``members`` in the roster, at positions ``at`` of the role's line columns."""
     scheme, cols, out = run.scheme, run.columns, run.out
     digits = scheme.minor_units
     dept_name, role_name = role_keys(scheme)[index]
@@ -437,7 +441,7 @@ def _role_texts(
             objects[j] = f"{entry}{nl3}}}"
     document["credited"] = fill(objects, whole=True)
 
-    base = out.lines[index, "base", 0]
+    base = out.lines[index, "base", 0][at]
     base_text = _text(format_amount(role.base, digits))
     base_amounts = _grouped(base, digits)
     lines.append(
@@ -457,7 +461,7 @@ def _role_texts(
         }
     )
     for k, rule in enumerate(role.commission):
-        amount = out.lines[index, "commission", k]
+        amount = out.lines[index, "commission", k][at]
         variable += amount
         line = _commission(
             rule,
@@ -485,9 +489,9 @@ def _role_texts(
         )
     if role.override is not None:
         override = role.override
-        amount = out.lines[index, "override", 0]
+        amount = out.lines[index, "override", 0][at]
         variable += amount
-        totals, headcount = team[dept_name]
+        totals, headcount = _team(run)[dept_name]
         sums = np.array([totals[override.measure]], dtype=np.int64)
         shown = _grouped(np.unique(amount), digits) if size else ["0"]
         if len(shown) != 1:  # one team, one amount: anything else is not this template's
@@ -508,7 +512,7 @@ def _role_texts(
         )
     bonuses: list[list[str]] = []
     for k, bonus in enumerate(role.bonuses):
-        amount = out.lines[index, "bonus", k]
+        amount = out.lines[index, "bonus", k][at]
         variable += amount
         measure = bonus_measure(role, bonus)
         if measure is None or measure not in role.target:
@@ -572,6 +576,9 @@ def _role_texts(
 
 def _team(run: ColumnarRun) -> dict[str, tuple[dict[Any, int], int]]:
     """Each department's credited total per measure (minor units) and its headcount."""
+    found: dict[str, tuple[dict[Any, int], int]] | None = run.made.get("team")
+    if found is not None:
+        return found
     names = list(run.scheme.departments)
     keys = role_keys(run.scheme)
     role_dept = np.array([names.index(d) for d, _ in keys], dtype=np.intp)
@@ -579,8 +586,9 @@ def _team(run: ColumnarRun) -> dict[str, tuple[dict[Any, int], int]]:
     team: dict[str, tuple[dict[Any, int], int]] = {}
     for k, name in enumerate(names):
         mask = emp_dept == k
-        sums = {m: sum(v[mask].tolist()) for m, v in run.columns.credited.items()}
+        sums = {m: exact_total(v[mask]) for m, v in run.columns.credited.items()}
         team[name] = (sums, int(mask.sum()))
+    run.made["team"] = team
     return team
 
 
@@ -590,15 +598,72 @@ def payslip_texts(run: ColumnarRun, layout: Layout = Layout()) -> list[str | Non
     the Decimal engine's payslip."""
     size = len(run.roster)
     texts: list[str | None] = [None] * size
-    carried = [getattr(run.columns, name, None) for name in ("excluded", "recovered")]
-    if run.dealt is None and any(column is not None for column in carried):
-        return texts  # deals' refunds in the columns, but not said whose payslips they touch
-    team = _team(run)
+    if _untold(run):
+        return texts
     for index, members in run.out.members.items():
         try:
-            made = _role_texts(run, index, members, layout, team)
+            made = _role_texts(run, index, members, slice(None), layout)
         except ArithmeticError:  # a product of the explanation only could leave int64
             continue
         for j, text in zip(members.tolist(), made, strict=True):
             texts[j] = text
     return texts
+
+
+def _untold(run: ColumnarRun) -> bool:
+    """Deals' refunds in the columns, but not said whose payslips they touch."""
+    carried = [getattr(run.columns, name, None) for name in ("excluded", "recovered")]
+    return run.dealt is None and any(column is not None for column in carried)
+
+
+_COMPACT: Final = Layout(indent=None)
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+def payslip(run: ColumnarRun, index: int) -> Payslip | None:
+    """Payslip ``index`` (roster order) from the columns, equal field by field to the
+    Decimal engine's, or None where :func:`payslip_texts` writes None.
+
+    Its lines are read back from the payslip's JSON (one writer for both): amounts, bases
+    and rates are the same values as the Decimal engine's (``==``), written with the
+    currency's minor digits (a base of ``45000`` is ``45000.00``)."""
+    if _untold(run):
+        return None
+    role = int(run.columns.role[index])
+    members = run.out.members[role]
+    at = np.flatnonzero(members == index)
+    try:
+        (text,) = _role_texts(run, role, members[at], at, _COMPACT)
+    except ArithmeticError:
+        return None
+    if text is None:
+        return None
+    document = json.loads(text)
+    lines = tuple(
+        Line(
+            line["code"],
+            line["label"],
+            Decimal(line["amount"]),
+            line["explanation"],
+            None if line["measure"] is None else Measure(line["measure"]),
+            _decimal(line["basis"]),
+            _decimal(line["rate"]),
+        )
+        for line in document["lines"]
+    )
+    emp = run.roster[index]
+    return Payslip(
+        emp.id,
+        emp.name,
+        emp.department,
+        emp.role,
+        lines,
+        Decimal(document["gross"]),
+        document["proration"],
+        _decimal(document["fte_gross"]),
+        {},
+        dict(emp.credited),
+    )

@@ -18,7 +18,13 @@ from app.engine import Employee, Measure, Payroll, Period, Scheme, parse_scheme
 from app.engine.calculate import calculate_decimal, prepare
 from app.engine.columnar import calculate
 from app.engine.columnar.compute import Overflow
-from app.engine.columnar.explain import ColumnarRun, Layout, columnar_run, payslip_texts
+from app.engine.columnar.explain import (
+    ColumnarRun,
+    Layout,
+    columnar_run,
+    payslip,
+    payslip_texts,
+)
 from app.engine.results import LazyPayslips
 from app.io import load_roster, load_scheme
 from app.io.output.payrolljson import payroll_json, render
@@ -76,6 +82,25 @@ def test_without_draws_balances_or_minimum_wages_every_payslip_is_templated(run:
     texts = _same(scheme, period, roster)
     if _columnar(scheme, period, roster) is not None:
         assert None not in texts
+
+
+@FAST
+@given(run=runs() | runs().map(plain))
+def test_a_single_payslip_read_from_the_columns_is_the_decimal_engines(run: Run) -> None:
+    """explain.payslip(run, i): the Decimal engine's payslip, field by field (==), wherever
+    the writer templates it; None exactly where payslip_texts is None."""
+    doc, period, roster = run
+    scheme = parse_scheme(doc)
+    columns = _columnar(scheme, period, roster)
+    if columns is None:
+        return
+    expected = calculate_decimal(scheme, period, roster).payslips
+    texts = payslip_texts(columns)
+    for index, slip in enumerate(expected):
+        made = payslip(columns, index)
+        assert (made is None) == (texts[index] is None)
+        if made is not None:
+            assert made == slip
 
 
 @pytest.mark.parametrize(
