@@ -4,35 +4,28 @@
 :func:`app.io.output.payrolljson.slip_json` and ``json.dumps`` make of the Decimal engine's
 payslip, lines, labels and explanation strings included) from a :class:`ColumnarRun`: the
 integers of :func:`.compute.compute_columns`, formatted as the Decimal engine formats its
-amounts.  No payslip object is made.
+amounts.  No payslip object is made.  :func:`payslip` makes one payslip from the same text.
 
 How the bytes stay the Decimal engine's:
 
-* the layout is ``json.dumps``'s own: each role's payslip is dumped once with marked
-  placeholders (a *skeleton*), which become ``%s`` slots filled per employee; labels, codes
-  and other constants are written by ``json`` itself;
-* amounts written plainly are ``money`` (exact minor digits); amounts in the explanations are
-  ``format_amount`` (grouped with spaces); a value the Decimal engine shows unrounded
-  (a tier's slice ``part / den``, the uncapped commission, a prorated threshold) is shown by
-  its format spec rounded half-even to the minor digits (under :data:`~app.engine.money.EXACT`),
-  which here is :func:`.rounding.round_div` of the same exact fraction, half-even;
-* every text fragment goes through ``json``'s string encoder (escaping is per character,
-  so escaped pieces join into the escaped whole).
+* the layout is ``json.dumps``'s own (:mod:`.layout`): each role's payslip is dumped once
+  with marked placeholders, which become ``%s`` slots filled per employee; labels, codes and
+  other constants are written by ``json`` itself;
+* the numbers and words are the Decimal engine's formats applied to the same exact
+  fractions (:mod:`.wording`);
+* every text fragment goes through ``json``'s string encoder.
 
 What is not templated comes back as ``None`` for that payslip, and the caller writes it from
 the Decimal engine's payslip: the settlement lines (a draw rule, a balance in, or variable pay
 below zero), a minimum-wage top-up, a commission on a negative credit (taken back), and any
-payslip that deals touch (its lines list the deals).  Those payslips are rare in a batch and
-their text has more branches (:func:`app.engine.ledger.settle`) than is worth a second copy
-today.
+payslip that deals touch (its lines list the deals).  Those payslips are few in most batches
+and their text has more branches (:func:`app.engine.ledger.settle`) than is templated yet.
 """
 
 from __future__ import annotations
 
-import functools
 import json
-import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Final
@@ -42,51 +35,16 @@ from numpy.typing import NDArray
 
 from ..calendar import Period
 from ..commission import bonus_measure
-from ..money import Rounding, format_amount, format_fixed, format_percent, format_plain
+from ..money import format_amount, format_fixed, format_percent, format_plain
 from ..results import Line, Payslip
 from ..roster import Employee, work_calendar
-from ..scheme import CommissionRule, Measure, Role, Scheme, TierMode
+from ..scheme import Measure, Scheme
 from .columns import MEASURES, RosterColumns, role_keys, roster_columns
 from .compute import Columns, _int, _mul, compute_columns, exact_total, scales
-from .rounding import Int64s, round_div
+from .layout import END, ESCAPE, IN, VALUE, Layout, Skeleton, inside
+from .wording import attainment, commission, described, fixed, grouped
 
 __all__ = ["ColumnarRun", "Layout", "columnar_run", "payslip", "payslip_texts"]
-
-_ONE: Final = Decimal(1)
-_ESCAPE: Final[Callable[[str], str]] = json.encoder.encode_basestring
-# Placeholders in a skeleton: inside a JSON string (_IN … _END) or a whole value (_VALUE … _END).
-_IN: Final = "\ue000"
-_VALUE: Final = "\ue002"
-_END: Final = "\ue001"
-
-
-def _text(value: str) -> str:
-    """``value`` as it is written inside a JSON string (without the quotes)."""
-    escaped: str = _ESCAPE(value)
-    return escaped[1:-1]
-
-
-@dataclass(frozen=True, slots=True)
-class Layout:
-    """How ``json.dumps`` lays a document out: ``indent`` spaces a level (``None``: compact)
-    and the level of a payslip object in the document (2: the ``payslips`` list's items)."""
-
-    indent: int | None = 2
-    level: int = 2
-
-    def dump(self, value: Any, level: int) -> str:
-        """``value`` as ``json.dumps`` writes it when nested ``level`` levels deep."""
-        if self.indent is None:
-            return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-        text = json.dumps(value, ensure_ascii=False, indent=self.indent)
-        return text.replace("\n", "\n" + " " * (self.indent * level))
-
-    def newline(self, level: int) -> str:
-        return "" if self.indent is None else "\n" + " " * (self.indent * level)
-
-    @property
-    def colon(self) -> str:
-        return ":" if self.indent is None else ": "
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,247 +76,7 @@ def columnar_run(
     )
 
 
-# --- amounts as text -------------------------------------------------------------------------
-
-
-@functools.lru_cache(maxsize=8)
-def _fractions(digits: int) -> NDArray[np.object_]:
-    """``'.00'`` … ``'.99'`` (for 2 digits): the text after the whole units, by value."""
-    return np.array([f".{f:0{digits}d}" for f in range(10**digits)], dtype=object)
-
-
-def _join(whole: list[str], units: Int64s, frac: Int64s, digits: int) -> list[str]:
-    """The whole part's text, the fraction's and the sign, joined (C loops, no f-string)."""
-    texts = whole if digits == 0 else list(map(operator.add, whole, _fractions(digits)[frac]))
-    for j in np.flatnonzero(units < 0).tolist():
-        texts[j] = "-" + texts[j]
-    return texts
-
-
-def _fixed(units: Int64s, digits: int) -> list[str]:
-    """``money``: exactly ``digits`` decimals, no grouping, never ``-0``."""
-    whole, frac = np.divmod(np.abs(units), 10**digits)
-    return _join(list(map(str, whole.tolist())), units, frac, digits)
-
-
-def _grouped(units: Int64s, digits: int) -> list[str]:
-    """``format_amount``: thousands grouped with spaces, exactly ``digits`` decimals."""
-    whole, frac = np.divmod(np.abs(units), 10**digits)
-    commas = "\n".join(map("{:,}".format, whole.tolist()))
-    grouped = commas.replace(",", " ").split("\n") if units.size else []
-    return _join(grouped, units, frac, digits)
-
-
-def _shown(value: Int64s, divisor: Int64s | int) -> Int64s:
-    """A fraction of minor units as the Decimal engine's format spec shows it: half-even."""
-    return round_div(value, divisor, Rounding.HALF_EVEN)
-
-
-def _percent_of_basis_points(q: int) -> str:
-    """``format_percent`` of ``q / 10 000`` (q ≥ 0): 13015 → '130.15%', 12000 → '120%'."""
-    whole, frac = divmod(q, 100)
-    if not frac:
-        return f"{whole}%"
-    if frac % 10 == 0:
-        return f"{whole}.{frac // 10}%"
-    return f"{whole}.{frac:02d}%"
-
-
-def _attainment(credited: list[int], den: list[int], num: list[int], target: int) -> list[str]:
-    """``format_percent((credited × D / (target × N)).quantize(0.0001))``, half-even, exact in
-    Python integers (the product may leave int64)."""
-    shown = []
-    for c, d, n in zip(credited, den, num, strict=True):
-        q, r = divmod(c * d * 10_000, target * n)
-        twice = 2 * r
-        if twice > target * n or (twice == target * n and q % 2 == 1):
-            q += 1
-        shown.append(_percent_of_basis_points(q))
-    return shown
-
-
-# --- one commission rule ---------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class _Commission:
-    """One rule's explanation columns for a role's members (see :func:`_commission`)."""
-
-    text: list[str]
-    rate: list[str]  # a JSON value: the single slice's rate, or null
-    taken_back: NDArray[np.bool_]
-
-
-def _commission(
-    rule: CommissionRule,
-    role: Role,
-    credited: Int64s,
-    num: Int64s,
-    den: Int64s,
-    amount: Int64s,
-    digits: int,
-    places: tuple[int, int],
-    full: NDArray[np.bool_],
-    described: list[str],
-) -> _Commission:
-    """The explanation of :meth:`app.engine.calculate._Calculator.commission_line`, from the
-    same integers as :func:`.compute._commission` (values × D × A, commission × D × A × R)."""
-    a, r = places
-    A, R = 10**a, 10**r
-    space = _mul(den, A)
-    x = _mul(np.abs(credited), space)
-    target = role.target.get(rule.measure)
-    prorated = None if target is None else _mul(num, _int(target, digits))
-    edges: list[Int64s] = []
-    for tier in rule.tiers:
-        if tier.from_ is not None:
-            edges.append(_mul(space, _int(tier.from_, digits)))
-        else:
-            assert tier.from_attainment is not None and prorated is not None
-            edges.append(_mul(prorated, _int(tier.from_attainment, a)))
-    rates = [_int(t.rate, r) for t in rule.tiers]
-    size = x.size
-    # slices[i]: the part of the amount in tier i (0: no slice), as Decimal slices are.
-    slices: list[Int64s] = []
-    if rule.mode is TierMode.RETROACTIVE:
-        reached = np.full(size, -1, dtype=np.int64)
-        for index in range(len(rates) - 1, -1, -1):
-            reached = np.where((reached < 0) & (x >= edges[index]), index, reached)
-        for index in range(len(rates)):
-            slices.append(np.where(reached == index, x, 0))
-    else:
-        last = len(rates) - 1
-        for index in range(len(rates)):
-            low = edges[index]
-            high = x if index == last else np.minimum(x, edges[index + 1])
-            slices.append(np.where(x > low, np.maximum(high - low, 0), 0))
-    total = np.zeros(size, dtype=np.int64)
-    for part, rate in zip(slices, rates, strict=True):
-        total = total + _mul(part, rate)
-    unit = _mul(space, R)
-    capped = np.zeros(size, dtype=np.bool_)
-    if rule.cap is not None:
-        capped = total > _mul(unit, _int(rule.cap, digits))
-    elif rule.cap_multiple is not None and prorated is not None:
-        at_target = np.zeros(size, dtype=np.int64)
-        y = _mul(prorated, A)
-        if rule.mode is TierMode.RETROACTIVE:
-            done = np.zeros(size, dtype=np.bool_)
-            for index in range(len(rates) - 1, -1, -1):
-                hit = ~done & (y >= edges[index])
-                at_target = np.where(hit, _mul(y, rates[index]), at_target)
-                done |= hit
-        else:
-            last = len(rates) - 1
-            for index in range(len(rates)):
-                high = y if index == last else np.minimum(y, edges[index + 1])
-                part = np.where(y > edges[index], np.maximum(high - edges[index], 0), 0)
-                at_target = at_target + _mul(part, rates[index])
-        capped = _mul(total, A) > _mul(at_target, _int(rule.cap_multiple, a))
-    below = np.zeros(size, dtype=np.bool_)
-    needed: Int64s | None = None
-    if rule.threshold is not None and prorated is not None:
-        needed = _mul(prorated, _int(rule.threshold, a))
-        below = x < needed
-    measure = _text(f"{rule.measure}")
-    heads = [f"{measure} {c}" for c in _grouped(credited, digits)]
-    amounts = _grouped(amount, digits)
-    parts = [_grouped(_shown(part, space), digits) for part in slices]
-    percents = [_text(format_percent(t.rate)) for t in rule.tiers]
-    rate_values = [_ESCAPE(format_plain(t.rate)) for t in rule.tiers]
-    uncapped = _grouped(_shown(total, unit), digits)
-    retro = rule.mode is TierMode.RETROACTIVE
-    present = np.stack(slices, axis=1) != 0 if slices else np.zeros((size, 0), dtype=np.bool_)
-    present_rows = present.tolist()
-    below_rows = below.tolist()
-    capped_rows = capped.tolist()
-    if needed is not None:
-        assert target is not None and rule.threshold is not None
-        threshold = _grouped(_shown(needed, space), digits)
-        of_target = (
-            f" ({_text(format_percent(rule.threshold))} of target "
-            f"{_text(format_amount(target, digits))}"
-        )
-        full_rows = full.tolist()
-    texts: list[str] = []
-    rate_json: list[str] = []
-    for j in range(size):
-        if below_rows[j]:
-            prorated_text = "" if full_rows[j] else f", prorated {described[j]}"
-            texts.append(
-                f"{heads[j]} is below the threshold {threshold[j]}{of_target}"
-                f"{prorated_text}): no commission = {amounts[j]}"
-            )
-            rate_json.append("null")
-            continue
-        row = present_rows[j]
-        paid = [i for i, there in enumerate(row) if there]
-        if len(paid) == 1:
-            formula = f"{parts[paid[0]][j]} × {percents[paid[0]]}"
-            if retro:
-                formula += " (whole amount at the reached tier's rate)"
-        elif paid:
-            formula = " + ".join([f"{parts[i][j]} × {percents[i]}" for i in paid])
-            if retro:
-                formula += " (whole amount at the reached tier's rate)"
-        else:
-            formula = "nothing in any tier"
-        if capped_rows[j]:
-            formula += f" = {uncapped[j]}, capped at {amounts[j]}"
-        texts.append(f"{heads[j]}: {formula} = {amounts[j]}")
-        rate_json.append(rate_values[paid[0]] if len(paid) == 1 else "null")
-    return _Commission(texts, rate_json, credited < 0)
-
-
 # --- a role's payslips -----------------------------------------------------------------------
-
-
-class _Skeleton:
-    """A payslip dumped with placeholders: ``slot(kind)`` adds one; ``template(layout)`` is
-    the dump as a ``%``-template (None when a constant of the scheme holds a marker)."""
-
-    def __init__(self) -> None:
-        self.count = 0
-        self.tails: dict[int, str] = {}
-
-    def slot(self, whole: bool = False, tail: str | None = None) -> str:
-        """A placeholder for a string's content, or (``whole``) for a whole JSON value, or
-        (``tail``: the list's item separator) for the last items of a list, filled with
-        their separators, or with nothing."""
-        marker = f"{_VALUE if whole or tail is not None else _IN}{self.count}{_END}"
-        if tail is not None:
-            self.tails[self.count] = tail
-        self.count += 1
-        return marker
-
-    def template(self, document: Any, layout: Layout, level: int) -> str | None:
-        text = layout.dump(document, level).replace("%", "%%")
-        found = -1
-        for k in range(self.count):
-            marks = [f"{_IN}{k}{_END}", f'{self.tails.get(k, "")}"{_VALUE}{k}{_END}"']
-            if sum(text.count(mark) for mark in marks) != 1:
-                return None
-            at = max(text.find(mark) for mark in marks)
-            if at < found:  # the slots must come in the order they are filled
-                return None
-            found = at
-            text = text.replace(marks[0], "%s").replace(marks[1], "%s")
-        if _IN in text or _VALUE in text or _END in text:
-            return None
-        return text
-
-
-def _described(emps: list[Employee], full: list[bool], paid: list[int], working: int) -> list[str]:
-    """The proration text of :meth:`app.engine.calculate._Calculator.scale`."""
-    texts = ["1"] * len(emps)
-    for j in [j for j, whole in enumerate(full) if not whole]:
-        emp, days = emps[j], paid[j]
-        if emp.start_date is None and emp.end_date is None and not emp.unpaid_days:
-            texts[j] = f"{emp.fte:f} fte"
-        else:
-            fte = "" if emp.fte == _ONE else f"{emp.fte:f} fte × "
-            texts[j] = f"{fte}{days}/{working} working days"
-    return texts
 
 
 def _role_texts(
@@ -389,7 +107,7 @@ def _role_texts(
     full = ~prorated & fte_full
     paid = [0] * size if cols.paid is None else cols.paid[members].tolist()
     working = work_calendar(scheme).working_days(run.period)
-    described = _described(emps, full.tolist(), paid, working)
+    proration = described(emps, full.tolist(), paid, working)
     credited = {m: cols.credited[m][members] for m in MEASURES}
     fallback = np.zeros(size, dtype=np.bool_)
     if role.draw is not None:
@@ -402,7 +120,7 @@ def _role_texts(
         fallback |= run.dealt[members]
     variable = np.zeros(size, dtype=np.int64)
 
-    skeleton = _Skeleton()
+    skeleton = Skeleton()
     row: list[list[str]] = []  # the fill of each slot, one list per slot, in slot order
 
     def fill(values: list[str], whole: bool = False, tail: str | None = None) -> str:
@@ -411,11 +129,11 @@ def _role_texts(
 
     lines: list[Any] = []
     document: dict[str, Any] = {
-        "employee_id": fill(list(map(_ESCAPE, [e.id for e in emps])), whole=True),
-        "name": fill(list(map(_ESCAPE, [e.name for e in emps])), whole=True),
+        "employee_id": fill(list(map(ESCAPE, [e.id for e in emps])), whole=True),
+        "name": fill(list(map(ESCAPE, [e.name for e in emps])), whole=True),
         "department": dept_name,
         "role": role_name,
-        "proration": fill([_text(d) for d in described]),
+        "proration": fill([inside(d) for d in proration]),
     }
     nl3, nl4, colon = (
         layout.newline(layout.level + 1),
@@ -427,14 +145,14 @@ def _role_texts(
     for j, emp in enumerate(emps):
         shapes.setdefault(tuple(emp.credited), []).append(j)
     named = {m for keys in shapes for m in keys} | {rule.measure for rule in role.commission}
-    credited_text = {m: _fixed(credited[m], digits) for m in named}
+    credited_text = {m: fixed(credited[m], digits) for m in named}
     objects = ["{}"] * size
     for keys, rows in shapes.items():
         if not keys:
             continue
         entries = [""] * len(rows)
         for k, measure in enumerate(keys):
-            key = f'{"{" if k == 0 else ","}{nl4}{_ESCAPE(measure.value)}{colon}"'
+            key = f'{"{" if k == 0 else ","}{nl4}{ESCAPE(measure.value)}{colon}"'
             values = [credited_text[measure][j] for j in rows]
             entries = [f'{e}{key}{v}"' for e, v in zip(entries, values, strict=True)]
         for j, entry in zip(rows, entries, strict=True):
@@ -442,8 +160,8 @@ def _role_texts(
     document["credited"] = fill(objects, whole=True)
 
     base = out.lines[index, "base", 0][at]
-    base_text = _text(format_amount(role.base, digits))
-    base_amounts = _grouped(base, digits)
+    base_text = inside(format_amount(role.base, digits))
+    base_amounts = grouped(base, digits)
     lines.append(
         {
             "code": "base",
@@ -451,11 +169,11 @@ def _role_texts(
             "measure": None,
             "basis": format_fixed(role.base, digits),
             "rate": None,
-            "amount": fill(_fixed(base, digits)),
+            "amount": fill(fixed(base, digits)),
             "explanation": fill(
                 [
-                    f"{base_text} (full period)" if whole else f"{base_text} × {_text(d)} = {a}"
-                    for whole, d, a in zip(full.tolist(), described, base_amounts, strict=True)
+                    f"{base_text} (full period)" if whole else f"{base_text} × {inside(d)} = {a}"
+                    for whole, d, a in zip(full.tolist(), proration, base_amounts, strict=True)
                 ]
             ),
         }
@@ -463,7 +181,7 @@ def _role_texts(
     for k, rule in enumerate(role.commission):
         amount = out.lines[index, "commission", k][at]
         variable += amount
-        line = _commission(
+        line = commission(
             rule,
             role,
             credited[rule.measure],
@@ -473,7 +191,7 @@ def _role_texts(
             digits,
             places,
             full,
-            [_text(d) for d in described],
+            [inside(d) for d in proration],
         )
         fallback |= line.taken_back
         lines.append(
@@ -483,7 +201,7 @@ def _role_texts(
                 "measure": rule.measure.value,
                 "basis": fill(credited_text[rule.measure]),
                 "rate": fill(line.rate, whole=True),
-                "amount": fill(_fixed(amount, digits)),
+                "amount": fill(fixed(amount, digits)),
                 "explanation": fill(line.text),
             }
         )
@@ -493,7 +211,7 @@ def _role_texts(
         variable += amount
         totals, headcount = _team(run)[dept_name]
         sums = np.array([totals[override.measure]], dtype=np.int64)
-        shown = _grouped(np.unique(amount), digits) if size else ["0"]
+        shown = grouped(np.unique(amount), digits) if size else ["0"]
         if len(shown) != 1:  # one team, one amount: anything else is not this template's
             return [None] * size
         lines.append(
@@ -501,12 +219,12 @@ def _role_texts(
                 "code": "override",
                 "label": override.label or f"Override on team {override.measure}",
                 "measure": override.measure.value,
-                "basis": _fixed(sums, digits)[0],
+                "basis": fixed(sums, digits)[0],
                 "rate": format_plain(override.rate),
-                "amount": _fixed(amount[:1], digits)[0],
+                "amount": fixed(amount[:1], digits)[0],
                 "explanation": (
                     f"{format_percent(override.rate)} × team {override.measure} "
-                    f"{_grouped(sums, digits)[0]} ({dept_name}, {headcount} employees) = {shown[0]}"
+                    f"{grouped(sums, digits)[0]} ({dept_name}, {headcount} employees) = {shown[0]}"
                 ),
             }
         )
@@ -531,18 +249,18 @@ def _role_texts(
             "basis": None,
             "rate": None,
             "amount": format_fixed(bonus.amount, digits),
-            "explanation": _IN,
+            "explanation": IN,
         }
-        before, _, after = layout.dump(bonus_line, layout.level + 2).partition(_IN)
-        if _IN in after or _VALUE in before or _END in before + after:
+        before, _, after = layout.dump(bonus_line, layout.level + 2).partition(IN)
+        if IN in after or VALUE in before or END in before + after:
             return [None] * size
         before = "," + nl4 + before
-        tail = _text(
+        tail = inside(
             f" ≥ {format_percent(bonus.attainment)}: {format_amount(bonus.amount, digits)}"
         )
-        head = _text(f"{measure} attainment ")
+        head = inside(f"{measure} attainment ")
         where = np.flatnonzero(reached)
-        attained = _attainment(
+        attained = attainment(
             credited[measure][where].tolist(), den[where].tolist(), num[where].tolist(), target
         )
         fragments = [""] * size
@@ -558,8 +276,8 @@ def _role_texts(
         )
     lines.append(fill(joined, tail="," + nl4))  # the bonus lines reached, if any
     document["lines"] = lines
-    document["gross"] = fill(_fixed(out.gross[members], digits))
-    fte = _fixed(out.fte_gross[members], digits)
+    document["gross"] = fill(fixed(out.gross[members], digits))
+    fte = fixed(out.fte_gross[members], digits)
     has = out.has_fte_gross[members].tolist()
     document["fte_gross"] = fill(
         [f'"{v}"' if there else "null" for v, there in zip(fte, has, strict=True)], whole=True
@@ -592,7 +310,10 @@ def _team(run: ColumnarRun) -> dict[str, tuple[dict[Any, int], int]]:
     return team
 
 
-def payslip_texts(run: ColumnarRun, layout: Layout = Layout()) -> list[str | None]:
+_INDENTED: Final = Layout()
+
+
+def payslip_texts(run: ColumnarRun, layout: Layout = _INDENTED) -> list[str | None]:
     """Each payslip's JSON as ``layout`` writes it, in roster order; ``None`` for a payslip
     this module does not template (the module's docstring says which), to be written from
     the Decimal engine's payslip."""
