@@ -11,18 +11,25 @@ importlib mode a conftest is not an importable module.
 * ``edit(doc, "departments.sales.roles.rep.base", 55250)`` sets a value at a dotted path
   (digits index lists) and returns the document, creating intermediate mappings as needed.
 * ``scheme(doc)`` parses a document with :func:`app.engine.parse_scheme`.
+* ``both_engines``: a module that marks itself ``pytestmark = pytest.mark.usefixtures(
+  "both_engines")`` runs each of its tests twice, its ``calculate`` being the Decimal
+  engine's (:func:`app.engine.calculate.calculate_decimal`) and then the columnar engine's
+  (:func:`app.engine.columnar.calculate`), which must compute every batch its ``supports()``
+  accepts itself (``payroll.engine == "columnar"``): the hand-computed tables hold for both.
 """
 
 from __future__ import annotations
 
 import copy
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import pytest
 
-from app.engine import Scheme, parse_scheme
+from app.engine import Deal, Employee, Payroll, Period, Scheme, parse_scheme
+from app.engine import columnar as columnar_engine
+from app.engine.calculate import calculate_decimal
 
 Doc = dict[str, Any]
 
@@ -155,3 +162,33 @@ def collector_restored() -> Iterator[None]:
             gc.enable()
         else:
             gc.disable()
+
+
+def _columnar(
+    scheme: Scheme,
+    period: Period,
+    roster: Sequence[Employee],
+    deals: Sequence[Deal] = (),
+    *,
+    check: bool = True,
+    checked: Scheme | None = None,
+) -> Payroll:
+    """The columnar engine's calculate; it computes whatever its supports() accepts."""
+    payroll = columnar_engine.calculate(scheme, period, roster, deals, check=check, checked=checked)
+    refused = columnar_engine.supports(scheme, roster, deals) or (
+        checked is not None and columnar_engine.supports(checked, roster, deals)
+    )
+    if not refused:
+        assert payroll.engine == "columnar"
+    return payroll
+
+
+ENGINES: dict[str, Callable[..., Payroll]] = {"decimal": calculate_decimal, "columnar": _columnar}
+
+
+@pytest.fixture(params=sorted(ENGINES))
+def both_engines(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The test module's ``calculate`` is each engine in turn (see the module's docstring)."""
+    name: str = request.param
+    monkeypatch.setattr(request.module, "calculate", ENGINES[name])
+    return name

@@ -27,6 +27,9 @@ from app.engine import (
     parse_scheme,
 )
 
+#: each test runs on the Decimal and the columnar engine (tests/engine/conftest.py)
+pytestmark = pytest.mark.usefixtures("both_engines")
+
 Doc = dict[str, Any]
 Edit = Callable[[Doc, str, object], Doc]
 D = Decimal

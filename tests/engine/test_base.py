@@ -15,6 +15,9 @@ import pytest
 
 from app.engine import Employee, Period, WorkCalendar, calculate, parse_scheme
 
+#: each test runs on the Decimal and the columnar engine (tests/engine/conftest.py)
+pytestmark = pytest.mark.usefixtures("both_engines")
+
 Doc = dict[str, Any]
 D = Decimal
 MARCH = Period(2027, 3)

@@ -15,6 +15,9 @@ import pytest
 
 from app.engine import Employee, Line, Measure, Payslip, Period, calculate, parse_scheme
 
+#: each test runs on the Decimal and the columnar engine (tests/engine/conftest.py)
+pytestmark = pytest.mark.usefixtures("both_engines")
+
 Doc = dict[str, Any]
 Edit = Callable[[Doc, str, object], Doc]
 D = Decimal

@@ -28,6 +28,9 @@ from app.engine import (
 )
 from app.engine.results import LINE_CODES
 
+#: each test runs on the Decimal and the columnar engine (tests/engine/conftest.py)
+pytestmark = pytest.mark.usefixtures("both_engines")
+
 D = Decimal
 MARCH, APRIL = Period(2026, 3), Period(2026, 4)
 MROT = [{"from": "2026-01-01", "amount": 27093}]

@@ -22,6 +22,9 @@ from app.engine.policy import DEFAULT_POLICY, PolicyContext, apply_policy, parse
 from app.engine.scheme import MinimumWage
 from tests.engine.test_minimum_wage import _doc
 
+#: each test runs on the Decimal and the columnar engine (tests/engine/conftest.py)
+pytestmark = pytest.mark.usefixtures("both_engines")
+
 D = Decimal
 MARCH = Period(2026, 3)
 TODAY = date(2026, 3, 1)
