@@ -125,6 +125,8 @@ async def _form(request: Request, data: bytes) -> Upload:
     scheme = None
     try:
         for name, value in form.multi_items():
+            if name != "roster" and _empty(value):  # a browser's field left empty: not given
+                continue
             if name in files or name in fields or (name == "scheme" and scheme is not None):
                 raise _invalid("DUPLICATE_FIELD", f"the form has {name!r} twice", name)
             if name in FILES:
@@ -145,6 +147,14 @@ async def _form(request: Request, data: bytes) -> Upload:
     if "roster" not in files:
         raise _invalid("MISSING_FIELD", "the form has no roster file", "roster")
     return Upload(FORM, files, fields, scheme)
+
+
+def _empty(value: str | UploadFile) -> bool:
+    """An empty text, or a file of no bytes (Swagger UI sends one, named "blob", for each
+    file left unchosen)."""
+    if isinstance(value, str):
+        return not value.strip()
+    return not value.size
 
 
 def _file(field: str, filename: str | None, content: str | bytes, value: object) -> UploadedFile:
@@ -177,6 +187,9 @@ PayrollBody = Annotated[RawBody | Upload, Depends(_payroll_body)]
 def _fields_body(upload: Upload) -> dict[str, Any]:
     """The upload's text fields as the JSON body they stand for (without the files)."""
     body: dict[str, Any] = {}
+    if {"version", "on"} <= upload.fields.keys():
+        detail = "give the scheme's version or the date it is in effect on, not both"
+        raise _invalid("INVALID_FORM", detail, "on")
     for name, value in upload.fields.items():
         *parents, last = _FIELDS[name]
         target = body
@@ -316,7 +329,9 @@ _TEXT_FIELDS: Final[dict[str, dict[str, Any]]] = {
     "on": {
         "type": "string",
         "format": "date",
-        "description": "Or: the version in effect on this date.",
+        "description": "Or: the version in effect on this date (then no `version`).",
+        # Empty in Swagger UI's form (not today's date beside the version number).
+        "example": "",
     },
     "period": {**_PERIOD, "description": "Pay period, a calendar month `YYYY-MM`."},
 }

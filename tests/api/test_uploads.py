@@ -294,6 +294,10 @@ def test_bad_fields_of_a_form(stored: TestClient) -> None:
     assert unknown.status_code == 422
     assert unknown.json()["errors"][0]["parameter"] == "colour"
 
+    both = stored.post(CALCULATE, data={**STORED, "on": "2027-03-31"}, files=files)
+    assert both.status_code == 422
+    assert both.json()["errors"][0]["parameter"] == "on"
+
     no_roster = stored.post(CALCULATE, data=STORED, files={"deals": files["roster"]})
     assert no_roster.status_code == 422
     assert no_roster.json()["code"] == "MISSING_FIELD"
@@ -334,3 +338,20 @@ def test_the_problem_and_the_docs_in_russian(stored: TestClient) -> None:
     for path in (CALCULATE, RUNS):
         description = document["paths"][path]["post"]["description"]
         assert "Файлы в том виде, в каком их читает командная строка" in description, path
+
+
+def test_fields_a_browser_leaves_empty_are_not_given(stored: TestClient) -> None:
+    """Swagger UI sends every field of its form: an empty text, and a file of no bytes
+    named "blob" for each file left unchosen."""
+    files = {
+        "roster": ("acme-roster.csv", _file("acme-roster.csv"), "text/csv"),
+        "deals": ("blob", b"", "application/octet-stream"),
+        "balances": ("blob", b"", "application/octet-stream"),
+    }
+    response = stored.post(CALCULATE, data={**STORED, "on": ""}, files=files)
+
+    assert response.status_code == 200, response.text
+    assert response.json()["total"] == "1502627.38"
+    empty = stored.post(CALCULATE, data=STORED, files={"roster": ("r.csv", b"", "text/csv")})
+    assert empty.status_code == 422
+    assert empty.json()["errors"][0]["code"] == "EMPTY_FILE"
