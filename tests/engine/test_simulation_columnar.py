@@ -263,3 +263,28 @@ def test_the_pair_share_counts_every_pair_with_the_sales_pay_higher(spread: int)
     client = gen.integers(0, 6, (600, 3)) * spread
     by_pair = (sales[:, :, None] > client[:, None, :]).sum()
     assert _pair_share(sales, client) == by_pair / (600 * 4 * 3)
+
+
+def test_retroactive_tiers_a_draw_and_half_even_pay_the_decimal_engines() -> None:
+    # the rep's tiers retroactive, a guaranteed draw of 60 000 on the variable pay, the key
+    # account's bonus at 150 % of growth, and halves to even: every line kind the columnar
+    # engine has beside those of acme itself
+    doc = _document("acme.yaml")
+    doc["rounding"] = "half_even"
+    rep = doc["departments"]["sales"]["roles"]["rep"]
+    rep["commission"][0]["mode"] = "retroactive"
+    rep["draw"] = {"amount": 60000, "recoverable": False}
+    key = doc["departments"]["development"]["roles"]["key_account"]
+    key["bonuses"] = [{"attainment": 1.5, "amount": 20000}]
+    scheme = parse_scheme(doc)
+    population = _acme_population(
+        {"distribution": "lognormal", "mean": 0.9, "spread": 0.5}, _normal(1.0, 0.2)
+    )
+    fast, slow = _both(scheme, population, 200, 9)
+    assert fast.columnar_runs == 200
+    # a rep below the threshold is paid the base and the draw: 45 000 + 60 000
+    assert (fast.pay[:, :7] == 10_500_000).any()
+    # 2 400 000.01 of growth: 95 000 + 5 % × 1 000 000 + 8 % × 1 400 000.01 (cap 100 000)
+    # + 20 000 = 215 000 (the cap: at most twice the 50 000 at target)
+    assert (fast.pay[:, -3:] == 21_500_000).any()
+    _same(fast, slow)
