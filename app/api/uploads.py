@@ -356,7 +356,7 @@ _FILE_FIELDS: Final[dict[str, str]] = {
     "roster": "The roster file (.csv or .json), as `compcalc calculate --roster` reads it.",
     "deals": "The deals file (.csv or .json), as `--deals` reads it.",
     "balances": "The balances carried in: a roster of `id,department,role,balance_clawback,"
-    "balance_draw` (the previous period's balances export).",
+    "balance_draw` (as `compcalc calculate --balances-out` writes it).",
 }
 
 

@@ -6,7 +6,7 @@ and deals' CSV and JSON parsers), so a file the command line accepts is accepted
 the same ``,``/``;`` separators, decimal commas, byte-order mark and JSON ``{"employees": …}``
 wrapper, and every problem is the one the command line reports, at its file, row and column.
 
-The balances file is a roster (the one ``--balances-out`` and the balances export write:
+The balances file is a roster (the one ``compcalc calculate --balances-out`` writes:
 ``id,department,role,balance_clawback,balance_draw``); each of its employees must be in the
 roster, whose balances it gives (an empty cell: nothing owed, and nothing carried in from the
 previous period either).

@@ -355,3 +355,18 @@ def test_fields_a_browser_leaves_empty_are_not_given(stored: TestClient) -> None
     empty = stored.post(CALCULATE, data=STORED, files={"roster": ("r.csv", b"", "text/csv")})
     assert empty.status_code == 422
     assert empty.json()["errors"][0]["code"] == "EMPTY_FILE"
+
+
+def test_a_what_if_with_the_scheme_file_too(client: TestClient, acme_yaml: str) -> None:
+    """As `compcalc calculate --scheme examples/acme.yaml --roster …`: nothing stored."""
+    files = {
+        "scheme": ("acme.yaml", acme_yaml.encode(), "application/yaml"),
+        "roster": ("acme-roster.csv", _file("acme-roster.csv"), "text/csv"),
+    }
+    response = client.post(CALCULATE, data={"period": "2027-03"}, files=files)
+
+    assert response.status_code == 200, response.text
+    assert response.json()["total"] == "1502627.38"
+    run = client.post(RUNS, data={"period": "2027-03"}, files=files)
+    assert run.status_code == 422
+    assert run.json()["errors"][0]["parameter"] == "scheme"
