@@ -4,8 +4,7 @@ Schemes: tiers on amounts and on attainment, both modes, thresholds, caps and ca
 overrides, bonuses, draws, minimum wages per jurisdiction, in RUB (2 minor digits), JPY (0)
 and KWD (3), both rounding modes, amounts on half-unit edges.  Rosters: every kind of part
 period (hire and leave dates, unpaid days, fte) with balances.  :func:`runs` draws a scheme
-document, a period and a valid roster; :func:`plain` takes the draws, the balances and the
-minimum wages out of one (what the columnar JSON writer templates in full).
+document, a period and a valid roster.
 """
 
 from __future__ import annotations
@@ -188,15 +187,3 @@ def runs(draw: st.DrawFn, most: int = 8) -> Run:
     digits = DIGITS[doc["currency"]]
     roster = [valid(employee(draw, i, period, digits), period) for i in range(size)]
     return doc, period, roster
-
-
-def plain(run: Run) -> Run:
-    """``run`` without draws, balances and minimum wages."""
-    doc, period, roster = run
-    doc = {**doc, "departments": {**doc["departments"]}}
-    doc.pop("minimum_wage", None)
-    sales = doc["departments"]["sales"]
-    roles = {**sales["roles"], "rep": {**sales["roles"]["rep"]}}
-    roles["rep"].pop("draw", None)
-    doc["departments"]["sales"] = {**sales, "roles": roles}
-    return doc, period, [replace(emp, balances={}) for emp in roster]

@@ -16,10 +16,10 @@ How the bytes stay the Decimal engine's:
 * every text fragment goes through ``json``'s string encoder.
 
 What is not templated comes back as ``None`` for that payslip, and the caller writes it from
-the Decimal engine's payslip: the settlement lines (a draw rule, a balance in, or variable pay
-below zero), a minimum-wage top-up, a commission on a negative credit (taken back), and any
-payslip that deals touch (its lines list the deals).  Those payslips are few in most batches
-and their text has more branches (:func:`app.engine.ledger.settle`) than is templated yet.
+the Decimal engine's payslip: a commission on a negative credit (refunds above the period's
+sales: taken back), and any payslip that deals touch (its lines list the deals).  The
+settlement's lines (clawback, draw, draw recovery), the balances carried and the
+minimum-wage top-up are templated (:mod:`.settled`).
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ from ..scheme import Measure, Scheme
 from .columns import MEASURES, RosterColumns, role_keys, roster_columns
 from .compute import Columns, _int, _mul, compute_columns, exact_total, scales
 from .layout import END, ESCAPE, IN, VALUE, Layout, Skeleton, inside
+from .settled import settled
 from .wording import attainment, commission, described, fixed, grouped
 
 __all__ = ["ColumnarRun", "Layout", "columnar_run", "payslip", "payslip_texts"]
@@ -110,12 +111,6 @@ def _role_texts(
     proration = described(emps, full.tolist(), paid, working)
     credited = {m: cols.credited[m][members] for m in MEASURES}
     fallback = np.zeros(size, dtype=np.bool_)
-    if role.draw is not None:
-        fallback[:] = True
-    fallback |= np.array([bool(e.balances) for e in emps], dtype=np.bool_)
-    top_up = out.lines.get((-1, "minimum_wage_topup", 0))
-    if top_up is not None:
-        fallback |= top_up[members] != 0
     if run.dealt is not None:
         fallback |= run.dealt[members]
     variable = np.zeros(size, dtype=np.int64)
@@ -267,14 +262,12 @@ def _role_texts(
         for j, shown_percent in zip(where.tolist(), attained, strict=True):
             fragments[j] = f"{before}{head}{shown_percent}{tail}{after}"
         bonuses.append(fragments)
-    fallback |= variable < 0
-    if len(bonuses) == 1:
-        joined = bonuses[0]
-    else:
-        joined = (
-            ["".join(parts) for parts in zip(*bonuses, strict=True)] if bonuses else [""] * size
-        )
-    lines.append(fill(joined, tail="," + nl4))  # the bonus lines reached, if any
+    settlement = settled(run, role, members, variable, proration, layout)
+    fallback |= ~settlement.ok
+    bonuses.append(settlement.lines)
+    joined = ["".join(parts) for parts in zip(*bonuses, strict=True)]
+    # the bonus lines reached, the settlement's and the top-up, if any
+    lines.append(fill(joined, tail="," + nl4))
     document["lines"] = lines
     document["gross"] = fill(fixed(out.gross[members], digits))
     fte = fixed(out.fte_gross[members], digits)
@@ -282,7 +275,7 @@ def _role_texts(
     document["fte_gross"] = fill(
         [f'"{v}"' if there else "null" for v, there in zip(fte, has, strict=True)], whole=True
     )
-    document["balances"] = {}
+    document["balances"] = fill(settlement.balances, whole=True)
     template = skeleton.template(document, layout, layout.level)
     if template is None:
         return [None] * size
@@ -385,6 +378,6 @@ def payslip(run: ColumnarRun, index: int) -> Payslip | None:
         Decimal(document["gross"]),
         document["proration"],
         _decimal(document["fte_gross"]),
-        {},
+        {kind: Decimal(value) for kind, value in document["balances"].items()},
         dict(emp.credited),
     )

@@ -28,7 +28,7 @@ from app.engine.columnar.explain import (
 from app.engine.results import LazyPayslips
 from app.io import load_roster, load_scheme
 from app.io.output.payrolljson import payroll_json, render
-from tests.support.payrolls import Run, plain, runs
+from tests.support.payrolls import Run, runs
 
 ROOT = Path(__file__).resolve().parents[3]
 FAST = settings(derandomize=True, max_examples=80, deadline=None)
@@ -75,8 +75,10 @@ def test_the_writer_writes_the_decimal_engines_bytes(run: Run) -> None:
 
 
 @FAST
-@given(run=runs(most=12).map(plain))
-def test_without_draws_balances_or_minimum_wages_every_payslip_is_templated(run: Run) -> None:
+@given(run=runs(most=12))
+def test_every_payslip_without_deals_is_templated(run: Run) -> None:
+    """Draws, balances in and out and minimum-wage top-ups included: no payslip is left to
+    the Decimal engine's (the strategies credit no negative amount and no deals)."""
     doc, period, roster = run
     scheme = parse_scheme(doc)
     texts = _same(scheme, period, roster)
@@ -85,7 +87,7 @@ def test_without_draws_balances_or_minimum_wages_every_payslip_is_templated(run:
 
 
 @FAST
-@given(run=runs() | runs().map(plain))
+@given(run=runs())
 def test_a_single_payslip_read_from_the_columns_is_the_decimal_engines(run: Run) -> None:
     """explain.payslip(run, i): the Decimal engine's payslip, field by field (==), wherever
     the writer templates it; None exactly where payslip_texts is None."""
@@ -117,16 +119,10 @@ def test_the_examples(scheme_file: str, roster_file: str) -> None:
     period = Period(2027, 3)
     texts = _same(scheme, period, list(roster))
     assert len(texts) == len(roster)
-    # What is left to the Decimal engine's payslip: exactly the settlement's payslips (a
-    # draw rule or a balance in) and the minimum-wage top-ups.
-    expected = calculate_decimal(scheme, period, list(roster))
-    for text, slip in zip(texts, expected.payslips, strict=True):
-        settled = any(
-            line.code in {"clawback", "draw", "draw_recovery", "minimum_wage_topup"}
-            for line in slip.lines
-        )
-        role = scheme.departments[slip.department].roles[slip.role]
-        assert (text is None) == (settled or role.draw is not None or bool(slip.balances))
+    assert None not in texts  # every payslip written from the columns
+    if scheme_file == "acme-draws.yaml":  # the settlement's lines are among them
+        codes = {'"code": "draw"', '"code": "draw_recovery"', '"code": "clawback"'}
+        assert all(any(code in text for text in texts if text) for code in codes)
 
 
 def test_a_slip_by_hand() -> None:
