@@ -8,8 +8,9 @@
   In integers that is the nearest whole minor unit of ``x × T`` (``T``: the target in minor
   units). ``y = x × T`` in floats is within ``2⁻⁵² |y|`` of the decimal product (half an ulp
   of ``x`` times ``T``, and the product's own rounding), so wherever ``y`` is farther than
-  ``10⁻¹⁵ |y|`` from a half unit both round to the same whole unit; the few nearer ones
-  (and exact halves) are computed in Decimals. An empirical draw credits the past amount.
+  ``10⁻¹⁵`` × the block's largest ``|y|`` from a half unit both round to the same whole unit;
+  the few nearer ones (and exact halves) are computed in Decimals. An empirical draw credits
+  the past amount.
 - the payslips: :func:`app.engine.columnar.runs.compute_runs` (every run's own department
   totals for the overrides);
 - the earnings check of each run, as :func:`app.engine.departments.payroll_report` decides
@@ -146,12 +147,19 @@ class ColumnarRuns:
             near = np.ones(drawn.shape, dtype=np.bool_)
             units = np.zeros(drawn.shape, dtype=np.int64)
         else:
+            # in place: y = x·T, then its distance to the half unit above floor(y); one margin
+            # for the block, from its largest |y| (wider than each value's own: safe)
             y = drawn * float(credit.units)
             whole = np.floor(y)
-            fraction = y - whole
-            near = ~(np.abs(fraction - 0.5) > _MARGIN * np.abs(y) + 1e-300)
-            near |= ~(np.abs(y) < _EXACT_FLOAT)
-            units = np.where(near, 0, whole + (fraction > 0.5)).astype(np.int64)
+            peak = max(abs(float(y.max())), abs(float(y.min()))) if y.size else 0.0
+            y -= whole
+            y -= 0.5
+            up = y > 0
+            np.abs(y, out=y)
+            near = ~(y > _MARGIN * peak + 1e-300)  # NaN and ±inf land here too
+            if near.any():
+                whole[near] = 0  # computed below; never cast to an integer as they are
+            units = whole.astype(np.int64) + up
         if near.any():
             with localcontext(EXACT):
                 for index in zip(*np.nonzero(near), strict=True):
