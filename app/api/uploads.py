@@ -97,6 +97,11 @@ async def _payroll_body(request: Request) -> RawBody | Upload:
     limit, setting = settings.max_body_bytes, "COMPCALC_MAX_BODY_BYTES"
     media = _media(request.headers.get("content-type"))
     if media not in (CSV, FORM):
+        given = [name for name in _FIELDS if name in request.query_params]
+        if given:  # they stand for a text/csv body's fields: a JSON body has its own
+            detail = f"the query parameters {', '.join(given)} go with a {CSV} body only"
+            items = [ErrorItem(detail, parameter=name, code="INVALID_PARAMETER") for name in given]
+            raise Invalid("INVALID_PARAMETER", detail, items)
         try:
             return await read_body(request, limit, setting)
         except BodyError as exc:
@@ -388,7 +393,7 @@ def upload_parameters(*, run: bool) -> list[dict[str, Any]]:
             "name": name,
             "in": "query",
             "required": False,
-            "description": f"With a `text/csv` body: {schema['description']}",
+            "description": f"Of a `text/csv` body only (422 with another): {schema['description']}",
             "schema": {k: v for k, v in schema.items() if k != "description"},
         }
         for name, schema in fields.items()

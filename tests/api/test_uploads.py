@@ -370,3 +370,11 @@ def test_a_what_if_with_the_scheme_file_too(client: TestClient, acme_yaml: str) 
     run = client.post(RUNS, data={"period": "2027-03"}, files=files)
     assert run.status_code == 422
     assert run.json()["errors"][0]["parameter"] == "scheme"
+
+
+def test_the_query_of_a_csv_body_is_refused_with_a_json_body(client: TestClient) -> None:
+    body = {"scheme": acme_scheme(), "period": "2027-03", "roster": []}
+    response = client.post(CALCULATE, json=body, params={"version": "0"})
+
+    assert response.status_code == 422
+    assert [e["parameter"] for e in response.json()["errors"]] == ["version"]
