@@ -109,6 +109,8 @@ def _role_texts(
     paid = [0] * size if cols.paid is None else cols.paid[members].tolist()
     working = work_calendar(scheme).working_days(run.period)
     proration = described(emps, full.tolist(), paid, working)
+    escaped = {text: inside(text) for text in set(proration)}  # most are "1"
+    proration_json = [escaped[text] for text in proration]
     credited = {m: cols.credited[m][members] for m in MEASURES}
     fallback = np.zeros(size, dtype=np.bool_)
     if run.dealt is not None:
@@ -128,7 +130,7 @@ def _role_texts(
         "name": fill(list(map(ESCAPE, [e.name for e in emps])), whole=True),
         "department": dept_name,
         "role": role_name,
-        "proration": fill([inside(d) for d in proration]),
+        "proration": fill(proration_json),
     }
     nl3, nl4, colon = (
         layout.newline(layout.level + 1),
@@ -186,7 +188,7 @@ def _role_texts(
             digits,
             places,
             full,
-            [inside(d) for d in proration],
+            proration_json,
         )
         fallback |= line.taken_back
         lines.append(
@@ -264,8 +266,14 @@ def _role_texts(
         bonuses.append(fragments)
     settlement = settled(run, role, members, variable, proration, layout)
     fallback |= ~settlement.ok
-    bonuses.append(settlement.lines)
-    joined = ["".join(parts) for parts in zip(*bonuses, strict=True)]
+    if any(settlement.lines):
+        bonuses.append(settlement.lines)
+    if len(bonuses) == 1:
+        joined = bonuses[0]
+    elif bonuses:
+        joined = ["".join(parts) for parts in zip(*bonuses, strict=True)]
+    else:
+        joined = [""] * size
     # the bonus lines reached, the settlement's and the top-up, if any
     lines.append(fill(joined, tail="," + nl4))
     document["lines"] = lines

@@ -18,6 +18,7 @@ from typing import Any, Final
 from app.engine import Line, Payroll, PayrollReport, Payslip, commission_by_deal
 from app.engine.collector import collector_paused
 from app.engine.columnar.explain import ColumnarRun, Layout, payslip_texts
+from app.engine.columnar.layout import END, ESCAPE, VALUE, Skeleton
 from app.engine.results import LazyPayslips
 
 from .text import money, rate_text
@@ -168,12 +169,57 @@ def _columnar_slips(payroll: Payroll, layout: Layout) -> list[str]:
     ]
 
 
+def _indented(document: dict[str, Any]) -> str:
+    """``json.dumps(document, indent=2, ensure_ascii=False)``, the report's lists of the
+    employees below a comparison's statistic written by a template of their first row: they
+    can hold tens of thousands of rows, which json's indenting encoder (a Python loop) took
+    a third of a columnar render to write.  Any list it cannot template (rows of other keys
+    or of values that are not strings, a marker met in the document) goes through json."""
+    comparisons = document["report"]["comparisons"]
+    lists = [comparison["below"] for comparison in comparisons]
+    try:
+        for k, comparison in enumerate(comparisons):
+            comparison["below"] = f"{VALUE}{k}{END}"
+        text = _INDENTED.dump(document, 0)
+    finally:
+        for comparison, rows in zip(comparisons, lists, strict=True):
+            comparison["below"] = rows
+    for k, rows in enumerate(lists):
+        written = _rows(rows, level=4)
+        marker = f'"{VALUE}{k}{END}"'
+        if written is None or text.count(marker) != 1:
+            return json.dumps(document, indent=2, ensure_ascii=False)
+        text = text.replace(marker, written)
+    return text
+
+
+def _rows(rows: list[dict[str, Any]], level: int) -> str | None:
+    """A list of flat rows of strings as ``json.dumps`` indents it ``level`` levels deep."""
+    if not rows:
+        return "[]"
+    keys = list(rows[0])
+    skeleton = Skeleton()
+    template = skeleton.template(
+        {key: skeleton.slot(whole=True) for key in keys}, _INDENTED, level + 1
+    )
+    if template is None:
+        return None
+    items: list[str] = []
+    separator = _INDENTED.newline(level + 1)
+    for row in rows:
+        values = list(row.values())
+        if list(row) != keys or not all(isinstance(value, str) for value in values):
+            return None
+        items.append(separator + template % tuple(map(ESCAPE, values)))
+    return "[" + ",".join(items) + _INDENTED.newline(level) + "]"
+
+
 def payroll_json(payroll: Payroll) -> str:
     """The whole payroll; amounts are strings with exactly the currency's minor digits."""
     if _has_columns(payroll):
         with collector_paused():  # many strings, no cycles (see collector_paused)
             slips = _columnar_slips(payroll, _INDENTED)
-            text = json.dumps(payroll_document(payroll, []), indent=2, ensure_ascii=False)
+            text = _indented(payroll_document(payroll, []))
             if not slips:
                 return text + "\n"
             # The members before payslips cannot hold the slot's text (see assemble).
