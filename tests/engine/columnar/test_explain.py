@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -156,3 +157,35 @@ def test_a_payroll_without_columns_is_written_from_its_payslips() -> None:
     payroll = calculate_decimal(scheme, Period(2027, 3), list(roster))
     assert not isinstance(payroll.payslips, LazyPayslips)
     assert payroll_json(payroll).startswith('{\n  "scheme_key": "acme-sales"')
+
+
+def test_text_json_escapes_and_the_writers_markers(minimal_doc: Any) -> None:
+    """Names and labels with quotes, backslashes, control characters, ``%s`` and the
+    writer's own placeholder characters are written as json writes them; a label that holds
+    a placeholder character sends its role's payslips to the Decimal engine's writer."""
+    doc = minimal_doc()
+    rep = doc["departments"]["sales"]["roles"]["rep"]
+    rep["target"] = {"new_revenue": 600000}
+    rep["commission"] = [
+        {
+            "measure": "new_revenue",
+            "label": 'on "new" 100%s \\ \ue000',
+            "tiers": [{"from": 0, "rate": "0.1"}],
+        }
+    ]
+    rep["bonuses"] = [{"attainment": "1", "amount": 100, "label": "50%% \ue001 bonus"}]
+    scheme = parse_scheme(doc)
+    period = Period(2027, 3)
+    names = ['Ann "Q" \\ O\'Neil', "tab\there\nline", "%s %d %%", "\ue000 0 \ue001", "Ёлка ≥ ×"]
+    roster = [
+        Employee(f"E{i}", "sales", "rep", name=name, credited={Measure.NEW_REVENUE: Decimal(i)})
+        for i, name in enumerate(names)
+    ] + [Employee("C1", "clients", "rep", name='"client"')]
+    texts = _same(scheme, period, roster)
+    assert texts[:5] == [None] * 5  # the label's marker: written from the payslips
+    assert texts[5] is not None and '"name": "\\"client\\""' in texts[5]
+    del rep["bonuses"][0]["label"]
+    rep["commission"][0]["label"] = 'on "new" 100%s \\'
+    texts = _same(parse_scheme(doc), period, roster)
+    assert None not in texts
+    assert '"name": "tab\\there\\nline"' in (texts[1] or "")
