@@ -16,8 +16,9 @@ How the bytes stay the Decimal engine's:
 * every text fragment goes through ``json``'s string encoder.
 
 What is not templated comes back as ``None`` for that payslip, and the caller writes it from
-the Decimal engine's payslip: a commission on a negative credit (refunds above the period's
-sales: taken back), and any payslip that deals touch (its lines list the deals).  The
+the Decimal engine's payslip: any payslip that deals touch (its lines list the deals and
+what each is paid), a commission on a negative credit (refunds above the period's sales,
+which only deals bring), and a role whose labels hold the writer's placeholder characters.  The
 settlement's lines (clawback, draw, draw recovery), the balances carried and the
 minimum-wage top-up are templated (:mod:`.settled`).
 """

@@ -154,10 +154,9 @@ def _columnar_slips(payroll: Payroll, layout: Layout) -> list[str]:
     :func:`app.engine.columnar.explain.payslip_texts` writes the payslips it templates (the
     same bytes as :func:`slip_json`; tests/engine/columnar/test_explain.py compares them)
     without making payslip objects, which is what makes a large columnar payroll cheap to
-    write.  A payslip it does not template yet (a commission taken back, deals: see its
-    module) comes back as None and is written here the slow way, from the Decimal engine's
-    payslip made on read: those payslips are few in a batch, and their text keeps a single
-    author.
+    write.  A payslip it does not template yet (one with deals: its lines list each deal and
+    what it is paid, see its module) comes back as None and is written here the slow way,
+    from the Decimal engine's payslip made on read, so that its text keeps a single author.
     """
     slips = payroll.payslips
     assert isinstance(slips, LazyPayslips) and isinstance(slips.source, ColumnarRun)
