@@ -15,11 +15,11 @@ previous period either).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from app.engine import Deal, Employee, InputError, Period
+from app.engine import Deal, Employee, InputError, Period, Problem
 from app.io.deals.load import deals_error, parse_csv_deals, parse_json_deals
 from app.io.deals.model import DealsError, DealsFile
 from app.io.output.progress import NO_PROGRESS
@@ -77,17 +77,31 @@ class _Files:
     roster: Roster
     deals: DealsFile | None
     gettext: Translate
+    #: The balances file, and the row index in it of each employee whose balances it gave.
+    owed: Roster | None = None
+    owed_at: Mapping[str, int] = dataclasses.field(default_factory=dict)
 
     def invalid(self, exc: InputError) -> Invalid:
         """The engine's problems of the inputs as problems of the files: the period's, then
-        the roster's and the deals' by row, as ``compcalc calculate`` lists them."""
+        the roster's, the balances' and the deals' by row, as ``compcalc calculate`` lists
+        them (a balance the balances file gave is at its row there)."""
         items = [
             ErrorItem(p.message, parameter="period", code=p.code)
             for p in exc.problems
             if p.source == "roster" and p.code in PERIOD_CODES
         ]
         lines = [f"period: error {item.code}: {item.detail}" for item in items]
-        errors: list[tuple[str, InputFileError]] = [("roster", roster_error(self.roster, exc))]
+        of_balances = [p for p in exc.problems if self._of_balances(p)]
+        rest = InputError(p for p in exc.problems if not self._of_balances(p))
+        errors: list[tuple[str, InputFileError]] = [("roster", roster_error(self.roster, rest))]
+        if of_balances and self.owed is not None:
+            owed = self.owed
+            at = [self.owed_at[self.roster.employees[p.index or 0].id] for p in of_balances]
+            found_owed = [
+                RowProblem(owed.row(index), p.field, p.code, p.message)
+                for index, p in zip(at, of_balances, strict=True)
+            ]
+            errors.append(("balances", RosterError(owed.path, found_owed)))
         found = None if self.deals is None else deals_error(self.deals, exc)
         if found is not None:
             errors.append(("deals", found))
@@ -95,6 +109,15 @@ class _Files:
             items += _items(field, error)
             lines += error.lines()
         return _invalid(items, lines, self.gettext)
+
+    def _of_balances(self, problem: Problem) -> bool:
+        """Whether ``problem`` is of a balance the balances file gave."""
+        return (
+            problem.source == "roster"
+            and problem.index is not None
+            and (problem.field or "").startswith("balance_")
+            and self.roster.employees[problem.index].id in self.owed_at
+        )
 
 
 def read_uploads(
@@ -149,7 +172,8 @@ def read_uploads(
         raise _invalid(items, lines, gettext)
     assert people is not None
     found: list[Deal] = [] if sold is None else sold.deals
-    files = _Files(dataclasses.replace(people, employees=employees), sold, gettext)
+    owed_at = {} if owed is None else {e.id: i for i, e in enumerate(owed.employees)}
+    files = _Files(dataclasses.replace(people, employees=employees), sold, gettext, owed, owed_at)
     return PayrollInputs(period, employees, found, frozenset(sent), files.invalid)
 
 

@@ -378,3 +378,19 @@ def test_the_query_of_a_csv_body_is_refused_with_a_json_body(client: TestClient)
 
     assert response.status_code == 422
     assert [e["parameter"] for e in response.json()["errors"]] == ["version"]
+
+
+def test_a_bad_balance_of_the_balances_file_is_at_its_row(stored: TestClient) -> None:
+    """The engine refuses a balance with more decimals than roubles have: at the row of the
+    balances file that gave it, not at the employee's roster row."""
+    balances = b"id,department,role,balance_draw\nE-13,sales,rep,10\nE-17,sales,rep,100.001\n"
+    files = {
+        "roster": ("acme-roster.csv", _file("acme-roster.csv"), "text/csv"),
+        "balances": ("balances.csv", balances, "text/csv"),
+    }
+    response = stored.post(CALCULATE, data=STORED, files=files)
+
+    assert response.status_code == 422, response.text
+    errors = response.json()["errors"]
+    assert [(e["file"], e["row"], e["column"]) for e in errors] == [("balances", 3, "balance_draw")]
+    assert "balances.csv:3: error " in response.json()["detail"]
