@@ -90,11 +90,14 @@ def settled(
     lines = [""] * size
     balances = ["{}"] * size
     ok = np.ones(size, dtype=np.bool_)
-    clawback_line = out.lines[-1, "clawback", 0][members].tolist()
-    draw_line = out.lines[-1, "draw", 0][members].tolist()
-    recovery_line = out.lines[-1, "draw_recovery", 0][members].tolist()
-    top_ups = out.lines.get((-1, TOPUP_CODE, 0))
-    top_up_line = [0] * size if top_ups is None else top_ups[members].tolist()
+    none = [0] * size  # a line the columns do not hold is nowhere on the payroll
+
+    def column(kind: str) -> list[int]:
+        found = out.lines.get((-1, kind, 0))
+        return none if found is None else found[members].tolist()
+
+    clawback_line, draw_line = column("clawback"), column("draw")
+    recovery_line, top_up_line = column("draw_recovery"), column(TOPUP_CODE)
     gross = out.gross[members].tolist()
     emps = [run.roster[i] for i in members.tolist()]
     draw = role.draw
