@@ -34,11 +34,10 @@ __all__ = [
 
 #: From this many employees :func:`calculate` uses the columnar engine.  bench/columnar.py
 #: (the issue's rules, best of 5-7 on a shared 2-core machine), the columnar engine's
-#: payslips/s over the Decimal engine's: calculate alone 0.3-0.6x at 1-10 employees,
-#: 0.5-1.9x at 20-100, 2.7-5x at 1 000-10 000; calculate and the payroll's JSON 0.26x at
-#: 1-10, 0.5-0.9x at 20-50, 1.1-1.2x at 70-100, 2-8x at 200-10 000 with the payslips written
-#: from the columns (app.engine.columnar.explain), 0.7-0.9x from 100 on when every payslip
-#: is made on read for the JSON.
+#: payslips/s over the Decimal engine's, calculate followed by the payroll's JSON (its
+#: payslips written from the columns): 0.2-0.6x at 1-10 employees, 0.8x at 50, 0.7-1.2x at
+#: 100, 1.9-4x at 150-500 and 2-5x at 1 000-10 000; calculate alone 0.3-0.6x at 1-10,
+#: 0.5-1.9x at 20-100 and 1.6-5x at 1 000-10 000.
 COLUMNAR_FROM: Final = 100
 _ZERO: Final = Decimal(0)
 _ONE: Final = Decimal(1)

@@ -39,6 +39,7 @@ from .columns import MEASURES, RosterColumns, roster_columns
 from .compute import Columns, Overflow, compute_columns, exact_total
 from .deals import ColumnCredits, credit_columns
 from .deals_columns import DealColumns
+from .explain import ColumnarRun
 from .rounding import LIMIT
 
 __all__ = ["calculate", "supports"]
@@ -253,6 +254,7 @@ def calculate(
         [emp.id for emp in roster],
         _builder(scheme, rules, period, roster, _credits_of(credits), out),
         _money(total, digits),
+        ColumnarRun(scheme, rules, period, roster, columns, out, _dealt(credits)),
     )
     return Payroll(
         scheme.key,
@@ -267,6 +269,14 @@ def calculate(
         0 if credits is None else credits.credited_deals,
         engine="columnar",
     )
+
+
+def _dealt(credits: ColumnCredits | None) -> NDArray[np.bool_] | None:
+    """The employees whose payslips deals touch (their lines list the deals)."""
+    if credits is None:
+        return None
+    touched = credits.credited.any(axis=1) | credits.has_excluded.any(axis=1)
+    return np.asarray(touched | (credits.recovered != 0), dtype=np.bool_)
 
 
 def _credits_of(credits: ColumnCredits | None) -> Callable[[], DealCredits]:
