@@ -28,17 +28,9 @@ from .inputs import CalculateRequest
 from .openapi import request_body
 from .outputs import PayrollResult
 from .security import PayrollCalculate
-from .uploads import (
-    UPLOADS,
-    PayrollBody,
-    Upload,
-    pointing_into,
-    request_of,
-    rewrapped,
-    unwrapped,
-    upload_content,
-    upload_parameters,
-)
+from .uploads import PayrollBody, Upload, request_of
+from .uploadsdoc import UPLOADS, upload_content, upload_parameters
+from .wrappers import pointing_into, rewrapped, unwrapped
 
 __all__ = ["router"]
 

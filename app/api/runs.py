@@ -31,17 +31,9 @@ from .inputs import ApproveRequest, DiscardRequest, RunRequest
 from .openapi import request_body
 from .outputs import RunDetail, RunPage, RunPayslip
 from .security import PayrollApprove, PayrollRead, PayrollWrite
-from .uploads import (
-    UPLOADS,
-    PayrollBody,
-    Upload,
-    pointing_into,
-    request_of,
-    rewrapped,
-    unwrapped,
-    upload_content,
-    upload_parameters,
-)
+from .uploads import PayrollBody, Upload, request_of
+from .uploadsdoc import UPLOADS, upload_content, upload_parameters
+from .wrappers import pointing_into, rewrapped, unwrapped
 
 __all__ = ["router"]
 

@@ -5,8 +5,8 @@ The files are read by the command line's loaders (:mod:`app.services.uploads`); 
 the request (the scheme, the period, a run's pay group…) comes from the form's text fields,
 or from the query of a ``text/csv`` body, and is checked by the JSON body's own model
 (:class:`~app.api.inputs.CalculateRequest`, :class:`~app.api.inputs.RunRequest`), so an
-upload means what the same JSON body means.  A JSON body may also carry the roster and
-deals files as they are: ``"roster": {"employees": […]}``, ``"deals": {"deals": […]}``.
+upload means what the same JSON body means.  (A JSON body may carry the files as they are
+too: :mod:`app.api.wrappers`; the OpenAPI description: :mod:`app.api.uploadsdoc`.)
 """
 
 from __future__ import annotations
@@ -14,8 +14,7 @@ from __future__ import annotations
 import email.message
 import hashlib
 import json
-from collections.abc import AsyncGenerator, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Final, TypeVar
 
@@ -31,20 +30,11 @@ from app.services.uploads import FILES, Limits, UploadedFile, read_uploads
 from app.settings import Settings
 
 from .body import JSON, YAML, BodyError, RawBody, decode, read_body, read_bytes, validate
-from .deps import PRINTABLE_PATTERN
 from .inputs import CalculateRequest, PayrollInputs
+from .uploadsdoc import CSV, FORM
 
-__all__ = [
-    "CSV",
-    "FORM",
-    "PayrollBody",
-    "Upload",
-    "request_of",
-    "unwrapped",
-]
+__all__ = ["PayrollBody", "Upload", "request_of"]
 
-CSV: Final = "text/csv"
-FORM: Final = "multipart/form-data"
 #: The text fields of an upload (the form's, or the query's of a ``text/csv`` body), and
 #: where each goes in the JSON body.
 _FIELDS: Final = {
@@ -57,7 +47,6 @@ _FIELDS: Final = {
     "corrects": ("corrects",),
 }
 _POINTERS: Final = {"/" + "/".join(path): name for name, path in _FIELDS.items()}
-_WRAPPERS: Final = {"roster": "employees", "deals": "deals"}
 
 M = TypeVar("M", bound=PayrollInputs)
 
@@ -239,162 +228,3 @@ def _as_parameter(item: ErrorItem) -> ErrorItem:
         return item
     name = _POINTERS.get(item.pointer, item.pointer.strip("/").split("/")[0] or None)
     return ErrorItem(item.detail, parameter=name, code=item.code)
-
-
-# --- the files as they are, in a JSON body ---------------------------------------------------
-
-
-def unwrapped(data: object) -> tuple[object, dict[str, str]]:
-    """``data`` with a roster file's ``{"employees": […]}`` and a deals file's
-    ``{"deals": […]}`` replaced by their lists, and the key of each unwrapped (to point at
-    its problems in the body as sent)."""
-    if not isinstance(data, dict):
-        return data, {}
-    found = {}
-    for name, key in _WRAPPERS.items():
-        value = data.get(name)
-        if isinstance(value, dict) and set(value) == {key} and isinstance(value[key], list):
-            found[name] = key
-    if not found:
-        return data, {}
-    return {**data, **{name: data[name][key] for name, key in found.items()}}, found
-
-
-def rewrapped(inputs: services.PayrollInputs, found: Mapping[str, str]) -> services.PayrollInputs:
-    """``inputs`` whose engine problems point into the wrapped lists of the body as sent."""
-    if not found:
-        return inputs
-    from dataclasses import replace
-
-    from app.services.errors import MAX_ERRORS, input_error_items
-
-    def report(exc: Any) -> Invalid:
-        items = [_pointing(item, found) for item in input_error_items(exc, MAX_ERRORS)]
-        count = len(exc.problems)
-        detail = f"the payroll input has {count} problem(s): {items[0].detail}"
-        return Invalid("INVALID_INPUT", detail, items, {"error_count": count})
-
-    return replace(inputs, report=report)
-
-
-def _pointing(item: ErrorItem, found: Mapping[str, str]) -> ErrorItem:
-    pointer = item.pointer or ""
-    for name, key in found.items():
-        if pointer == f"/{name}" or pointer.startswith(f"/{name}/"):
-            pointer = f"/{name}/{key}" + pointer[len(name) + 1 :]
-            break
-    return ErrorItem(item.detail, pointer, item.parameter, item.code, item.line, item.column)
-
-
-@contextmanager
-def pointing_into(found: Mapping[str, str]) -> Iterator[None]:
-    """Problems of the body's validation pointing into the wrapped lists as sent."""
-    try:
-        yield
-    except Invalid as exc:
-        if not found:
-            raise
-        items = [_pointing(item, found) for item in exc.errors]
-        detail = exc.detail
-        for name, key in found.items():
-            detail = detail.replace(f"/{name}/", f"/{name}/{key}/")
-        raise Invalid(exc.code, detail, items, exc.extra) from None
-
-
-# --- the OpenAPI document ------------------------------------------------------------------
-
-
-def N_(message: str) -> str:
-    """A message to extract (the OpenAPI document translates it, app.api.openapitext)."""
-    return message
-
-
-#: The paragraph of each payroll operation's description on uploads.
-UPLOADS: Final = N_(
-    "Files as the command line reads them: the roster as a `text/csv` body (the other fields "
-    "in the query: `?scheme=acme-sales&version=1&period=2027-03`), or a `multipart/form-data` "
-    "form with the files `roster`, `deals` and `balances` (CSV or JSON, each read as "
-    "`compcalc calculate` reads it: `,` or `;` separated, decimal commas, a byte-order mark, "
-    'the JSON files\' `{"employees": …}` and `{"deals": …}`) and the fields `scheme`, `version` '
-    "or `on`, `period` (of a run also `group`, `kind`, `corrects`). The balances file is the "
-    "roster of balances the previous period carried out. A problem of a file answers `422` "
-    "with its `file`, `row` and `column`, as the command line reports it."
-)
-_PERIOD: Final = {"type": "string", "pattern": r"^[0-9]{4}-[0-9]{2}$", "examples": ["2027-03"]}
-_TEXT_FIELDS: Final[dict[str, dict[str, Any]]] = {
-    "scheme": {
-        "type": "string",
-        "minLength": 1,
-        "maxLength": 100,
-        "pattern": PRINTABLE_PATTERN,
-        "description": "The stored scheme's key.",
-        "examples": ["acme-sales"],
-    },
-    "version": {"type": "integer", "minimum": 1, "description": "Its version number (or `on`)."},
-    "on": {
-        "type": "string",
-        "format": "date",
-        "description": "Or: the version in effect on this date (then no `version`).",
-        # Empty in Swagger UI's form (not today's date beside the version number).
-        "example": "",
-    },
-    "period": {**_PERIOD, "description": "Pay period, a calendar month `YYYY-MM`."},
-}
-_RUN_FIELDS: Final[dict[str, dict[str, Any]]] = {
-    "group": {
-        "type": "string",
-        "pattern": r"^[a-z0-9._-]{1,64}$",
-        "description": "Pay group (default `main`).",
-    },
-    "kind": {
-        "type": "string",
-        "enum": ["regular", "correction"],
-        "description": "Default `regular`.",
-    },
-    "corrects": {
-        "type": "string",
-        "format": "uuid",
-        "description": "A correction: the approved run.",
-    },
-}
-_FILE_FIELDS: Final[dict[str, str]] = {
-    "roster": "The roster file (.csv or .json), as `compcalc calculate --roster` reads it.",
-    "deals": "The deals file (.csv or .json), as `--deals` reads it.",
-    "balances": "The balances carried in: a roster of `id,department,role,balance_clawback,"
-    "balance_draw` (as `compcalc calculate --balances-out` writes it).",
-}
-
-
-def upload_content(*, run: bool) -> dict[str, Any]:
-    """The ``text/csv`` and ``multipart/form-data`` request bodies of a payroll operation."""
-    fields = {**_TEXT_FIELDS, **(_RUN_FIELDS if run else {})}
-    files = {
-        name: {"type": "string", "format": "binary", "description": text}
-        for name, text in _FILE_FIELDS.items()
-    }
-    form = {
-        "type": "object",
-        "required": ["roster", "scheme", "period"],
-        "properties": {**files, **fields},
-    }
-    encoding = {name: {"contentType": f"{CSV}, {JSON}"} for name in _FILE_FIELDS}
-    roster = "id,name,department,role,new_revenue\nE-13,Борис Волков,sales,rep,600000.00\n"
-    return {
-        CSV: {"schema": {"type": "string"}, "example": roster},
-        FORM: {"schema": form, "encoding": encoding},
-    }
-
-
-def upload_parameters(*, run: bool) -> list[dict[str, Any]]:
-    """The query parameters of a ``text/csv`` body (the form's text fields)."""
-    fields = {**_TEXT_FIELDS, **(_RUN_FIELDS if run else {})}
-    return [
-        {
-            "name": name,
-            "in": "query",
-            "required": False,
-            "description": f"Of a `text/csv` body only (422 with another): {schema['description']}",
-            "schema": {k: v for k, v in schema.items() if k != "description"},
-        }
-        for name, schema in fields.items()
-    ]
