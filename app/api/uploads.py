@@ -100,6 +100,11 @@ async def _payroll_body(request: Request) -> RawBody | Upload:
             raise BodyError(415, exc.code, detail) from None
     data = await read_bytes(request, limit, setting)
     if media == CSV:
+        unknown = [name for name in request.query_params if name not in _FIELDS]
+        if unknown:
+            names = ", ".join(_FIELDS)
+            detail = f"unknown query parameter {unknown[0]!r}; the parameters are {names}"
+            raise _invalid("UNKNOWN_FIELD", detail, unknown[0])
         roster = UploadedFile("roster", "roster.csv", data, csv=True)
         return Upload(CSV, {"roster": roster}, dict(request.query_params))
     return await _form(request, data)
@@ -189,7 +194,8 @@ def _fields_body(upload: Upload) -> dict[str, Any]:
         target = body
         for parent in parents:
             target = target.setdefault(parent, {})
-        target[last] = int(value) if name == "version" and value.isdigit() else value
+        number = name == "version" and value.isascii() and value.isdigit()
+        target[last] = int(value) if number else value
     if upload.scheme is not None:
         if "scheme" in body:
             detail = "the form gives the scheme as a file and as stored ('version', 'on')"

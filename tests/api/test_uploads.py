@@ -394,3 +394,21 @@ def test_a_bad_balance_of_the_balances_file_is_at_its_row(stored: TestClient) ->
     errors = response.json()["errors"]
     assert [(e["file"], e["row"], e["column"]) for e in errors] == [("balances", 3, "balance_draw")]
     assert "balances.csv:3: error " in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [({"colour": "red"}, "colour"), ({"version": "١"}, "version")],  # an Arabic-Indic 1
+)
+def test_bad_query_parameters_of_a_csv_body(
+    stored: TestClient, query: dict[str, str], parameter: str
+) -> None:
+    response = stored.post(
+        CALCULATE,
+        params={**STORED, **query},
+        content=_file("acme-roster.csv"),
+        headers={"content-type": "text/csv"},
+    )
+
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["parameter"] == parameter
