@@ -19,11 +19,10 @@ one employee in eight prorated).
 
 Figures, best of ``--repeat`` each, in one process:
 
-* compute: ``app.engine.columnar.calculate`` (checks, validation, columns, report);
-* columns: :func:`app.engine.columnar.explain.columnar_run`, the columns the writer reads (the
-  engine has them already; handed over with the payroll they cost nothing more);
-* render: ``payroll_json`` of the payroll with its columns (``LazyPayslips.source``), and
-  ``render`` (the compact document the API stores);
+* compute: ``app.engine.columnar.calculate`` (checks, validation, columns, report); the
+  payroll it returns holds its columns for the writer (``LazyPayslips.source``);
+* render: ``payroll_json`` of that payroll, written from its columns, and ``render`` (the
+  compact document the API stores);
 * ratio: render / compute (target ≤ 2);
 * with ``--slow``: ``payroll_json`` of the same payroll without its columns (each payslip made
   by the Decimal engine's builder on read), once; and the documents compared, byte for byte.
@@ -52,7 +51,7 @@ if str(ROOT) not in sys.path:  # run as a script from a checkout without an inst
 
 from app.engine import Employee, Measure, Payroll, Period, Scheme, parse_scheme  # noqa: E402
 from app.engine.columnar import calculate  # noqa: E402
-from app.engine.columnar.explain import ColumnarRun, columnar_run  # noqa: E402
+from app.engine.columnar.explain import ColumnarRun  # noqa: E402
 from app.engine.results import LazyPayslips  # noqa: E402
 from app.io.output.payrolljson import payroll_json, render  # noqa: E402
 
@@ -156,25 +155,16 @@ def best(repeat: int, work: Callable[[], object]) -> tuple[float, object]:
     return fastest, result
 
 
-def with_columns(payroll: Payroll, run: ColumnarRun) -> Payroll:
-    """The payroll with its columns attached, as the engine would hand them over."""
-    assert isinstance(payroll.payslips, LazyPayslips) and payroll.engine == "columnar"
-    payroll.payslips.source = run
-    return payroll
-
-
 def measure(population: str, size: int, repeat: int, slow: bool, profile: bool) -> None:
     scheme, roster = (issue_population if population == "issue" else acme_population)(size)
-    compute, payroll = best(repeat, lambda: calculate(scheme, PERIOD, roster))
-    assert isinstance(payroll, Payroll)
-    columns, run = best(repeat, lambda: columnar_run(scheme, PERIOD, roster))
-    assert isinstance(run, ColumnarRun)
-    fast = with_columns(payroll, run)
+    compute, fast = best(repeat, lambda: calculate(scheme, PERIOD, roster))
+    assert isinstance(fast, Payroll) and isinstance(fast.payslips, LazyPayslips)
+    assert isinstance(fast.payslips.source, ColumnarRun), "the engine kept no columns"
     rendered, text = best(repeat, lambda: payroll_json(fast))
     compact, _ = best(repeat, lambda: render(fast))
     assert isinstance(text, str)
     print(
-        f"{size:>9,} employees ({population}): compute {compute:.3f} s, columns {columns:.3f} s, "
+        f"{size:>9,} employees ({population}): compute {compute:.3f} s, "
         f"render {rendered:.3f} s (compact {compact:.3f} s), "
         f"ratio {rendered / compute:.2f} (compact {compact / compute:.2f}), "
         f"{len(text.encode()) / 2**20:.0f} MiB of JSON"
@@ -189,6 +179,8 @@ def measure(population: str, size: int, repeat: int, slow: bool, profile: bool) 
         print(out.getvalue())
     if slow:
         plain = calculate(scheme, PERIOD, roster)
+        assert isinstance(plain.payslips, LazyPayslips)
+        plain.payslips.source = None  # each payslip made on read, as before the writer
         start = time.perf_counter()
         expected = payroll_json(plain)
         took = time.perf_counter() - start

@@ -46,11 +46,11 @@ def _columnar(scheme: Scheme, period: Period, roster: list[Employee]) -> Columna
 
 
 def _attached(scheme: Scheme, period: Period, roster: list[Employee]) -> Payroll:
+    """The columnar engine's payroll, with the columns it keeps for the writer."""
     payroll = calculate(scheme, period, roster)
-    run = _columnar(scheme, period, roster)
-    if run is not None:
+    if _columnar(scheme, period, roster) is not None:
         assert isinstance(payroll.payslips, LazyPayslips)
-        payroll.payslips.source = run
+        assert isinstance(payroll.payslips.source, ColumnarRun)
     return payroll
 
 
