@@ -90,6 +90,17 @@ def settled(
     lines = [""] * size
     balances = ["{}"] * size
     ok = np.ones(size, dtype=np.bool_)
+    emps = [run.roster[i] for i in members.tolist()]
+    # Only these have a settlement or a top-up: a draw rule, a balance in, pay below zero.
+    concerned = variable < 0
+    if role.draw is not None:
+        concerned[:] = True
+    concerned |= np.fromiter((bool(e.balances) for e in emps), dtype=np.bool_, count=size)
+    top_ups = out.lines.get((-1, TOPUP_CODE, 0))
+    if top_ups is not None:
+        concerned |= top_ups[members] != 0
+    if not concerned.any():
+        return Settled(lines, balances, ok)
     none = [0] * size  # a line the columns do not hold is nowhere on the payroll
 
     def column(kind: str) -> list[int]:
@@ -99,7 +110,6 @@ def settled(
     clawback_line, draw_line = column("clawback"), column("draw")
     recovery_line, top_up_line = column("draw_recovery"), column(TOPUP_CODE)
     gross = out.gross[members].tolist()
-    emps = [run.roster[i] for i in members.tolist()]
     draw = role.draw
     draw_amount = [0] * size
     if draw is not None:
@@ -129,7 +139,8 @@ def settled(
         return f"-{text}" if units < 0 else text
 
     floors: dict[str | None, MinimumWage | None] = {}
-    for j, emp in enumerate(emps):
+    for j in np.flatnonzero(concerned).tolist():
+        emp = emps[j]
         v = int(variable[j])
         parts: list[str] = []
         if draw is not None or emp.balances or v < 0:
