@@ -7,14 +7,23 @@ days); commission is computed in the space where every value is multiplied by ``
 (``A``: the power of ten of the scheme's attainments, thresholds and cap multiples, ``R``:
 of its rates), in which every bound, target and slice is a whole number.
 
-Overflow is proven, never hoped for: every product goes through :func:`_mul`, which bounds
-it from the exact maxima of its operands (Python integers) before computing it, and every
-sum through :func:`_add`; a bound at or above :data:`.rounding.LIMIT` raises
-:class:`Overflow`, and the caller computes the batch with the Decimal engine instead.
+Overflow is proven, never hoped for: before any block of a role is computed, every
+intermediate value of its lines is bounded from the batch's peaks (the largest magnitudes of
+the credited columns, of N and of D), each bound the product or sum of its operands' bounds
+(:mod:`.blocks`), and a bound at or above :data:`.rounding.LIMIT` raises :class:`Overflow`:
+the caller computes the batch with the Decimal engine instead.  The rest (proration, the
+ledger, the minimum wage, fte_gross) goes through :func:`_mul` and :func:`_add`, which bound
+each result from the exact maxima of its operands before computing it.
+
+A batch is computed role by role, each role's rows in blocks of :data:`BLOCK` rows, so that
+the passes over a block stay in the processor's cache; what a batch does not use is not
+computed: no proration when everyone is paid in full (N = D = 1), no ledger when there is no
+balance, no draw and no negative pay (its lines are then zeros).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Final
@@ -26,7 +35,8 @@ from ..calendar import Period
 from ..commission import bonus_measure
 from ..money import EXACT, Rounding, decimal_places
 from ..roster import work_calendar
-from ..scheme import CommissionRule, Measure, Role, Scheme, TierMode
+from ..scheme import Measure, Role, Scheme
+from .blocks import Factor, bonus, commission, fits, plan_bonus, plan_commission
 from .columns import RosterColumns, role_keys
 from .rounding import LIMIT, Int64s, Overflow, round_div
 
@@ -117,8 +127,19 @@ class Columns:
     den: Int64s | None = None
 
 
-def _proration(scheme: Scheme, period: Period, cols: RosterColumns) -> tuple[Int64s, Int64s]:
-    """N and D per employee: fte × paid days / (fte scale × working days), reduced."""
+#: Rows per block: a block's columns and temporaries (a few dozen int64 arrays) stay in the
+#: processor's cache; measured on bench/peers.py (docs/benchmarks.md, Peers).
+BLOCK: Final = 65_536
+#: Up to this many roles, each role's rows are found by one comparison of the role column
+#: (the mask also gives its departments' totals); beyond, by one stable sort.
+_MASKED_ROLES: Final = 16
+
+
+def _proration(scheme: Scheme, period: Period, cols: RosterColumns) -> tuple[Int64s, Int64s] | None:
+    """N and D per employee: fte × paid days / (fte scale × working days), reduced; None when
+    everyone is full time for the whole period (N = D = 1)."""
+    if cols.fte_num is None and (cols.prorated is None or cols.paid is None):
+        return None
     size = len(cols)
     fte = np.ones(size, dtype=np.int64) if cols.fte_num is None else cols.fte_num
     scale = 1 if cols.fte_num is None else cols.fte_scale
@@ -133,94 +154,6 @@ def _proration(scheme: Scheme, period: Period, cols: RosterColumns) -> tuple[Int
     return num // divisor, den // divisor
 
 
-def _commission(
-    rule: CommissionRule,
-    role: Role,
-    credited: Int64s,
-    num: Int64s,
-    den: Int64s,
-    digits: int,
-    places: tuple[int, int],
-    mode: Rounding,
-) -> Int64s:
-    """One rule's rounded commission line for a role's employees (``credited`` in units).
-
-    As :func:`app.engine.commission.commission`: threshold, tiers, cap; a negative credit
-    takes back what its magnitude pays.  Values are in the space × D × A (amounts) and
-    × D × A × R (commission).
-    """
-    a, r = places
-    A, R = 10**a, 10**r
-    space = _mul(den, A)
-    negative = credited < 0
-    x = _mul(np.abs(credited), space)
-    target = role.target.get(rule.measure)
-    # target × N / D prorated, × D × A: target × N × A; attainments a/A of it: target × N × a.
-    prorated = None if target is None else _mul(num, _int(target, digits))
-    edges: list[Int64s] = []
-    for tier in rule.tiers:
-        if tier.from_ is not None:
-            edges.append(_mul(space, _int(tier.from_, digits)))
-        else:
-            assert tier.from_attainment is not None and prorated is not None
-            edges.append(_mul(prorated, _int(tier.from_attainment, a)))
-    rates = [_int(t.rate, r) for t in rule.tiers]
-
-    def tiered(amount: Int64s) -> Int64s:
-        total = np.zeros(amount.shape, dtype=np.int64)
-        if rule.mode is TierMode.RETROACTIVE:
-            done = np.zeros(amount.shape, dtype=np.bool_)
-            for index in range(len(rates) - 1, -1, -1):
-                hit = ~done & (amount >= edges[index])
-                total = np.where(hit, _mul(amount, rates[index]), total)
-                done |= hit
-            return total
-        last = len(rates) - 1
-        for index in range(len(rates)):
-            low = edges[index]
-            high = amount if index == last else np.minimum(amount, edges[index + 1])
-            part = np.where(amount > low, np.maximum(high - low, 0), 0)
-            total = _add(total, _mul(part, rates[index]))
-        return total
-
-    total = tiered(x)
-    unit = _mul(space, R)
-    result = round_div(total, unit, mode)
-    if rule.cap is not None:
-        cap = _mul(unit, _int(rule.cap, digits))
-        result = np.where(total > cap, round_div(cap, unit, mode), result)
-    elif rule.cap_multiple is not None and prorated is not None:
-        multiple = _int(rule.cap_multiple, a)
-        cap = _mul(tiered(_mul(prorated, A)), multiple)  # × D × A × R × A
-        result = np.where(_mul(total, A) > cap, round_div(cap, _mul(unit, A), mode), result)
-    if rule.threshold is not None and prorated is not None:
-        result = np.where(x < _mul(prorated, _int(rule.threshold, a)), 0, result)
-    return np.asarray(np.where(negative, -result, result), dtype=np.int64)
-
-
-def _bonus(
-    role: Role,
-    credited: dict[Measure, Int64s],
-    num: Int64s,
-    den: Int64s,
-    digits: int,
-    a: int,
-) -> list[Int64s]:
-    """Each bonus of the role, paid where credited × D ≥ attainment × target × N."""
-    out: list[Int64s] = []
-    size = len(num)
-    for bonus in role.bonuses:
-        measure = bonus_measure(role, bonus)
-        if measure is None or measure not in role.target:
-            out.append(np.zeros(size, dtype=np.int64))
-            continue
-        prorated = _mul(num, _int(role.target[measure], digits))
-        reached = _mul(credited[measure], den, 10**a) >= _mul(prorated, _int(bonus.attainment, a))
-        paid = reached & (prorated != 0)
-        out.append(np.where(paid, _int(bonus.amount, digits), 0).astype(np.int64))
-    return out
-
-
 def department_totals(scheme: Scheme, cols: RosterColumns) -> dict[tuple[str, Measure], int]:
     """Each department's credited total per measure (what an override is paid on)."""
     names = list(scheme.departments)
@@ -228,9 +161,65 @@ def department_totals(scheme: Scheme, cols: RosterColumns) -> dict[tuple[str, Me
     emp_dept = role_dept[cols.role]
     team: dict[tuple[str, Measure], int] = {}
     for measure, values in cols.credited.items():
+        peak = _peak(values)
         for k, name in enumerate(names):
-            team[name, measure] = exact_total(values[emp_dept == k])
+            team[name, measure] = _masked_total(values, emp_dept == k, peak)
     return team
+
+
+def _masked_total(values: Int64s, mask: NDArray[np.bool_], peak: int) -> int:
+    """Σ values where mask, exactly: proven below count × peak before numpy sums (the
+    column's peak first, the masked values' own when that is not enough)."""
+    count = int(np.count_nonzero(mask))
+    if count * peak >= LIMIT:
+        part = values[mask]
+        if count * _peak(part) >= LIMIT:
+            raise Overflow("a total could leave int64")
+    return int(values.sum(where=mask))
+
+
+class _Batch:
+    """The batch's roles as rows, its peaks and its departments' totals, each found once."""
+
+    def __init__(self, scheme: Scheme, cols: RosterColumns) -> None:
+        self.cols = cols
+        self.keys = role_keys(scheme)
+        self.masks: dict[int, NDArray[np.bool_]] = {}
+        self.members: dict[int, NDArray[np.intp]] = {}
+        if len(self.keys) <= _MASKED_ROLES:
+            for index in range(len(self.keys)):
+                mask = cols.role == index
+                members = np.flatnonzero(mask)
+                if members.size:
+                    self.masks[index], self.members[index] = mask, members
+        else:
+            order = np.argsort(cols.role, kind="stable")
+            bounds = np.searchsorted(cols.role[order], np.arange(len(self.keys) + 1))
+            for index in range(len(self.keys)):
+                if bounds[index + 1] > bounds[index]:
+                    self.members[index] = order[bounds[index] : bounds[index + 1]]
+        self._peaks: dict[tuple[str, Measure], int] = {}
+
+    def peak(self, kind: str, measure: Measure) -> int:
+        """The largest magnitude of a credited (or excluded) column over the batch."""
+        key = (kind, measure)
+        if key not in self._peaks:
+            source = self.cols.credited if kind == "credited" else self.cols.excluded
+            assert source is not None
+            self._peaks[key] = _peak(source[measure])
+        return self._peaks[key]
+
+    def team(self, scheme: Scheme, dept: str, measure: Measure) -> int:
+        """The department's credited total of the measure."""
+        if not self.masks and self.members:
+            return department_totals(scheme, self.cols)[dept, measure]
+        values = self.cols.credited[measure]
+        peak = self.peak("credited", measure)
+        total = 0
+        for index, (name, _) in enumerate(self.keys):
+            if name == dept and index in self.masks:
+                total += _masked_total(values, self.masks[index], peak)
+        return total
 
 
 def compute_columns(
@@ -244,22 +233,77 @@ def compute_columns(
 
     ``team``: each department's credited total per measure (for overrides); computed from
     ``cols`` when not given.
+
+    The batch is computed role by role, each role's rows in blocks of :data:`BLOCK` (their
+    columns gathered per block, so that every pass over them stays in the cache), after the
+    departments' totals over the whole batch.  Every bound is proven once, from the batch's
+    peaks (:mod:`.blocks`), before any block is computed.
     """
-    digits, mode = scheme.minor_units, scheme.rounding
-    places = scales(scheme)
+    mode = scheme.rounding
     size = len(cols)
-    num, den = _proration(scheme, period, cols)
-    keys = role_keys(scheme)
-    if team is None:
-        team = department_totals(scheme, cols)
-    gross = np.zeros(size, dtype=np.int64)
-    variable = np.zeros(size, dtype=np.int64)
-    draw_amount = np.zeros(size, dtype=np.int64)
-    has_draw_rule = np.zeros(size, dtype=np.bool_)
-    recoverable = np.zeros(size, dtype=np.bool_)
-    limit = np.full(size, -1, dtype=np.int64)
-    out = Columns(
-        gross,
+    prorations = _proration(scheme, period, cols)
+    batch = _Batch(scheme, cols)
+    if prorations is None:
+        whole = np.broadcast_to(np.int64(1), (size,))
+        out = _empty(size, whole, whole)
+        peaks_nd = None
+    else:
+        num, den = prorations
+        out = _empty(size, num, den)
+        peaks_nd = (_peak(num), _peak(den))
+    draws = _Draws(size) if _has_draw(scheme) else None
+    negative = False
+    variable = np.zeros(size, dtype=np.int64) if _settles(cols, draws) else None
+    for index, members in batch.members.items():
+        out.members[index] = members
+        dept, name = batch.keys[index]
+        role = scheme.departments[dept].roles[name]
+        low = _role(out, batch, scheme, index, role, team, peaks_nd, variable, draws)
+        negative |= low < 0
+    if variable is None and negative:  # a negative pay settles: compute it with the ledger
+        variable = np.zeros(size, dtype=np.int64)
+        for index, members in out.members.items():
+            variable[members] = out.gross[members] - out.lines[index, "base", 0]
+    if cols.recovered is not None:
+        out.lines[-1, "commission_clawback", 0] = cols.recovered
+    if variable is not None:
+        if draws is None:
+            draws = _Draws(size)
+        _settle(out, cols, variable, draws.amount, draws.has, draws.recoverable, draws.limit)
+    else:  # no balance in, no draw, no negative pay: the ledger leaves every payslip as it is
+        for kind in ("clawback", "draw", "draw_recovery"):
+            out.lines[-1, kind, 0] = np.zeros(size, dtype=np.int64)
+    if cols.floor is not None:
+        assert out.num is not None and out.den is not None
+        _floor(out, cols.floor, out.num, out.den, mode)
+    if prorations is None:  # N = D = 1: the gross is its own full-period, full-time gross
+        out.fte_gross = out.gross.copy()
+        out.has_fte_gross = np.ones(size, dtype=np.bool_)
+    else:
+        # fte_gross: the gross scaled to a full period at full time, round(gross × D / N);
+        # none without a paid day (N = 0).
+        num, den = prorations
+        paid = num != 0
+        out.fte_gross = round_div(_mul(out.gross, den), np.where(paid, num, 1), mode)
+        out.has_fte_gross = paid
+    return out
+
+
+class _Gathered(dict[Measure, Int64s]):
+    """A block's credited columns, each gathered from the batch when first read."""
+
+    def __init__(self, columns: Mapping[Measure, Int64s], rows: NDArray[np.intp]) -> None:
+        super().__init__()
+        self.columns, self.rows = columns, rows
+
+    def __missing__(self, measure: Measure) -> Int64s:
+        values = self[measure] = self.columns[measure][self.rows]
+        return values
+
+
+def _empty(size: int, num: Int64s, den: Int64s) -> Columns:
+    return Columns(
+        np.zeros(size, dtype=np.int64),
         np.zeros(size, dtype=np.int64),
         np.zeros(size, dtype=np.bool_),
         np.zeros(size, dtype=np.int64),
@@ -267,57 +311,142 @@ def compute_columns(
         num=num,
         den=den,
     )
-    order = np.argsort(cols.role, kind="stable")
-    bounds = np.searchsorted(cols.role[order], np.arange(len(keys) + 1))
-    for index, (dept, name) in enumerate(keys):
-        members = order[bounds[index] : bounds[index + 1]]
-        if not members.size:
-            continue
-        out.members[index] = members
-        role = scheme.departments[dept].roles[name]
-        n, d = num[members], den[members]
-        base = round_div(_mul(n, _int(role.base, digits)), d, mode)
-        out.lines[index, "base", 0] = base
-        credited = {m: v[members] for m, v in cols.credited.items()}
-        pay = np.zeros(members.size, dtype=np.int64)
-        for k, rule in enumerate(role.commission):
-            paid_on = credited[rule.measure]
-            if cols.excluded is not None:  # refunds taken back at the commission paid
-                paid_on = _add(paid_on, -cols.excluded[rule.measure][members])
-            line = _commission(rule, role, paid_on, n, d, digits, places, mode)
-            out.lines[index, "commission", k] = line
-            pay = _add(pay, line)
-        if cols.recovered is not None:
-            pay = _add(pay, cols.recovered[members])
-        if role.override is not None:
-            amount = team[dept, role.override.measure] * _int(role.override.rate, places[1])
-            if abs(amount) >= LIMIT:
-                raise Overflow("an override could leave int64")
-            line = round_div(np.full(members.size, amount, dtype=np.int64), 10 ** places[1], mode)
-            out.lines[index, "override", 0] = line
-            pay = _add(pay, line)
-        for k, line in enumerate(_bonus(role, credited, n, d, digits, places[0])):
-            out.lines[index, "bonus", k] = line
-            pay = _add(pay, line)
-        variable[members] = pay
-        gross[members] = _add(base, pay)
-        if role.draw is not None:
-            has_draw_rule[members] = True
-            draw_amount[members] = round_div(_mul(n, _int(role.draw.amount, digits)), d, mode)
-            recoverable[members] = role.draw.recoverable
-            if role.draw.recover_limit is not None:
-                limit[members] = _int(role.draw.recover_limit, digits)
+
+
+def _has_draw(scheme: Scheme) -> bool:
+    return any(r.draw is not None for d in scheme.departments.values() for r in d.roles.values())
+
+
+def _settles(cols: RosterColumns, draws: _Draws | None) -> bool:
+    return draws is not None or cols.clawback is not None or cols.draw is not None
+
+
+@dataclass(slots=True)
+class _Draws:
+    """Each employee's draw for the ledger (amount prorated, recoverable, recovery limit)."""
+
+    amount: Int64s
+    has: NDArray[np.bool_]
+    recoverable: NDArray[np.bool_]
+    limit: Int64s
+
+    def __init__(self, size: int) -> None:
+        self.amount = np.zeros(size, dtype=np.int64)
+        self.has = np.zeros(size, dtype=np.bool_)
+        self.recoverable = np.zeros(size, dtype=np.bool_)
+        self.limit = np.full(size, -1, dtype=np.int64)
+
+
+def _role(
+    out: Columns,
+    batch: _Batch,
+    scheme: Scheme,
+    index: int,
+    role: Role,
+    team: dict[tuple[str, Measure], int] | None,
+    peaks_nd: tuple[int, int] | None,
+    variable: Int64s | None,
+    draws: _Draws | None,
+) -> int:
+    """The role's lines and gross, block by block; returns the smallest variable pay.
+
+    ``peaks_nd``: the batch's peaks of N and D; None when everyone is paid in full (N = D
+    = 1 for every row)."""
+    whole = peaks_nd is None
+    pn, pd = (1, 1) if peaks_nd is None else peaks_nd
+    digits, mode = scheme.minor_units, scheme.rounding
+    places = scales(scheme)
+    cols = batch.cols
+    members = batch.members[index]
+    count = members.size
+    dept = batch.keys[index][0]
+    # every bound first, from the batch's peaks (see .blocks)
+    base_units = _int(role.base, digits)
+    base_peak = fits(pn * abs(base_units), "a prorated base")
+    rules = []
+    for rule in role.commission:
+        on = batch.peak("credited", rule.measure)
+        if cols.excluded is not None:
+            on = fits(on + batch.peak("excluded", rule.measure), "an amount paid on")
+        rules.append(plan_commission(rule, role, on, pn, pd, digits, places))
+    measures = {bonus_measure(role, b) for b in role.bonuses}
+    peaks = {m: batch.peak("credited", m) for m in measures if m is not None}
+    bonuses = [plan_bonus(role, b, peaks, pn, pd, digits, places[0]) for b in role.bonuses]
+    pay_peak = sum(p.peak for p in rules) + sum(p.peak for p in bonuses)
     if cols.recovered is not None:
-        out.lines[-1, "commission_clawback", 0] = cols.recovered
-    _settle(out, cols, variable, draw_amount, has_draw_rule, recoverable, limit)
-    if cols.floor is not None:
-        _floor(out, cols.floor, num, den, mode)
-    # fte_gross: the gross scaled to a full period at full time, round(gross × D / N);
-    # none without a paid day (N = 0).  A full payslip has N = D = 1: its gross.
-    paid = num != 0
-    out.fte_gross = round_div(_mul(out.gross, den), np.where(paid, num, 1), mode)
-    out.has_fte_gross = paid
-    return out
+        pay_peak += _peak(cols.recovered)
+    override = None
+    if role.override is not None:
+        if team is None:
+            total = batch.team(scheme, dept, role.override.measure)
+        else:
+            total = team[dept, role.override.measure]
+        amount = total * _int(role.override.rate, places[1])
+        if abs(amount) >= LIMIT:
+            raise Overflow("an override could leave int64")
+        override = int(round_div(np.array([amount], dtype=np.int64), 10 ** places[1], mode)[0])
+        pay_peak += abs(override)
+    fits(fits(pay_peak, "a variable pay") + base_peak + 1, "a gross")
+    draw_units = None
+    if role.draw is not None:
+        draw_units = _int(role.draw.amount, digits)
+        fits(pn * abs(draw_units), "a prorated draw")
+    # then the blocks
+    # everyone paid in full: the base is the role's, one value
+    base_line = np.full(count, base_units, dtype=np.int64) if whole else np.empty(count, np.int64)
+    commission_lines = [np.empty(count, dtype=np.int64) for _ in rules]
+    bonus_lines = [np.empty(count, dtype=np.int64) for _ in bonuses]
+    low = 0
+    for start in range(0, count, BLOCK):
+        rows = members[start : start + BLOCK]
+        at = slice(start, start + rows.size)
+        n: Factor = 1
+        d: Factor = 1
+        base: Factor = base_units
+        if not whole:
+            assert out.num is not None and out.den is not None
+            n_rows, d_rows = out.num[rows], out.den[rows]
+            base = base_line[at] = round_div(n_rows * base_units, d_rows, mode)
+            n, d = n_rows, d_rows
+        credited = _Gathered(cols.credited, rows)
+        pay: Int64s | None = None
+        for k, plan in enumerate(rules):
+            paid_on = credited[plan.rule.measure]
+            if cols.excluded is not None:  # refunds taken back at the commission paid
+                paid_on = paid_on - cols.excluded[plan.rule.measure][rows]
+            line = commission(plan, paid_on, n, d, mode)
+            commission_lines[k][at] = line
+            pay = line.copy() if pay is None else pay + line
+        if pay is None:
+            pay = np.zeros(rows.size, dtype=np.int64)
+        if cols.recovered is not None:
+            pay += cols.recovered[rows]
+        if override is not None:
+            pay += override
+        for k, bplan in enumerate(bonuses):
+            measure = bplan.measure
+            values = credited[measure] if measure is not None else pay
+            line = bonus(bplan, values, n, d, rows.size)
+            bonus_lines[k][at] = line
+            pay += line
+        low = min(low, int(pay.min(initial=0)))
+        if variable is not None:
+            variable[rows] = pay
+        out.gross[rows] = base + pay
+        if draws is not None and draw_units is not None and role.draw is not None:
+            draws.has[rows] = True
+            draws.amount[rows] = round_div(n * draw_units, d, mode) if not whole else draw_units
+            draws.recoverable[rows] = role.draw.recoverable
+            if role.draw.recover_limit is not None:
+                draws.limit[rows] = _int(role.draw.recover_limit, digits)
+    out.lines[index, "base", 0] = base_line
+    for k, line in enumerate(commission_lines):
+        out.lines[index, "commission", k] = line
+    if override is not None:
+        out.lines[index, "override", 0] = np.full(count, override, dtype=np.int64)
+    for k, line in enumerate(bonus_lines):
+        out.lines[index, "bonus", k] = line
+    return low
 
 
 def _settle(
