@@ -174,52 +174,62 @@ def commission(
         needed = _mul(prorated, _int(rule.threshold, a))
         below = x < needed
     measure = inside(f"{rule.measure}")
-    heads = [f"{measure} {c}" for c in grouped(credited, digits)]
-    amounts = grouped(amount, digits)
-    parts = [grouped(_shown(part, space), digits) for part in slices]
     percents = [inside(format_percent(t.rate)) for t in rule.tiers]
     rate_values = [ESCAPE(format_plain(t.rate)) for t in rule.tiers]
-    uncapped = grouped(_shown(total, unit), digits)
-    retro = rule.mode is TierMode.RETROACTIVE
-    present = np.stack(slices, axis=1) != 0 if slices else np.zeros((size, 0), dtype=np.bool_)
-    present_rows = present.tolist()
-    below_rows = below.tolist()
-    capped_rows = capped.tolist()
-    if needed is not None:
-        assert target is not None and rule.threshold is not None
-        threshold = grouped(_shown(needed, space), digits)
-        of_target = (
-            f" ({inside(format_percent(rule.threshold))} of target "
-            f"{inside(format_amount(target, digits))}"
-        )
-        full_rows = full.tolist()
-    texts: list[str] = []
-    rate_json: list[str] = []
-    for j in range(size):
-        if below_rows[j]:
-            prorated_text = "" if full_rows[j] else f", prorated {described[j]}"
-            texts.append(
-                f"{heads[j]} is below the threshold {threshold[j]}{of_target}"
-                f"{prorated_text}): no commission = {amounts[j]}"
+    retro = (
+        " (whole amount at the reached tier's rate)" if rule.mode is TierMode.RETROACTIVE else ""
+    )
+    texts = [""] * size
+    rate_json = ["null"] * size
+    # Rows worded alike are worded together: below the threshold (-1), or by the tiers paid
+    # (a bit each) and whether the cap applies (the lowest bit).
+    shape = np.zeros(size, dtype=np.int64)
+    for i, part in enumerate(slices):
+        shape |= (part != 0).astype(np.int64) << (i + 1)
+    shape = np.where(below, -1, shape | capped.astype(np.int64))
+    for key in np.unique(shape).tolist():
+        rows = np.flatnonzero(shape == key)
+        where = rows.tolist()
+        heads = grouped(credited[rows], digits)
+        amounts = grouped(amount[rows], digits)
+        if key < 0:
+            assert needed is not None and target is not None and rule.threshold is not None
+            threshold = grouped(_shown(needed[rows], space[rows]), digits)
+            of_target = (
+                f" ({inside(format_percent(rule.threshold))} of target "
+                f"{inside(format_amount(target, digits))}"
             )
-            rate_json.append("null")
+            full_rows = full[rows].tolist()
+            for j, head, bar, whole, shown in zip(
+                where, heads, threshold, full_rows, amounts, strict=True
+            ):
+                prorated_text = "" if whole else f", prorated {described[j]}"
+                texts[j] = (
+                    f"{measure} {head} is below the threshold {bar}{of_target}"
+                    f"{prorated_text}): no commission = {shown}"
+                )
             continue
-        row = present_rows[j]
-        paid = [i for i, there in enumerate(row) if there]
-        if len(paid) == 1:
-            formula = f"{parts[paid[0]][j]} × {percents[paid[0]]}"
-            if retro:
-                formula += " (whole amount at the reached tier's rate)"
-        elif paid:
-            formula = " + ".join([f"{parts[i][j]} × {percents[i]}" for i in paid])
-            if retro:
-                formula += " (whole amount at the reached tier's rate)"
+        paid = [i for i in range(len(slices)) if key >> (i + 1) & 1]
+        terms = [
+            [f"{p} × {percents[i]}" for p in grouped(_shown(slices[i][rows], space[rows]), digits)]
+            for i in paid
+        ]
+        if not terms:
+            formulas = ["nothing in any tier"] * len(where)
+        elif len(terms) == 1:
+            formulas = [f"{t}{retro}" for t in terms[0]]
         else:
-            formula = "nothing in any tier"
-        if capped_rows[j]:
-            formula += f" = {uncapped[j]}, capped at {amounts[j]}"
-        texts.append(f"{heads[j]}: {formula} = {amounts[j]}")
-        rate_json.append(rate_values[paid[0]] if len(paid) == 1 else "null")
+            formulas = [" + ".join(ts) + retro for ts in zip(*terms, strict=True)]
+        if key & 1:
+            uncapped = grouped(_shown(total[rows], unit[rows]), digits)
+            formulas = [
+                f"{f} = {u}, capped at {a}"
+                for f, u, a in zip(formulas, uncapped, amounts, strict=True)
+            ]
+        single_rate = rate_values[paid[0]] if len(paid) == 1 else "null"
+        for j, head, formula, shown in zip(where, heads, formulas, amounts, strict=True):
+            texts[j] = f"{measure} {head}: {formula} = {shown}"
+            rate_json[j] = single_rate
     return Commission(texts, rate_json, credited < 0)
 
 
