@@ -89,7 +89,7 @@ def test_schemathesis_finds_nothing_beyond_the_intended_answers(
         "--generation-deterministic",
     ]  # fmt: skip
     done = subprocess.run(
-        command, cwd=tmp_path, capture_output=True, text=True, timeout=600, check=False
+        command, cwd=tmp_path, capture_output=True, text=True, timeout=900, check=False
     )
 
     assert done.returncode == 0, done.stdout[-20000:] + done.stderr[-5000:]
