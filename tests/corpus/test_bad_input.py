@@ -95,7 +95,10 @@ PAYROLL_CASES: list[tuple[str, str, str | bytes, int]] = [
     ("text/plain", "text/plain", _run(), 415),
     ("XML", "application/xml", "<run/>", 415),
     ("form", "application/x-www-form-urlencoded", "period=2027-03", 415),
-    ("multipart", "multipart/form-data; boundary=x", "--x--", 415),
+    # a form upload is accepted (roster, deals, balances files), but this one has no roster file
+    ("multipart without a roster", "multipart/form-data; boundary=x", "--x--", 422),
+    ("multipart, no boundary", "multipart/form-data", "--x--", 422),
+    ("CSV roster without its query", "text/csv", "id,department,role\n", 422),
 ]
 
 SCHEME_CASES: list[tuple[str, str, str | bytes, int]] = [
