@@ -26,7 +26,7 @@ from app.io.output.payrollcsv import payroll_csv
 from app.io.output.payrolljson import payroll_json
 from tests.cli.conftest import ACME_INPUT
 from tests.engine.columnar.test_deals_properties import PERIOD, Case, _cases
-from tests.engine.columnar.test_equivalence import DIGITS, _employee, _rule, _scheme_doc, _valid
+from tests.support.payrolls import DIGITS, employee, rule, scheme_doc, valid
 
 Run = tuple[Any, list[Employee], list[Deal]]
 FAST = settings(derandomize=True, max_examples=80, deadline=None)
@@ -38,11 +38,11 @@ def _payrolls(draw: st.DrawFn) -> Run:
     """A scheme with pay rules and deal rules, a roster of the deals' people, the deals."""
     case: Case = draw(_cases())
     doc = case.scheme.model_dump(mode="json", by_alias=True, exclude_none=True)
-    pay = _scheme_doc(draw, doc["currency"])
+    pay = scheme_doc(draw, doc["currency"])
     rep = pay["departments"]["sales"]["roles"]["rep"]
     rep["bonuses"][0]["measure"] = "new_revenue"
     rep["target"]["growth_revenue"] = draw(st.sampled_from([1000, 250000]))
-    rep["commission"].append(draw(_rule("growth_revenue")))
+    rep["commission"].append(draw(rule("growth_revenue")))
     for key in ("departments", "rounding", "calendar"):
         doc[key] = pay[key]
     if "minimum_wage" in pay:
@@ -50,7 +50,7 @@ def _payrolls(draw: st.DrawFn) -> Run:
     scheme = parse_scheme(doc)
     digits = DIGITS[doc["currency"]]
     roster = [
-        replace(_valid(_employee(draw, i, PERIOD, digits), PERIOD), id=who)
+        replace(valid(employee(draw, i, PERIOD, digits), PERIOD), id=who)
         for i, who in enumerate(case.roster)
     ]
     return scheme, roster, case.deals
